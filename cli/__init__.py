@@ -1,0 +1,1 @@
+"""The `arsplan` command (Typer + Rich)."""

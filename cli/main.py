@@ -1,0 +1,75 @@
+"""`arsplan`: the main job, imports and the auditor's tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from domain.audit import Seal, verify_store
+from infrastructure.importer import DataFileError, import_arsplan, import_organisation
+from infrastructure.logging import configure_logging
+from infrastructure.settings import get_settings
+from infrastructure.store import build_application
+
+app = typer.Typer(help="Årsplan workflow engine", no_args_is_help=True)
+console = Console()
+
+
+@app.callback()
+def _main() -> None:
+    configure_logging(get_settings().log_level)
+
+
+@app.command("import")
+def import_data(
+    data_dir: Path = typer.Option(None, help="Folder with organisation.yaml, arsplan_*.yaml"),
+) -> None:
+    """Import the organisation and årsplan data files (idempotent)."""
+    settings = get_settings()
+    folder = data_dir or settings.data_dir / "von"
+    application = build_application(settings)
+    try:
+        org = import_organisation(application, folder / "organisation.yaml")
+        console.print(f"Organisation: version {org.version}")
+        for plan_file in sorted(folder.glob("arsplan_*.yaml")):
+            result = import_arsplan(application, plan_file)
+            console.print(f"Årsplan {plan_file.name}: version {result.version}")
+    except DataFileError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def verify(
+    seal: str = typer.Option(None, help="A published seal, NOTIFICATION_ID:DIGEST"),
+) -> None:
+    """Check every event's hash chain; report the first broken link."""
+    application = build_application()
+    expected = None
+    if seal:
+        nid, _, digest = seal.partition(":")
+        expected = Seal(int(nid), digest)
+    with console.status("Verifierar händelsekedjan…") as status:
+        report = verify_store(application, seal=expected,
+                              progress=lambda n: status.update(f"Verifierat {n} händelser…"))
+    if report.broken is not None:
+        b = report.broken
+        console.print(f"[red]BRUTEN LÄNK[/red] vid notifikation {report.broken_notification_id}: "
+                      f"aggregat {b.originator_id} version {b.originator_version}: {b.reason}\n"
+                      f"  förväntat: {b.expected}\n  funnet:    {b.found}")
+        raise typer.Exit(1)
+    if report.seal_problem:
+        console.print(f"[red]SIGILL STÄMMER INTE[/red]: {report.seal_problem}")
+        raise typer.Exit(1)
+    console.print(f"[green]OK[/green]: {report.events_checked} händelser i "
+                  f"{report.aggregates} aggregat. Sigill: "
+                  f"{report.head.notification_id}:{report.head.digest}")
+    if report.notification_gaps:
+        console.print(f"Notera: {len(report.notification_gaps)} luckor i notifikationsnumren "
+                      "(avbrutna transaktioner lämnar sådana; händelsekedjorna är hela).")
+
+
+if __name__ == "__main__":
+    app()

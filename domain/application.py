@@ -1,0 +1,323 @@
+"""Arsplaner: the use cases. Load, check authority and rules, record, save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from domain import commands as c
+from domain.arsplan import Arsplan, Milestone
+from domain.base import Actor, AuditedAggregate, Cause
+from domain.calendar import end_of_day, local_date
+from domain.chain import BrokenLink, verify_sequence
+from domain.cycle import Cycle
+from domain.errors import ConcurrencyConflictError, NotAuthorisedError, NotFoundError
+from domain.ids import organisation_id, unit_report_id
+from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
+from domain.transcodings import register_domain_transcodings
+from domain.unit_report import UnitReport
+
+A = TypeVar("A", bound=AuditedAggregate)
+Clock = Callable[[], datetime]
+CYCLE_ADMIN_ROLES = ("forvaltningschef", "stallforetradande_forvaltningschef", "controller")
+
+
+def utc_now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    aggregate_id: UUID
+    version: int
+    duplicate: bool = False
+
+
+class Arsplaner(Application[UUID]):
+    """The årsplan's event-sourced application: the one way to change the record."""
+
+    name = "arsplan"
+
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now) -> None:
+        super().__init__(env)
+        self.clock = clock
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    # Loading and saving
+
+    def get(self, aggregate_id: UUID, kind: type[A], version: int | None = None) -> A:
+        try:
+            aggregate: Any = self.repository.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise NotFoundError(f"{kind.__name__} {aggregate_id} finns inte") from None
+        if not isinstance(aggregate, kind):
+            raise NotFoundError(f"{aggregate_id} är inte en {kind.__name__}")
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def _cause(self, actor: Actor, command: c.Command | None = None,
+               occurred_at: datetime | None = None, command_id: str | None = None) -> Cause:
+        now = self.clock()
+        when = occurred_at or (command.occurred_at if command else None) or now
+        cid = command_id or (command.command_id if command else None)
+        return Cause(actor=actor, occurred_at=when, command_id=cid, recorded_at=now)
+
+    def _save(self, *aggregates: AuditedAggregate) -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise ConcurrencyConflictError(
+                "Någon annan har ändrat samma sak samtidigt; ladda om och försök igen"
+            ) from None
+
+    def _change(self, aggregate_id: UUID, kind: type[A], command: c.Command,
+                act: Callable[[A], None]) -> CommandResult:
+        """Runs one command against one aggregate: idempotent and version-checked."""
+        aggregate = self.get(aggregate_id, kind)
+        if aggregate.handled_command(command.command_id):
+            return CommandResult(aggregate.id, aggregate._command_versions[command.command_id],
+                                 duplicate=True)
+        if command.expected_version is not None and command.expected_version != aggregate.version:
+            raise ConcurrencyConflictError(
+                f"Versionen har ändrats ({command.expected_version} → {aggregate.version}); "
+                "ladda om och försök igen"
+            )
+        act(aggregate)
+        try:
+            self.save(aggregate)
+        except IntegrityError:
+            # A concurrent delivery of the same command may have won the race.
+            current = self.get(aggregate_id, kind)
+            if current.handled_command(command.command_id):
+                return CommandResult(current.id, current.version, duplicate=True)
+            raise ConcurrencyConflictError(
+                "Någon annan har ändrat samma sak samtidigt; ladda om och försök igen"
+            ) from None
+        return CommandResult(aggregate.id, aggregate.version)
+
+    # Authority
+
+    def organisation(self, namnd_code: str) -> Organisation:
+        return self.get(organisation_id(namnd_code), Organisation)
+
+    def capacity(self, person_id: str, role: str, namnd_code: str, unit_id: str | None,
+                 on: datetime) -> Actor:
+        org = self.organisation(namnd_code)
+        if unit_id is None:
+            raise NotAuthorisedError(f"Ingen {role} finns för denna nivå", rule="no_such_role")
+        actor = org.acting_capacity(person_id, role, unit_id, local_date(on))
+        if actor is None:
+            raise NotAuthorisedError(
+                f"{person_id} innehar inte rollen {role} för {unit_id} "
+                f"den {local_date(on).isoformat()} (varken ordinarie eller ersättare)",
+                rule="role_not_held",
+            )
+        return actor
+
+    def any_capacity(self, person_id: str, roles: tuple[str, ...], namnd_code: str,
+                     on: datetime) -> Actor:
+        org = self.organisation(namnd_code)
+        for a in org.roles_of(person_id, local_date(on)):
+            if a.role in roles:
+                return Actor(person_id, a.role, a.unit_id, a.substitute_for)
+        raise NotAuthorisedError(
+            f"{person_id} har ingen av rollerna {', '.join(roles)} i {namnd_code} "
+            f"den {local_date(on).isoformat()}",
+            rule="role_not_held",
+        )
+
+    # Person commands
+
+    def execute(self, command: c.Command, person_id: str) -> CommandResult:
+        handler = self._handlers().get(type(command))
+        if handler is None:
+            raise TypeError(f"No handler for {type(command).__name__}")
+        return handler(command, person_id)
+
+    def _handlers(self) -> dict[type[c.Command], Callable[[Any, str], CommandResult]]:
+        return {
+            c.ChangeItem: self._change_item,
+            c.Klarmarkera: self._klarmarkera,
+            c.Godkann: self._godkann,
+            c.Atersand: self._atersand,
+            c.Reopen: self._reopen,
+            c.MoveReportDeadline: self._move_report_deadline,
+            c.OpenCycle: self._open_cycle,
+            c.MoveCycleDeadline: self._move_cycle_deadline,
+        }
+
+    def _as_owner(self, report: UnitReport, person_id: str, cmd: c.Command) -> Cause:
+        when = cmd.occurred_at or self.clock()
+        actor = self.capacity(person_id, report.owner_role, report.namnd_code, report.unit_id,
+                              when)
+        return self._cause(actor, cmd)
+
+    def _as_attester(self, report: UnitReport, person_id: str, cmd: c.Command) -> Cause:
+        when = cmd.occurred_at or self.clock()
+        role = report.attester_role or "attesterare"
+        actor = self.capacity(person_id, role, report.namnd_code, report.parent_unit_id, when)
+        return self._cause(actor, cmd)
+
+    def _change_item(self, cmd: c.ChangeItem, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            r.change_item(cmd.item_id, cmd.field, cmd.value, self._as_owner(r, person_id, cmd))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _klarmarkera(self, cmd: c.Klarmarkera, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            cause = self._as_owner(r, person_id, cmd)
+            r.klarmarkera(cause, self.child_statuses(r))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _godkann(self, cmd: c.Godkann, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            r.godkann(self._as_attester(r, person_id, cmd))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _atersand(self, cmd: c.Atersand, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            r.atersand(cmd.reason, cmd.new_deadline, self._as_attester(r, person_id, cmd))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _reopen(self, cmd: c.Reopen, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            r.reopen(cmd.reason, self._as_owner(r, person_id, cmd))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _move_report_deadline(self, cmd: c.MoveReportDeadline, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            actor = self.any_capacity(person_id, CYCLE_ADMIN_ROLES, r.namnd_code,
+                                      cmd.occurred_at or self.clock())
+            r.move_deadline(cmd.deadline_kind, cmd.new_deadline, cmd.reason,
+                            self._cause(actor, cmd))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _move_cycle_deadline(self, cmd: c.MoveCycleDeadline, person_id: str) -> CommandResult:
+        def act(cy: Cycle) -> None:
+            actor = self.any_capacity(person_id, CYCLE_ADMIN_ROLES, cy.namnd_code,
+                                      cmd.occurred_at or self.clock())
+            cy.move_deadline(cmd.level, cmd.new_deadline, cmd.reason, self._cause(actor, cmd))
+        return self._change(cmd.cycle_id, Cycle, cmd, act)
+
+    def _open_cycle(self, cmd: c.OpenCycle, person_id: str) -> CommandResult:
+        actor = self.any_capacity(person_id, CYCLE_ADMIN_ROLES, cmd.namnd_code,
+                                  cmd.occurred_at or self.clock())
+        return self.open_cycle(cmd, actor, item_template=[])
+
+    def open_cycle(self, cmd: c.OpenCycle, actor: Actor,
+                   item_template: list[dict[str, Any]]) -> CommandResult:
+        """Opens the cycle and every unit's report in one atomic save."""
+        from domain.ids import cycle_id
+        existing_id = cycle_id(cmd.namnd_code, cmd.process, cmd.year)
+        if self.exists(existing_id):
+            existing = self.get(existing_id, Cycle)
+            if existing.handled_command(cmd.command_id):
+                return CommandResult(existing.id, existing.version, duplicate=True)
+            raise ConcurrencyConflictError(f"Cykeln {existing.title} är redan öppnad")
+        org = self.organisation(cmd.namnd_code)
+        scope = cmd.unit_ids or [u.unit_id for u in org.units.values()
+                                 if u.kind in CHEF_ROLE_BY_KIND]
+        units = [org.unit(u) for u in scope]
+        deadlines = {"enhet": end_of_day(cmd.enhet_deadline),
+                     "avdelning": end_of_day(cmd.avdelning_deadline),
+                     "forvaltning": end_of_day(cmd.forvaltning_deadline)}
+        cause = self._cause(actor, cmd)
+        cycle = Cycle.open(cmd.namnd_code, cmd.process, cmd.year, cmd.title, deadlines,
+                           cmd.underlag_date, cmd.beslut_date, scope, item_template, cause)
+        reports = [
+            UnitReport.open(cycle.id, cmd.namnd_code, u.unit_id, u.kind, u.parent_id,
+                            deadlines[u.kind], _items_for(u.kind, item_template), cause)
+            for u in units
+        ]
+        self._save(cycle, *reports)
+        return CommandResult(cycle.id, cycle.version)
+
+    def child_statuses(self, report: UnitReport) -> dict[str, str]:
+        cycle = self.get(report.cycle_id, Cycle)
+        org = self.organisation(report.namnd_code)
+        in_scope = set(cycle.unit_ids)
+        return {
+            child.unit_id: self.get(unit_report_id(cycle.id, child.unit_id), UnitReport).status
+            for child in org.children(report.unit_id) if child.unit_id in in_scope
+        }
+
+    # Facts recorded by workflows (through activities), keyed by idempotency key.
+
+    def record_workflow_fact(self, report_id: UUID, idempotency_key: str,
+                             occurred_at: datetime,
+                             act: Callable[[UnitReport, Cause], None]) -> CommandResult:
+        cmd = c.Command(command_id=idempotency_key, occurred_at=occurred_at)
+        return self._change(report_id, UnitReport, cmd,
+                            lambda r: act(r, self._cause(Actor.system(), cmd)))
+
+    def record_cycle_fact(self, cycle_id: UUID, idempotency_key: str, occurred_at: datetime,
+                          act: Callable[[Cycle, Cause], None],
+                          actor: Actor | None = None) -> CommandResult:
+        cmd = c.Command(command_id=idempotency_key, occurred_at=occurred_at)
+        return self._change(cycle_id, Cycle, cmd,
+                            lambda cy: act(cy, self._cause(actor or Actor.system(), cmd)))
+
+    # Set-up (imports run as the system, idempotently)
+
+    def ensure_organisation(self, code: str, name: str, units: list[dict[str, Any]],
+                            people: list[dict[str, Any]], assignments: list[RoleAssignment],
+                            actor: Actor) -> CommandResult:
+        """Creates the organisation or adds what is missing; re-running changes nothing."""
+        oid = organisation_id(code)
+        cause = self._cause(actor)
+        org = self.get(oid, Organisation) if self.exists(oid) else Organisation.register(
+            code, name, cause)
+        for u in units:
+            if u["unit_id"] not in org.units:
+                org.add_unit(u["unit_id"], u["name"], u["kind"], u.get("parent_id"), cause)
+        for p in people:
+            if p["person_id"] not in org.people:
+                org.register_person(p["person_id"], p["name"], p.get("email"), cause)
+        for a in assignments:
+            if a.assignment_id not in org.assignments:
+                org.assign_role(a, cause)
+        self._save(org)
+        return CommandResult(org.id, org.version)
+
+    def ensure_arsplan(self, namnd_code: str, label: str, milestones: list[Milestone],
+                       actor: Actor) -> CommandResult:
+        plan = Arsplan.adopt(namnd_code, label, milestones, self._cause(actor))
+        if self.exists(plan.id):
+            existing = self.get(plan.id, Arsplan)
+            return CommandResult(existing.id, existing.version, duplicate=True)
+        self._save(plan)
+        return CommandResult(plan.id, plan.version)
+
+    # Audit
+
+    def aggregate_events(self, aggregate_id: UUID) -> Iterator[Any]:
+        return iter(self.events.get(aggregate_id))
+
+    def verify_aggregate(self, aggregate_id: UUID) -> BrokenLink | None:
+        return verify_sequence(self.aggregate_events(aggregate_id))
+
+    def today(self) -> date:
+        return local_date(self.clock())
+
+
+def _items_for(kind: str, template: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    items = [dict(i) for i in template if kind in i.get("levels", ("enhet", "avdelning"))]
+    if kind != "enhet":
+        items.append({"item_id": "sammanfattning", "kind": "sammanfattning",
+                      "title": "Sammanfattning", "levels": [kind]})
+    return items

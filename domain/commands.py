@@ -1,0 +1,89 @@
+"""Commands: what a person or system asks the domain to do.
+
+Each carries a ``command_id``; repeating it records nothing new (retries are safe).
+``expected_version`` opts into optimistic concurrency from a form the user saw.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Text = Annotated[str, StringConstraints(max_length=20_000)]
+UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")]
+
+
+def new_command_id() -> str:
+    return str(uuid4())
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    command_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
+        default_factory=new_command_id)
+    expected_version: int | None = Field(default=None, ge=1)
+    occurred_at: AwareDatetime | None = None
+
+
+class ReportCommand(Command):
+    report_id: UUID
+
+
+class ChangeItem(ReportCommand):
+    item_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    field: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    value: Text | None
+
+
+class Klarmarkera(ReportCommand):
+    pass
+
+
+class Godkann(ReportCommand):
+    pass
+
+
+class Atersand(ReportCommand):
+    reason: Reason
+    new_deadline: AwareDatetime | None = None
+
+
+class Reopen(ReportCommand):
+    reason: Reason
+
+
+class MoveReportDeadline(ReportCommand):
+    deadline_kind: Literal["klarmarkering", "attest"] = "klarmarkering"
+    new_deadline: AwareDatetime
+    reason: Reason
+
+
+class OpenCycle(Command):
+    namnd_code: Annotated[str, StringConstraints(pattern=r"^[A-ZÅÄÖ]{2,10}$")]
+    process: Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,40}$")]
+    year: int = Field(ge=2000, le=2100)
+    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    enhet_deadline: date
+    avdelning_deadline: date
+    forvaltning_deadline: date
+    underlag_date: date
+    beslut_date: date
+    unit_ids: list[UnitId] | None = None  # None: every enhet, avdelning and the förvaltning
+
+
+class MoveCycleDeadline(Command):
+    cycle_id: UUID
+    level: Literal["enhet", "avdelning", "forvaltning"]
+    new_deadline: AwareDatetime
+    reason: Reason
+
+
+PERSON_COMMANDS: tuple[type[Command], ...] = (
+    ChangeItem, Klarmarkera, Godkann, Atersand, Reopen, MoveReportDeadline, OpenCycle,
+    MoveCycleDeadline,
+)

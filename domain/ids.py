@@ -1,0 +1,23 @@
+"""Deterministic ids: a retried command or activity finds the same aggregate."""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid5
+
+NAMESPACE = UUID("6f1c1d0e-5b3a-4c1e-9a51-7a2f0e7d2a10")
+
+
+def organisation_id(namnd_code: str) -> UUID:
+    return uuid5(NAMESPACE, f"organisation:{namnd_code.upper()}")
+
+
+def arsplan_id(namnd_code: str, year_label: str) -> UUID:
+    return uuid5(NAMESPACE, f"arsplan:{namnd_code.upper()}:{year_label}")
+
+
+def cycle_id(namnd_code: str, process: str, year: int) -> UUID:
+    return uuid5(NAMESPACE, f"cycle:{namnd_code.upper()}:{process}:{year}")
+
+
+def unit_report_id(cycle: UUID, unit_id: str) -> UUID:
+    return uuid5(NAMESPACE, f"unit-report:{cycle}:{unit_id}")

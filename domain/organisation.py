@@ -1,0 +1,203 @@
+"""Organisation: one nämnd's units and who holds which role when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Self
+
+from domain.base import Actor, AuditedAggregate, Cause
+from domain.errors import InvalidInputError, NotFoundError
+from domain.ids import organisation_id
+
+UNIT_KINDS = ("namnd", "forvaltning", "avdelning", "enhet")
+CHEF_ROLE_BY_KIND = {
+    "forvaltning": "forvaltningschef",
+    "avdelning": "avdelningschef",
+    "enhet": "enhetschef",
+}
+ROLES = frozenset({
+    "enhetschef", "avdelningschef", "forvaltningschef", "stallforetradande_forvaltningschef",
+    "ordforande", "vice_ordforande", "au_ledamot", "ledamot", "ersattare",
+    "namndsekreterare", "controller", "revisor",
+})
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit_id: str
+    name: str
+    kind: str
+    parent_id: str | None
+
+
+@dataclass(frozen=True)
+class RoleAssignment:
+    """A person holding a role for a unit over a date range (both ends inclusive).
+
+    ``substitute_for`` makes it an ersättare/vikarie assignment: the person acts in
+    the role on behalf of that person for the period (semester, sjukdom, jäv...).
+    """
+
+    assignment_id: str
+    person_id: str
+    role: str
+    unit_id: str
+    valid_from: date
+    valid_to: date | None
+    substitute_for: str | None = None
+    reason: str | None = None
+
+    def covers(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+class Organisation(AuditedAggregate):
+    """A nämnd with its förvaltning, avdelningar and enheter, and role assignments.
+
+    Assignments are never edited, only added or ended, so who held a role on any
+    past date can always be answered for audit.
+    """
+
+    class Registered(AuditedAggregate.Created):
+        code: str
+        name: str
+
+    class UnitAdded(AuditedAggregate.Event):
+        unit_id: str
+        name: str
+        kind: str
+        parent_id: str | None
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate.units[self.unit_id] = Unit(self.unit_id, self.name, self.kind, self.parent_id)
+
+    class PersonRegistered(AuditedAggregate.Event):
+        person_id: str
+        name: str
+        email: str | None
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate.people[self.person_id] = {"name": self.name, "email": self.email}
+
+    class RoleAssigned(AuditedAggregate.Event):
+        assignment_id: str
+        person_id: str
+        role: str
+        unit_id: str
+        valid_from: date
+        valid_to: date | None
+        substitute_for: str | None
+        reason: str | None
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate.assignments[self.assignment_id] = RoleAssignment(
+                self.assignment_id, self.person_id, self.role, self.unit_id,
+                self.valid_from, self.valid_to, self.substitute_for, self.reason,
+            )
+
+    class RoleEnded(AuditedAggregate.Event):
+        assignment_id: str
+        valid_to: date
+
+        def apply(self, aggregate: Organisation) -> None:
+            old = aggregate.assignments[self.assignment_id]
+            aggregate.assignments[self.assignment_id] = RoleAssignment(
+                old.assignment_id, old.person_id, old.role, old.unit_id, old.valid_from,
+                self.valid_to, old.substitute_for, old.reason,
+            )
+
+    def __init__(self, code: str, name: str) -> None:
+        self.code = code
+        self.name = name
+        self.units: dict[str, Unit] = {}
+        self.people: dict[str, dict[str, Any]] = {}
+        self.assignments: dict[str, RoleAssignment] = {}
+
+    @classmethod
+    def register(cls, code: str, name: str, cause: Cause) -> Self:
+        return cls._create_audited(
+            cls.Registered, id=organisation_id(code), cause=cause, code=code, name=name
+        )
+
+    def add_unit(self, unit_id: str, name: str, kind: str, parent_id: str | None,
+                 cause: Cause) -> None:
+        if kind not in UNIT_KINDS:
+            raise InvalidInputError(f"Okänd enhetstyp {kind!r}; tillåtna: {', '.join(UNIT_KINDS)}")
+        if unit_id in self.units:
+            raise InvalidInputError(f"Enheten {unit_id!r} finns redan")
+        if parent_id is not None and parent_id not in self.units:
+            raise NotFoundError(f"Överordnad enhet {parent_id!r} finns inte")
+        self._record(self.UnitAdded, cause, unit_id=unit_id, name=name, kind=kind,
+                     parent_id=parent_id)
+
+    def register_person(self, person_id: str, name: str, email: str | None,
+                        cause: Cause) -> None:
+        if person_id in self.people:
+            raise InvalidInputError(f"Personen {person_id!r} finns redan")
+        self._record(self.PersonRegistered, cause, person_id=person_id, name=name, email=email)
+
+    def assign_role(self, assignment: RoleAssignment, cause: Cause) -> None:
+        if assignment.role not in ROLES:
+            raise InvalidInputError(f"Okänd roll {assignment.role!r}")
+        if assignment.person_id not in self.people:
+            raise NotFoundError(f"Personen {assignment.person_id!r} finns inte")
+        if assignment.unit_id not in self.units:
+            raise NotFoundError(f"Enheten {assignment.unit_id!r} finns inte")
+        if assignment.assignment_id in self.assignments:
+            raise InvalidInputError(f"Uppdraget {assignment.assignment_id!r} finns redan")
+        if assignment.valid_to is not None and assignment.valid_to < assignment.valid_from:
+            raise InvalidInputError("Slutdatum ligger före startdatum")
+        self._record(
+            self.RoleAssigned, cause, assignment_id=assignment.assignment_id,
+            person_id=assignment.person_id, role=assignment.role, unit_id=assignment.unit_id,
+            valid_from=assignment.valid_from, valid_to=assignment.valid_to,
+            substitute_for=assignment.substitute_for, reason=assignment.reason,
+        )
+
+    def end_role(self, assignment_id: str, valid_to: date, cause: Cause) -> None:
+        if assignment_id not in self.assignments:
+            raise NotFoundError(f"Uppdraget {assignment_id!r} finns inte")
+        if valid_to < self.assignments[assignment_id].valid_from:
+            raise InvalidInputError("Slutdatum ligger före startdatum")
+        self._record(self.RoleEnded, cause, assignment_id=assignment_id, valid_to=valid_to)
+
+    # Queries: pure functions of state, used by the application's authority checks.
+
+    def unit(self, unit_id: str) -> Unit:
+        try:
+            return self.units[unit_id]
+        except KeyError:
+            raise NotFoundError(f"Enheten {unit_id!r} finns inte i {self.code}") from None
+
+    def children(self, unit_id: str) -> list[Unit]:
+        return [u for u in self.units.values() if u.parent_id == unit_id]
+
+    def holders(self, role: str, unit_id: str, on: date) -> list[RoleAssignment]:
+        return [a for a in self.assignments.values()
+                if a.role == role and a.unit_id == unit_id and a.covers(on)]
+
+    def acting_capacity(self, person_id: str, role: str, unit_id: str,
+                        on: date) -> Actor | None:
+        """The capacity in which ``person_id`` may act as ``role`` for the unit that day.
+
+        The ordinary holder acts in their own name; an ersättare/vikarie acts on
+        behalf of the person they replace. None if the person holds neither.
+        """
+        for a in self.holders(role, unit_id, on):
+            if a.person_id == person_id:
+                return Actor(person_id, role, unit_id, on_behalf_of=a.substitute_for)
+        return None
+
+    def chef_of(self, unit_id: str, on: date) -> str | None:
+        """Who acts as chef for the unit that day: a substitute before the ordinary holder."""
+        role = CHEF_ROLE_BY_KIND.get(self.unit(unit_id).kind)
+        if role is None:
+            return None
+        holders = self.holders(role, unit_id, on)
+        holders.sort(key=lambda a: a.substitute_for is None)
+        return holders[0].person_id if holders else None
+
+    def roles_of(self, person_id: str, on: date) -> list[RoleAssignment]:
+        return [a for a in self.assignments.values()
+                if a.person_id == person_id and a.covers(on)]

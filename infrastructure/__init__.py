@@ -1,0 +1,1 @@
+"""Adapters and wiring: settings, logging, event store construction, imports."""

@@ -1,0 +1,190 @@
+"""Imports the checked-in data files (YAML), reporting errors with file and line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from domain.application import Arsplaner, CommandResult
+from domain.arsplan import Milestone
+from domain.base import Actor
+from domain.calendar import shift
+from domain.commands import OpenCycle
+from domain.errors import DomainError
+from domain.organisation import RoleAssignment
+
+Slug = Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UnitSpec(_Spec):
+    unit_id: str = Slug
+    name: str = Field(min_length=1)
+    kind: Literal["namnd", "forvaltning", "avdelning", "enhet"]
+    parent_id: str | None = None
+
+
+class PersonSpec(_Spec):
+    person_id: str = Slug
+    name: str = Field(min_length=1)
+    email: str | None = None
+
+
+class AssignmentSpec(_Spec):
+    assignment_id: str = Slug
+    person_id: str
+    role: str
+    unit_id: str
+    valid_from: date
+    valid_to: date | None = None
+    substitute_for: str | None = None
+    reason: str | None = None
+
+
+class OrganisationFile(_Spec):
+    code: str = Field(pattern=r"^[A-ZÅÄÖ]{2,10}$")
+    name: str
+    units: list[UnitSpec]
+    people: list[PersonSpec] = []
+    assignments: list[AssignmentSpec] = []
+
+
+class MilestoneSpec(_Spec):
+    milestone_id: str = Slug
+    level: Literal["kommun", "forvaltning"]
+    process: str
+    step: str
+    start: date
+    end: date
+    responsible: str | None = None
+
+
+class CycleSpec(_Spec):
+    process: str
+    year: int
+    title: str
+    opens: str
+    enhet: str
+    avdelning: str
+    underlag: str
+    beslut: str
+
+
+class ArsplanFile(_Spec):
+    namnd_code: str
+    label: str
+    milestones: list[MilestoneSpec]
+    cycles: list[CycleSpec] = []
+
+
+class ItemSpec(_Spec):
+    item_id: str = Slug
+    kind: str
+    title: str = Field(min_length=1, max_length=500)
+    levels: list[Literal["enhet", "avdelning", "forvaltning"]] = ["enhet", "avdelning"]
+    ref: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+
+
+class TemplateFile(_Spec):
+    items: list[ItemSpec]
+
+
+class DataFileError(Exception):
+    """A data file is invalid; the message lists file:line: problem for each error."""
+
+
+def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [v for k, v in node.value if k.value == key]
+            if not match:
+                break
+            node = match[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+    return node.start_mark.line + 1
+
+
+def load_file(path: Path, model: type[M]) -> M:
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise DataFileError(f"{path}:{line}: invalid YAML: {exc}") from None
+    if node is None:
+        raise DataFileError(f"{path}:1: the file is empty")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{path}:{_line_of(node, tuple(e['loc']))}: "
+                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise DataFileError("\n".join(lines)) from None
+
+
+def import_organisation(app: Arsplaner, path: Path) -> CommandResult:
+    spec = load_file(path, OrganisationFile)
+    assignments = [RoleAssignment(**a.model_dump()) for a in spec.assignments]
+    try:
+        return app.ensure_organisation(
+            spec.code, spec.name, [u.model_dump() for u in spec.units],
+            [p.model_dump() for p in spec.people], assignments, Actor.system("import"))
+    except DomainError as exc:
+        raise DataFileError(f"{path}: {exc}") from None
+
+
+def import_arsplan(app: Arsplaner, path: Path) -> CommandResult:
+    spec = load_file(path, ArsplanFile)
+    milestones = [Milestone(**m.model_dump()) for m in spec.milestones]
+    try:
+        return app.ensure_arsplan(spec.namnd_code, spec.label, milestones,
+                                  Actor.system("import"))
+    except DomainError as exc:
+        raise DataFileError(f"{path}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class CyclePlan:
+    """A cycle as the årsplan defines it, resolved to dates."""
+
+    command: OpenCycle
+    opens_on: date
+
+
+def cycle_plans(path: Path) -> list[CyclePlan]:
+    spec = load_file(path, ArsplanFile)
+    by_id = {m.milestone_id: m for m in spec.milestones}
+    plans = []
+    for i, cy in enumerate(spec.cycles):
+        missing = [ref for ref in (cy.opens, cy.enhet, cy.avdelning, cy.underlag, cy.beslut)
+                   if ref not in by_id]
+        if missing:
+            raise DataFileError(f"{path}: cycles[{i}]: unknown milestones {', '.join(missing)}")
+        underlag = by_id[cy.underlag].end
+        command = OpenCycle(
+            command_id=f"open-cycle:{spec.namnd_code}:{cy.process}:{cy.year}",
+            namnd_code=spec.namnd_code, process=cy.process, year=cy.year, title=cy.title,
+            enhet_deadline=by_id[cy.enhet].end, avdelning_deadline=by_id[cy.avdelning].end,
+            forvaltning_deadline=shift(underlag, -1), underlag_date=underlag,
+            beslut_date=by_id[cy.beslut].end,
+        )
+        plans.append(CyclePlan(command, by_id[cy.opens].start))
+    return plans
+
+
+def load_template(path: Path) -> list[dict[str, Any]]:
+    return [i.model_dump() for i in load_file(path, TemplateFile).items]

@@ -1,0 +1,67 @@
+"""All settings come from the environment (prefix ARSPLAN_) or a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlparse
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARSPLAN_", env_file=".env", extra="ignore")
+
+    event_store: Literal["sqlite", "postgres", "memory"] = "sqlite"
+    sqlite_path: Path = Path("var/arsplan.sqlite")
+    postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
+    encryption_key: str | None = Field(default=None, description="AES key (base64) for payloads")
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    temporal_db: Path = Path("var/temporal.sqlite")
+    temporal_ui_port: int = 8233
+    task_queue: str = "arsplan"
+
+    timezone: str = "Europe/Stockholm"
+    data_dir: Path = Path("data")
+    var_dir: Path = Path("var")
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    log_level: str = "INFO"
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The environment eventsourcing reads to choose and open its recorders."""
+        if self.event_store == "memory":
+            return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+        if self.event_store == "sqlite":
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                   "SQLITE_DBNAME": str(self.sqlite_path),
+                   "SQLITE_LOCK_TIMEOUT": "10"}
+        else:
+            env = {"PERSISTENCE_MODULE": "eventsourcing.postgres",
+                   **postgres_env(self.postgres_dsn)}
+        if self.encryption_key:
+            env.update({"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
+                        "CIPHER_KEY": self.encryption_key})
+        return env
+
+
+def postgres_env(dsn: str) -> dict[str, str]:
+    url = urlparse(dsn)
+    env = {
+        "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
+        "POSTGRES_HOST": url.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(url.port or 5432),
+        "POSTGRES_USER": unquote(url.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(url.password or ""),
+    }
+    return env
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

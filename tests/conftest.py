@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from domain.application import Arsplaner
+from tests.support.clock import ManualClock
+from tests.support.stores import MEMORY_ENV, postgres_available, postgres_schema_env, sqlite_env
+
+_PG = postgres_available()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    if request.param == "memory":
+        yield dict(MEMORY_ENV)
+    elif request.param == "sqlite":
+        yield sqlite_env(tmp_path / "events.sqlite")
+    else:
+        if not _PG:
+            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
+        with postgres_schema_env() as env:
+            yield env
+
+
+@pytest.fixture
+def app(store_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+    application = Arsplaner(env=store_env, clock=clock)
+    yield application
+    application.close()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # temporalio's Rust runtime threads can abort interpreter shutdown with exit 134
+    # after all tests passed (sdk-python issue 300): leave with pytest's own status.
+    if os.environ.get("ARSPLAN_HARD_EXIT", "1") == "1" and hasattr(config, "_arsplan_status"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config._arsplan_status)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._arsplan_status = int(exitstatus)  # type: ignore[attr-defined]

@@ -1,0 +1,85 @@
+"""verify finds a stored event changed, deleted or reordered behind the application's back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.audit import verify_store
+from tests.support.clock import ManualClock
+from tests.support.org import build_organisation, open_delar_2022, report
+from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
+from tests.support.tamper import StoreTamperer
+
+EKHAGEN = report("enh-ekhagen")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    if request.param == "sqlite":
+        yield sqlite_env(tmp_path / "events.sqlite")
+    else:
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+        with postgres_schema_env() as env:
+            yield env
+
+
+@pytest.fixture
+def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+    app = Arsplaner(env=durable_env, clock=clock)
+    build_organisation(app)
+    open_delar_2022(app)
+    for text in ("Första", "Andra"):
+        app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
+                                 value=text), "anna")
+    app.execute(c.Klarmarkera(report_id=EKHAGEN), "anna")
+    yield app
+    app.close()
+
+
+def test_an_untouched_store_verifies(history: Arsplaner) -> None:
+    result = verify_store(history)
+    assert result.ok and result.broken is None
+    assert result.events_checked == history.recorder.max_notification_id()
+
+
+def test_a_changed_payload_is_the_first_broken_link(
+        history: Arsplaner, durable_env: dict[str, str]) -> None:
+    tamper = StoreTamperer(durable_env)
+    tamper.set_state(EKHAGEN, 2, tamper.state(EKHAGEN, 2).replace(
+        "Första".encode(), "Falsk".encode()))
+    result = verify_store(history)
+    assert result.broken is not None
+    assert (result.broken.originator_id, result.broken.originator_version) == (str(EKHAGEN), 2)
+    assert result.broken.reason == "content does not match its hash"
+
+
+def test_a_deleted_event_is_found_as_a_version_gap(
+        history: Arsplaner, durable_env: dict[str, str]) -> None:
+    StoreTamperer(durable_env).delete(EKHAGEN, 2)
+    result = verify_store(history)
+    assert result.broken is not None
+    assert result.broken.originator_version == 3
+    assert "missing or reordered" in result.broken.reason
+
+
+def test_reordered_events_break_the_link(
+        history: Arsplaner, durable_env: dict[str, str]) -> None:
+    StoreTamperer(durable_env).swap(EKHAGEN, 2, 3)
+    result = verify_store(history)
+    assert result.broken is not None
+    assert (result.broken.originator_id, result.broken.originator_version) == (str(EKHAGEN), 2)
+
+
+def test_a_deleted_tail_is_found_against_a_published_seal(
+        history: Arsplaner, durable_env: dict[str, str]) -> None:
+    seal = verify_store(history).head
+    StoreTamperer(durable_env).delete(EKHAGEN, 4)
+    result = verify_store(history, seal=seal)
+    assert not result.ok
+    assert result.seal_problem is not None and "deleted" in result.seal_problem

@@ -1,0 +1,1 @@
+"""Shared test builders: stores, clocks and a small VON-shaped organisation."""

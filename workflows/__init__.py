@@ -1,0 +1,3 @@
+"""Temporal workflow definitions: deterministic, time via workflow.now()/sleep."""
+
+TASK_QUEUE = "arsplan"
