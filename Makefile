@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy domain activities workflows projections infrastructure worker.py
+	$(BIN)/mypy domain activities workflows projections infrastructure cli $(wildcard api feed reporting worker.py)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI) and the server-rendered dashboard."""
