@@ -52,7 +52,7 @@ def test_a_changed_payload_is_the_first_broken_link(
         history: Arsplaner, durable_env: dict[str, str]) -> None:
     tamper = StoreTamperer(durable_env)
     tamper.set_state(EKHAGEN, 2, tamper.state(EKHAGEN, 2).replace(
-        "Första".encode(), "Falsk".encode()))
+        "Första".encode(), b"Falsk"))
     result = verify_store(history)
     assert result.broken is not None
     assert (result.broken.originator_id, result.broken.originator_version) == (str(EKHAGEN), 2)
