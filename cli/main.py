@@ -8,7 +8,12 @@ import typer
 from rich.console import Console
 
 from domain.audit import Seal, verify_store
-from infrastructure.importer import DataFileError, import_arsplan, import_organisation
+from infrastructure.importer import (
+    DataFileError,
+    import_arsplan,
+    import_organisation,
+    import_report_template,
+)
 from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
 from infrastructure.store import build_application
@@ -36,6 +41,10 @@ def import_data(
         for plan_file in sorted(folder.glob("arsplan_*.yaml")):
             result = import_arsplan(application, plan_file)
             console.print(f"Årsplan {plan_file.name}: version {result.version}")
+        template = folder / "report_template.yaml"
+        if template.exists():
+            result = import_report_template(application, "VON", template)
+            console.print(f"Rapportmall: version {result.version}")
     except DataFileError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

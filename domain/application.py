@@ -18,8 +18,9 @@ from domain.calendar import end_of_day, local_date
 from domain.chain import BrokenLink, verify_sequence
 from domain.cycle import Cycle
 from domain.errors import ConcurrencyConflictError, NotAuthorisedError, NotFoundError
-from domain.ids import organisation_id, unit_report_id
+from domain.ids import cycle_id, organisation_id, report_template_id, unit_report_id
 from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
+from domain.report_template import ReportTemplate
 from domain.transcodings import register_domain_transcodings
 from domain.unit_report import UnitReport
 
@@ -217,12 +218,17 @@ class Arsplaner(Application[UUID]):
     def _open_cycle(self, cmd: c.OpenCycle, person_id: str) -> CommandResult:
         actor = self.any_capacity(person_id, CYCLE_ADMIN_ROLES, cmd.namnd_code,
                                   cmd.occurred_at or self.clock())
-        return self.open_cycle(cmd, actor, item_template=[])
+        return self.open_cycle(cmd, actor, item_template=self.report_template(cmd.namnd_code))
+
+    def report_template(self, namnd_code: str) -> list[dict[str, Any]]:
+        template_id = report_template_id(namnd_code)
+        if not self.exists(template_id):
+            return []
+        return self.get(template_id, ReportTemplate).items
 
     def open_cycle(self, cmd: c.OpenCycle, actor: Actor,
                    item_template: list[dict[str, Any]]) -> CommandResult:
         """Opens the cycle and every unit's report in one atomic save."""
-        from domain.ids import cycle_id
         existing_id = cycle_id(cmd.namnd_code, cmd.process, cmd.year)
         if self.exists(existing_id):
             existing = self.get(existing_id, Cycle)
@@ -302,6 +308,18 @@ class Arsplaner(Application[UUID]):
             return CommandResult(existing.id, existing.version, duplicate=True)
         self._save(plan)
         return CommandResult(plan.id, plan.version)
+
+    def ensure_report_template(self, namnd_code: str, items: list[dict[str, Any]],
+                               actor: Actor) -> CommandResult:
+        template_id = report_template_id(namnd_code)
+        cause = self._cause(actor)
+        if not self.exists(template_id):
+            template = ReportTemplate.adopt(namnd_code, items, cause)
+        else:
+            template = self.get(template_id, ReportTemplate)
+            template.revise(items, cause)
+        self._save(template)
+        return CommandResult(template.id, template.version)
 
     # Audit
 

@@ -21,3 +21,7 @@ def cycle_id(namnd_code: str, process: str, year: int) -> UUID:
 
 def unit_report_id(cycle: UUID, unit_id: str) -> UUID:
     return uuid5(NAMESPACE, f"unit-report:{cycle}:{unit_id}")
+
+
+def report_template_id(namnd_code: str) -> UUID:
+    return uuid5(NAMESPACE, f"report-template:{namnd_code.upper()}")

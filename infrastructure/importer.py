@@ -188,3 +188,11 @@ def cycle_plans(path: Path) -> list[CyclePlan]:
 
 def load_template(path: Path) -> list[dict[str, Any]]:
     return [i.model_dump() for i in load_file(path, TemplateFile).items]
+
+
+def import_report_template(app: Arsplaner, namnd_code: str, path: Path) -> CommandResult:
+    try:
+        return app.ensure_report_template(namnd_code, load_template(path),
+                                          Actor.system("import"))
+    except DomainError as exc:
+        raise DataFileError(f"{path}: {exc}") from None

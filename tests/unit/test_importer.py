@@ -7,8 +7,18 @@ from pathlib import Path
 import pytest
 
 from domain.application import Arsplaner
+from domain.commands import OpenCycle
+from domain.cycle import Cycle
+from domain.ids import unit_report_id
 from domain.organisation import Organisation
-from infrastructure.importer import DataFileError, import_organisation
+from domain.unit_report import UnitReport
+from infrastructure.importer import (
+    DataFileError,
+    cycle_plans,
+    import_arsplan,
+    import_organisation,
+    import_report_template,
+)
 from tests.support.stores import MEMORY_ENV
 
 GOOD = """\
@@ -59,3 +69,24 @@ def test_a_dangling_reference_is_refused_before_anything_is_saved(tmp_path: Path
     with pytest.raises(DataFileError, match="von-nowhere"):
         import_organisation(app, write(tmp_path, bad))
     assert app.recorder.max_notification_id() in (None, 0)
+
+
+def test_the_checked_in_von_data_imports_and_opens_the_delarsbokslut_2022() -> None:
+    data = Path(__file__).resolve().parents[2] / "data" / "von"
+    app = Arsplaner(env=MEMORY_ENV)
+    import_organisation(app, data / "organisation.yaml")
+    import_arsplan(app, data / "arsplan_2022_2023.yaml")
+    import_report_template(app, "VON", data / "report_template.yaml")
+    plan = next(p for p in cycle_plans(data / "arsplan_2022_2023.yaml")
+                if p.command.process == "delarsbokslut")
+    assert (plan.opens_on.isoformat(), plan.command.enhet_deadline.isoformat(),
+            plan.command.underlag_date.isoformat(), plan.command.beslut_date.isoformat()) == (
+        "2022-08-12", "2022-08-23", "2022-09-13", "2022-09-27")
+    controller = next(a.person_id for a in app.organisation("VON").assignments.values()
+                      if a.role == "controller")
+    command: OpenCycle = plan.command
+    result = app.execute(command, controller)
+    cycle = app.get(result.aggregate_id, Cycle)
+    first_enhet = next(u for u in cycle.unit_ids if u.startswith("enh-"))
+    enhet_report = app.get(unit_report_id(cycle.id, first_enhet), UnitReport)
+    assert any(i.kind == "mal" for i in enhet_report.items.values())
