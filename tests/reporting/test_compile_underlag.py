@@ -1,0 +1,106 @@
+"""The förvaltning's underlag compiles from godkända reports, as of any instant."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from uuid import UUID
+
+import docx
+import pytest
+
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.errors import NotFoundError
+from domain.ids import unit_report_id
+from reporting.compile import compile_underlag
+from reporting.document import DOCX_MEDIA_TYPE
+from tests.support.clock import ManualClock
+from tests.support.org import CYCLE, build_organisation, open_delar_2022
+
+EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
+BJORKLIDEN = unit_report_id(CYCLE, "enh-bjorkliden")
+MAL = "mal-trygg-vard"
+
+
+@pytest.fixture
+def von(app: Arsplaner) -> Arsplaner:
+    build_organisation(app)
+    open_delar_2022(app)
+    return app
+
+
+def fill_and_approve(app: Arsplaner, report_id: UUID, chef: str, analys: str) -> None:
+    for field, value in (("analys", analys), ("bedomning", "Delvis uppfyllt")):
+        app.execute(c.ChangeItem(report_id=report_id, item_id=MAL, field=field, value=value),
+                    chef)
+    app.execute(c.ChangeItem(report_id=report_id, item_id="ik-bestallningar",
+                             field="resultat", value="Genomförd med anmärkning"), chef)
+    app.execute(c.Klarmarkera(report_id=report_id), chef)
+    app.execute(c.Godkann(report_id=report_id), "david")
+
+
+def text_of(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for t in document.tables for row in t.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_underlag_contains_only_godkanda_reports(von: Arsplaner) -> None:
+    fill_and_approve(von, EKHAGEN, "anna", "Ekhagen har färre avvikelser.")
+    von.execute(c.ChangeItem(report_id=BJORKLIDEN, item_id=MAL, field="analys",
+                             value="Björkliden utkast"), "bertil")
+
+    compiled = compile_underlag(von, CYCLE)
+
+    assert compiled.media_type == DOCX_MEDIA_TYPE
+    assert compiled.filename == "underlag-von-delarsbokslut-2022.docx"
+    text = text_of(compiled.content)
+    assert "Ekhagen har färre avvikelser." in text
+    assert "Genomförd med anmärkning" in text
+    assert "Björkliden utkast" not in text
+
+
+def test_underlag_has_goal_and_internkontroll_structure(von: Arsplaner) -> None:
+    fill_and_approve(von, EKHAGEN, "anna", "Analys")
+    document = docx.Document(io.BytesIO(compile_underlag(von, CYCLE).content))
+    headings = [p.text for p in document.paragraphs
+                if p.style is not None and p.style.name.startswith("Heading")]
+    assert "Måluppföljning" in headings
+    assert "Trygg och säker vård" in headings
+    assert "Ekhagens äldreboende" in headings
+    assert "Uppföljning av internkontroll" in headings
+    ik = document.tables[0]
+    assert [c.text for c in ik.rows[0].cells] == ["Punkt", "Enhet", "Resultat", "Kommentar",
+                                                  "Åtgärd"]
+    assert ik.rows[1].cells[1].text == "Ekhagens äldreboende"
+
+
+def test_same_history_gives_same_bytes(von: Arsplaner, clock: ManualClock) -> None:
+    fill_and_approve(von, EKHAGEN, "anna", "Analys")
+    first = compile_underlag(von, CYCLE)
+    clock.advance(days=3)
+    assert compile_underlag(von, CYCLE).content == first.content
+
+
+def test_as_of_shows_the_underlag_as_it_was(von: Arsplaner, clock: ManualClock) -> None:
+    cycle_opened = clock.now
+    clock.advance(hours=1)
+    fill_and_approve(von, EKHAGEN, "anna", "Första versionen")
+    before_reopen = clock.advance(hours=1)
+    clock.advance(hours=1)
+    von.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera analysen"), "david")
+    clock.advance(hours=1)
+    von.execute(c.ChangeItem(report_id=EKHAGEN, item_id=MAL, field="analys",
+                             value="Andra versionen"), "anna")
+
+    then = text_of(compile_underlag(von, CYCLE, as_of=before_reopen).content)
+    now = text_of(compile_underlag(von, CYCLE).content)
+
+    assert "Första versionen" in then
+    assert "Första versionen" not in now  # återsänd: no longer godkänd
+    assert "Andra versionen" not in now
+    earlier = compile_underlag(von, CYCLE, as_of=cycle_opened)
+    assert "Första versionen" not in text_of(earlier.content)
+    with pytest.raises(NotFoundError):
+        compile_underlag(von, CYCLE, as_of=cycle_opened - timedelta(days=1))
