@@ -1,0 +1,37 @@
+"""The HTTP API and dashboard: one FastAPI app over one Arsplaner application.
+
+Others plug their routers in by adding one line to ``ROUTERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fastapi import APIRouter, FastAPI
+
+from api import routes_commands, routes_dashboard, routes_reads
+from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
+from domain.application import Arsplaner
+
+ROUTERS: list[APIRouter] = [
+    routes_reads.router,
+    routes_commands.router,
+    routes_dashboard.router,
+]
+
+
+def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
+               namnd_code: str = "VON",
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+    """``tokens`` maps bearer token → person_id (see ``api.auth.dev_tokens``)."""
+    api = FastAPI(title="Årsplan API", version="0.1.0",
+                  description="Kommandon och läsmodeller för årsplanens cykler. "
+                              "Fel returneras som application/problem+json (RFC 9457).")
+    api.state.arsplaner = application
+    api.state.tokens = dict(tokens)
+    api.state.namnd_code = namnd_code
+    install_problem_handlers(api)
+    for router in ROUTERS:
+        api.include_router(router)
+    api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    return api

@@ -1,0 +1,64 @@
+"""Who is calling: a bearer token (or the dashboard's cookie) names one person.
+
+The API never checks roles: it only says who the caller is; the domain decides
+what that person may do on that date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from domain.application import Arsplaner
+from domain.organisation import Organisation
+
+SESSION_COOKIE = "arsplan_token"
+AUDITOR_TOKEN = "dev-revisor"
+bearer = HTTPBearer(auto_error=False, description="Dev token, see README (e.g. dev-sara-demodal)")
+
+
+@dataclass(frozen=True)
+class Principal:
+    person_id: str
+    token: str
+
+
+def dev_tokens(org: Organisation) -> dict[str, str]:
+    """One readable token per demo person (``dev-<name>``) and ``dev-revisor`` for the auditor."""
+    tokens = {f"dev-{pid.removeprefix('p-')}": pid for pid in sorted(org.people)}
+    auditors = sorted(a.person_id for a in org.assignments.values() if a.role == "revisor")
+    if auditors:
+        tokens[AUDITOR_TOKEN] = auditors[0]
+    return tokens
+
+
+def application(request: Request) -> Arsplaner:
+    app: Arsplaner = request.app.state.arsplaner
+    return app
+
+
+def _tokens(request: Request) -> Mapping[str, str]:
+    tokens: Mapping[str, str] = request.app.state.tokens
+    return tokens
+
+
+def principal_for(request: Request, token: str | None) -> Principal | None:
+    person_id = _tokens(request).get(token) if token else None
+    return Principal(person_id, token) if person_id and token else None
+
+
+async def current_principal(request: Request) -> Principal:
+    """The bearer token's person; 401 when the token is missing or unknown."""
+    credentials: HTTPAuthorizationCredentials | None = await bearer(request)
+    found = principal_for(request, credentials.credentials if credentials else None)
+    if found is None:
+        raise HTTPException(401, "Saknad eller okänd token (Authorization: Bearer …)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return found
+
+
+def session_principal(request: Request) -> Principal | None:
+    return principal_for(request, request.cookies.get(SESSION_COOKIE))

@@ -1,0 +1,144 @@
+"""RFC 9457 problem details: every error the API returns, and the body size limit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from domain.errors import (
+    ConcurrencyConflictError,
+    DomainError,
+    InvalidInputError,
+    NotAuthorisedError,
+    NotFoundError,
+    RuleViolationError,
+)
+from infrastructure.logging import get_logger
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+DEFAULT_MAX_BODY_BYTES = 256 * 1024
+
+_STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
+    (NotFoundError, 404, "Finns inte"),
+    (NotAuthorisedError, 403, "Ej behörig"),
+    (RuleViolationError, 403, "Regel hindrar åtgärden"),
+    (ConcurrencyConflictError, 409, "Konflikt"),
+    (InvalidInputError, 422, "Ogiltig indata"),
+)
+_RULE_BY_STATUS = {401: "unauthenticated", 404: "unknown_resource", 405: "method_not_allowed"}
+_TITLE_BY_STATUS = {400: "Felaktig begäran", 401: "Inte inloggad", 403: "Ej behörig",
+                    404: "Finns inte", 405: "Metoden stöds inte", 409: "Konflikt",
+                    413: "För stor begäran", 415: "Fel innehållstyp", 422: "Ogiltig indata"}
+
+
+def problem(status: int, detail: str, *, instance: str, rule: str | None = None,
+            title: str | None = None, errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    rule = rule or _RULE_BY_STATUS.get(status, f"http_{status}")
+    body: dict[str, Any] = {
+        "type": f"urn:arsplan:problem:{rule}",
+        "title": title or _TITLE_BY_STATUS.get(status, "Fel"),
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        "rule": rule,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE,
+                        headers=headers)
+
+
+def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    """Pydantic errors as field paths ("body.reason") a form can point at."""
+    return [{"field": ".".join(str(p) for p in e.get("loc", ())) or "body",
+             "message": e.get("msg", ""), "type": e.get("type", "")} for e in errors]
+
+
+def status_of(exc: DomainError) -> tuple[int, str]:
+    for kind, status, title in _STATUS_BY_ERROR:
+        if isinstance(exc, kind):
+            return status, title
+    return 403, "Regel hindrar åtgärden"
+
+
+def install_problem_handlers(api: FastAPI) -> None:
+    @api.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        status, title = status_of(exc)
+        get_logger(path=request.url.path).info("command_refused", rule=exc.rule, status=status)
+        return problem(status, str(exc), instance=request.url.path, rule=exc.rule, title=title)
+
+    @api.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return problem(422, "Begäran innehåller ogiltiga fält", instance=request.url.path,
+                       rule="invalid_input", errors=field_errors(exc.errors()))
+
+    @api.exception_handler(ValidationError)
+    async def bad_model(request: Request, exc: ValidationError) -> JSONResponse:
+        return problem(422, "Begäran innehåller ogiltiga fält", instance=request.url.path,
+                       rule="invalid_input", errors=field_errors(exc.errors()))
+
+    @api.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return problem(exc.status_code, str(exc.detail), instance=request.url.path,
+                       headers=getattr(exc, "headers", None))
+
+
+class BodySizeLimit:
+    """Refuses bodies over ``max_bytes`` with 413, by header or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._refuse(scope, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        response = problem(413, f"Begäran får vara högst {self.max_bytes} byte",
+                           instance=scope.get("path", ""), rule="body_too_large")
+        await response(scope, _no_body, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
