@@ -250,7 +250,14 @@ class Arsplaner(Application[UUID]):
                             deadlines[u.kind], _items_for(u.kind, item_template), cause)
             for u in units
         ]
-        self._save(cycle, *reports)
+        try:
+            self._save(cycle, *reports)
+        except ConcurrencyConflictError:
+            # A concurrent delivery of the same command may have opened it first.
+            existing = self.get(existing_id, Cycle)
+            if existing.handled_command(cmd.command_id):
+                return CommandResult(existing.id, existing.version, duplicate=True)
+            raise
         return CommandResult(cycle.id, cycle.version)
 
     def child_statuses(self, report: UnitReport) -> dict[str, str]:
