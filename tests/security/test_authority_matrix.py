@@ -1,0 +1,179 @@
+"""Who may do what: every report and cycle command against every kind of person.
+
+The expected answer is the table below, read row by row. A new command (e.g. D's
+delegation commands) is one new column in the table and one ``COMMANDS`` entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.base import Actor
+from domain.errors import NotAuthorisedError
+from domain.organisation import RoleAssignment
+from tests.support.clock import ManualClock
+from tests.support.org import CYCLE, build_organisation, open_delar_2022, report
+from tests.support.stores import MEMORY_ENV
+
+EKHAGEN = report("enh-ekhagen")
+IN_SUMMER = datetime(2022, 7, 15, 10, 0, tzinfo=UTC)  # Ida stands in for Anna 11–24 July
+IN_AUGUST = datetime(2022, 8, 15, 10, 0, tzinfo=UTC)
+
+EXPECTED = """
+person                                        | ChangeItem | Klarmarkera | Godkann | Atersand | Reopen | MoveReportDeadline | OpenCycle | MoveCycleDeadline
+enhetschef of this enhet                      | yes        | yes         | no      | no       | yes    | no                 | no        | no
+enhetschef of another enhet, same avdelning   | no         | no          | no      | no       | no     | no                 | no        | no
+enhetschef of an enhet in another avdelning   | no         | no          | no      | no       | no     | no                 | no        | no
+former enhetschef of this enhet               | no         | no          | no      | no       | no     | no                 | no        | no
+ersättare for the enhetschef, on their dates  | yes        | yes         | no      | no       | yes    | no                 | no        | no
+ersättare for the enhetschef, off their dates | no         | no          | no      | no       | no     | no                 | no        | no
+avdelningschef above                          | no         | no          | yes     | yes      | no     | no                 | no        | no
+ersättare for the avdelningschef above        | no         | no          | yes     | yes      | no     | no                 | no        | no
+avdelningschef elsewhere                      | no         | no          | no      | no       | no     | no                 | no        | no
+förvaltningschef                              | no         | no          | no      | no       | no     | yes                | yes       | yes
+ställföreträdande förvaltningschef            | no         | no          | no      | no       | no     | yes                | yes       | yes
+controller                                    | no         | no          | no      | no       | no     | yes                | yes       | yes
+ordförande of the nämnd                       | no         | no          | no      | no       | no     | no                 | no        | no
+ledamot of the nämnd                          | no         | no          | no      | no       | no     | no                 | no        | no
+nämndsekreterare                              | no         | no          | no      | no       | no     | no                 | no        | no
+revisor                                       | no         | no          | no      | no       | no     | no                 | no        | no
+unknown person                                | no         | no          | no      | no       | no     | no                 | no        | no
+"""
+
+
+@dataclass(frozen=True)
+class Person:
+    person_id: str
+    when: datetime
+    on_behalf_of: str | None = None
+
+
+PEOPLE = {
+    "enhetschef of this enhet": Person("anna", IN_AUGUST),
+    "enhetschef of another enhet, same avdelning": Person("bertil", IN_AUGUST),
+    "enhetschef of an enhet in another avdelning": Person("cecilia", IN_AUGUST),
+    "former enhetschef of this enhet": Person("petra", IN_AUGUST),
+    "ersättare for the enhetschef, on their dates": Person("ida", IN_SUMMER, "anna"),
+    "ersättare for the enhetschef, off their dates": Person("ida", IN_AUGUST),
+    "avdelningschef above": Person("david", IN_AUGUST),
+    "ersättare for the avdelningschef above": Person("olle", IN_AUGUST, "david"),
+    "avdelningschef elsewhere": Person("eva", IN_AUGUST),
+    "förvaltningschef": Person("fredrik", IN_AUGUST),
+    "ställföreträdande förvaltningschef": Person("stina", IN_AUGUST),
+    "controller": Person("gun", IN_AUGUST),
+    "ordförande of the nämnd": Person("hans", IN_AUGUST),
+    "ledamot of the nämnd": Person("lars", IN_AUGUST),
+    "nämndsekreterare": Person("maria", IN_AUGUST),
+    "revisor": Person("revisor", IN_AUGUST),
+    "unknown person": Person("okand", IN_AUGUST),
+}
+
+EXTRA_PEOPLE = ["petra", "olle", "lars", "maria"]
+EXTRA_ASSIGNMENTS = [
+    RoleAssignment("x1", "petra", "enhetschef", "enh-ekhagen", date(2021, 1, 1),
+                   date(2021, 12, 31)),
+    RoleAssignment("x2", "olle", "avdelningschef", "avd-aldreboende", date(2022, 8, 1),
+                   date(2022, 8, 31), substitute_for="david", reason="semester"),
+    RoleAssignment("x3", "lars", "ledamot", "von", date(2022, 1, 1), None),
+    RoleAssignment("x4", "maria", "namndsekreterare", "von", date(2022, 1, 1), None),
+]
+
+
+def _klarmarkerad(app: Arsplaner) -> None:
+    app.execute(c.Klarmarkera(report_id=EKHAGEN, occurred_at=IN_AUGUST), "anna")
+
+
+def _nothing(app: Arsplaner) -> None:
+    """The report stays as opened (ej påbörjad)."""
+
+
+@dataclass(frozen=True)
+class CommandCase:
+    """A command, and the state in which only authority can refuse it."""
+
+    precondition: Callable[[Arsplaner], None]
+    build: Callable[[datetime], c.Command]
+
+
+COMMANDS: dict[str, CommandCase] = {
+    "ChangeItem": CommandCase(_nothing, lambda at: c.ChangeItem(
+        report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys", value="Analys",
+        occurred_at=at)),
+    "Klarmarkera": CommandCase(_nothing, lambda at: c.Klarmarkera(
+        report_id=EKHAGEN, occurred_at=at)),
+    "Godkann": CommandCase(_klarmarkerad, lambda at: c.Godkann(
+        report_id=EKHAGEN, occurred_at=at)),
+    "Atersand": CommandCase(_klarmarkerad, lambda at: c.Atersand(
+        report_id=EKHAGEN, reason="Analysen saknas", occurred_at=at)),
+    "Reopen": CommandCase(_klarmarkerad, lambda at: c.Reopen(
+        report_id=EKHAGEN, reason="Fel siffra", occurred_at=at)),
+    "MoveReportDeadline": CommandCase(_nothing, lambda at: c.MoveReportDeadline(
+        report_id=EKHAGEN, new_deadline=datetime(2022, 8, 26, 21, 59, tzinfo=UTC),
+        reason="Sjukdom", occurred_at=at)),
+    "OpenCycle": CommandCase(_nothing, lambda at: c.OpenCycle(
+        namnd_code="VON", process="arsbokslut", year=2022, title="Årsbokslut 2022",
+        enhet_deadline=date(2023, 1, 19), avdelning_deadline=date(2023, 1, 26),
+        forvaltning_deadline=date(2023, 2, 8), underlag_date=date(2023, 2, 9),
+        beslut_date=date(2023, 2, 20), occurred_at=at)),
+    "MoveCycleDeadline": CommandCase(_nothing, lambda at: c.MoveCycleDeadline(
+        cycle_id=CYCLE, level="enhet", new_deadline=datetime(2022, 8, 26, 21, 59, tzinfo=UTC),
+        reason="Hypergene låg nere", occurred_at=at)),
+}
+
+
+def _parse(table: str) -> dict[tuple[str, str], bool]:
+    header, *rows = [[cell.strip() for cell in line.split("|")]
+                     for line in table.strip().splitlines()]
+    commands = header[1:]
+    return {(row[0], command): answer == "yes"
+            for row in rows for command, answer in zip(commands, row[1:], strict=True)}
+
+
+MATRIX = _parse(EXPECTED)
+
+
+def test_the_table_covers_every_person_and_every_person_command() -> None:
+    assert {p for p, _ in MATRIX} == set(PEOPLE)
+    assert {cmd for _, cmd in MATRIX} == set(COMMANDS) == {
+        t.__name__ for t in c.PERSON_COMMANDS}
+
+
+@pytest.fixture
+def app() -> Iterator[Arsplaner]:
+    application = Arsplaner(env=dict(MEMORY_ENV),
+                            clock=ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC)))
+    build_organisation(application)
+    application.ensure_organisation(
+        "VON", "Vård- och omsorgsnämnden", [],
+        [{"person_id": p, "name": p.capitalize()} for p in EXTRA_PEOPLE], EXTRA_ASSIGNMENTS,
+        Actor.system("import"))
+    open_delar_2022(application)
+    yield application
+    application.close()
+
+
+def _notification_count(app: Arsplaner) -> int:
+    return app.recorder.max_notification_id() or 0
+
+
+@pytest.mark.parametrize(("who", "command"), sorted(MATRIX), ids=lambda v: str(v))
+def test_authority(app: Arsplaner, who: str, command: str) -> None:
+    person, case = PEOPLE[who], COMMANDS[command]
+    case.precondition(app)
+    before = _notification_count(app)
+    if MATRIX[(who, command)]:
+        result = app.execute(case.build(person.when), person.person_id)
+        assert not result.duplicate
+        recorded = list(app.aggregate_events(result.aggregate_id))[-1]
+        assert recorded.actor.person_id == person.person_id
+        assert recorded.actor.on_behalf_of == person.on_behalf_of
+    else:
+        with pytest.raises(NotAuthorisedError):
+            app.execute(case.build(person.when), person.person_id)
+        assert _notification_count(app) == before, "a refused command records nothing"
