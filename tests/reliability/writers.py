@@ -18,9 +18,10 @@ from uuid import UUID
 from domain import commands as c
 from domain.application import Arsplaner
 from domain.errors import ConcurrencyConflictError
-from tests.support.org import report
+from domain.ids import unit_report_id
+from tests.support.org import CYCLE
 
-EKHAGEN: UUID = report("enh-ekhagen")  # type: ignore[assignment]
+EKHAGEN: UUID = unit_report_id(CYCLE, "enh-ekhagen")
 OWNER = "anna"
 WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
 BARRIER_TIMEOUT = 60.0

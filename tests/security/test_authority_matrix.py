@@ -16,34 +16,38 @@ from domain import commands as c
 from domain.application import Arsplaner
 from domain.base import Actor
 from domain.errors import NotAuthorisedError
+from domain.ids import unit_report_id
 from domain.organisation import RoleAssignment
 from tests.support.clock import ManualClock
-from tests.support.org import CYCLE, build_organisation, open_delar_2022, report
+from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.support.stores import MEMORY_ENV
 
-EKHAGEN = report("enh-ekhagen")
+EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
 IN_SUMMER = datetime(2022, 7, 15, 10, 0, tzinfo=UTC)  # Ida stands in for Anna 11–24 July
 IN_AUGUST = datetime(2022, 8, 15, 10, 0, tzinfo=UTC)
 
+# Columns: the commands in COLUMNS' order; "Y" allowed, "-" refused as not authorised.
+COLUMNS = ("ChangeItem", "Klarmarkera", "Godkann", "Atersand", "Reopen", "MoveReportDeadline",
+           "OpenCycle", "MoveCycleDeadline")
 EXPECTED = """
-person                                        | ChangeItem | Klarmarkera | Godkann | Atersand | Reopen | MoveReportDeadline | OpenCycle | MoveCycleDeadline
-enhetschef of this enhet                      | yes        | yes         | no      | no       | yes    | no                 | no        | no
-enhetschef of another enhet, same avdelning   | no         | no          | no      | no       | no     | no                 | no        | no
-enhetschef of an enhet in another avdelning   | no         | no          | no      | no       | no     | no                 | no        | no
-former enhetschef of this enhet               | no         | no          | no      | no       | no     | no                 | no        | no
-ersättare for the enhetschef, on their dates  | yes        | yes         | no      | no       | yes    | no                 | no        | no
-ersättare for the enhetschef, off their dates | no         | no          | no      | no       | no     | no                 | no        | no
-avdelningschef above                          | no         | no          | yes     | yes      | no     | no                 | no        | no
-ersättare for the avdelningschef above        | no         | no          | yes     | yes      | no     | no                 | no        | no
-avdelningschef elsewhere                      | no         | no          | no      | no       | no     | no                 | no        | no
-förvaltningschef                              | no         | no          | no      | no       | no     | yes                | yes       | yes
-ställföreträdande förvaltningschef            | no         | no          | no      | no       | no     | yes                | yes       | yes
-controller                                    | no         | no          | no      | no       | no     | yes                | yes       | yes
-ordförande of the nämnd                       | no         | no          | no      | no       | no     | no                 | no        | no
-ledamot of the nämnd                          | no         | no          | no      | no       | no     | no                 | no        | no
-nämndsekreterare                              | no         | no          | no      | no       | no     | no                 | no        | no
-revisor                                       | no         | no          | no      | no       | no     | no                 | no        | no
-unknown person                                | no         | no          | no      | no       | no     | no                 | no        | no
+person                                        | Edit Klar Godk Åter Reop MvRD Open MvCD
+enhetschef of this enhet                      | Y    Y    -    -    Y    -    -    -
+enhetschef of another enhet, same avdelning   | -    -    -    -    -    -    -    -
+enhetschef of an enhet in another avdelning   | -    -    -    -    -    -    -    -
+former enhetschef of this enhet               | -    -    -    -    -    -    -    -
+ersättare for the enhetschef, on their dates  | Y    Y    -    -    Y    -    -    -
+ersättare for the enhetschef, off their dates | -    -    -    -    -    -    -    -
+avdelningschef above                          | -    -    Y    Y    -    -    -    -
+ersättare for the avdelningschef above        | -    -    Y    Y    -    -    -    -
+avdelningschef elsewhere                      | -    -    -    -    -    -    -    -
+förvaltningschef                              | -    -    -    -    -    Y    Y    Y
+ställföreträdande förvaltningschef            | -    -    -    -    -    Y    Y    Y
+controller                                    | -    -    -    -    -    Y    Y    Y
+ordförande of the nämnd                       | -    -    -    -    -    -    -    -
+ledamot of the nämnd                          | -    -    -    -    -    -    -    -
+nämndsekreterare                              | -    -    -    -    -    -    -    -
+revisor                                       | -    -    -    -    -    -    -    -
+unknown person                                | -    -    -    -    -    -    -    -
 """
 
 
@@ -128,11 +132,10 @@ COMMANDS: dict[str, CommandCase] = {
 
 
 def _parse(table: str) -> dict[tuple[str, str], bool]:
-    header, *rows = [[cell.strip() for cell in line.split("|")]
-                     for line in table.strip().splitlines()]
-    commands = header[1:]
-    return {(row[0], command): answer == "yes"
-            for row in rows for command, answer in zip(commands, row[1:], strict=True)}
+    _, *rows = [line.split("|") for line in table.strip().splitlines()]
+    return {(who.strip(), command): answer == "Y"
+            for who, answers in rows
+            for command, answer in zip(COLUMNS, answers.split(), strict=True)}
 
 
 MATRIX = _parse(EXPECTED)
