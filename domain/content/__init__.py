@@ -1,0 +1,1 @@
+"""Report content rules: indicators, assessment, ekonomi, internkontroll. Pure, no I/O."""
