@@ -108,26 +108,32 @@ class BodySizeLimit:
             await self._refuse(scope, send)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
+                    # Answer now: the app may turn the failed read into its own 400.
+                    if not started and not refused:
+                        refused = True
+                        await self._refuse(scope, send)
                     raise _BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
+            await self.app(scope, counting_receive, guarded_send)
         except _BodyTooLarge:
-            if not started:
+            if not refused and not started:
                 await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:

@@ -1,0 +1,114 @@
+"""Deadlines as iCalendar feeds (text/calendar), per person and per unit.
+
+Calendar programs poll a URL and cannot send a bearer token, so each feed also
+accepts ``?token=``: an HMAC of the feed's subject under ARSPLAN_CALENDAR_SECRET.
+``GET /api/calendar/links`` hands a signed-in person their own feed links.
+A person feed with a bearer token is only readable by that person; a unit feed
+by anyone signed in (deadlines are not secret within the förvaltning).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from pydantic import BaseModel
+
+from api.auth import Principal, application, current_principal, principal_for
+from domain.application import Arsplaner
+from domain.calendar import local_date
+from infrastructure.deadlines import person_deadlines, unit_deadlines
+from infrastructure.ical import DeadlineEntry, build_calendar
+from infrastructure.settings import get_settings
+
+router = APIRouter(tags=["kalender"])
+CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
+
+
+class CalendarLink(BaseModel):
+    subject: str  # "person:<id>" or "unit:<id>"
+    url: str
+
+
+class CalendarLinks(BaseModel):
+    links: list[CalendarLink]
+
+
+def feed_token(secret: str, subject: str) -> str:
+    """The link token for one feed: it opens that feed and nothing else."""
+    return hmac.new(secret.encode(), f"calendar:{subject}".encode(), hashlib.sha256).hexdigest()
+
+
+def _secret(request: Request) -> str | None:
+    secret: str | None = getattr(request.app.state, "calendar_secret", None)
+    return secret or get_settings().calendar_secret
+
+
+def _bearer(request: Request) -> Principal | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    return principal_for(request, credentials) if scheme.lower() == "bearer" else None
+
+
+def _authorise(request: Request, subject: str, token: str | None,
+               person_id: str | None = None) -> None:
+    secret = _secret(request)
+    if token is not None and secret is not None:
+        if hmac.compare_digest(token, feed_token(secret, subject)):
+            return
+        raise HTTPException(403, "Kalenderlänken gäller inte detta flöde")
+    caller = _bearer(request)
+    if caller is None:
+        raise HTTPException(401, "Saknad eller okänd token (Authorization: Bearer … eller "
+                                 "kalenderlänkens ?token=)", headers={"WWW-Authenticate": "Bearer"})
+    if person_id is not None and caller.person_id != person_id:
+        raise HTTPException(403, "Du kan bara läsa din egen kalender")
+
+
+def _ics(feed_id: str, name: str, entries: list[DeadlineEntry], filename: str) -> Response:
+    body = build_calendar(feed_id, name, entries, ZoneInfo(get_settings().timezone))
+    return Response(body, media_type=CALENDAR_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@router.get("/calendar/person/{person_id}.ics", response_class=Response)
+def person_calendar(person_id: str, request: Request, token: str | None = None,
+                    app: Arsplaner = Depends(application)) -> Response:
+    _authorise(request, f"person:{person_id}", token, person_id=person_id)
+    namnd_code: str = request.app.state.namnd_code
+    entries = person_deadlines(app, namnd_code, person_id)
+    name = app.organisation(namnd_code).people[person_id]["name"]
+    return _ics(f"person-{person_id}", f"Årsplan – {name}", entries, f"{person_id}.ics")
+
+
+@router.get("/calendar/unit/{unit_id}.ics", response_class=Response)
+def unit_calendar(unit_id: str, request: Request, token: str | None = None,
+                  app: Arsplaner = Depends(application)) -> Response:
+    _authorise(request, f"unit:{unit_id}", token)
+    namnd_code: str = request.app.state.namnd_code
+    entries = unit_deadlines(app, namnd_code, unit_id)
+    name = app.organisation(namnd_code).unit(unit_id).name
+    return _ics(f"unit-{unit_id}", f"Årsplan – {name}", entries, f"{unit_id}.ics")
+
+
+@router.get("/api/calendar/links", response_model=CalendarLinks)
+def calendar_links(request: Request, who: Principal = Depends(current_principal),
+                   app: Arsplaner = Depends(application)) -> CalendarLinks:
+    """Subscription links for the caller and every unit they hold a role in today."""
+    secret = _secret(request)
+    if secret is None:
+        raise HTTPException(404, "Kalenderlänkar är inte aktiverade (ARSPLAN_CALENDAR_SECRET)")
+    org = app.organisation(request.app.state.namnd_code)
+    units = sorted({a.unit_id for a in org.roles_of(who.person_id, local_date(app.clock()))})
+    links = [_link(request, secret, "person", who.person_id, person_calendar.__name__)]
+    links += [_link(request, secret, "unit", u, unit_calendar.__name__) for u in units]
+    return CalendarLinks(links=links)
+
+
+def _link(request: Request, secret: str, kind: str, subject_id: str, route: str) -> CalendarLink:
+    subject = f"{kind}:{subject_id}"
+    url = request.url_for(route, **{f"{kind}_id": subject_id})
+    return CalendarLink(subject=subject,
+                        url=str(url.include_query_params(token=feed_token(secret, subject))))

@@ -1,0 +1,75 @@
+"""An API over a real event store (SQLite, and PostgreSQL where it answers), via httpx."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from domain.application import Arsplaner
+from tests.support.clock import ManualClock
+from tests.support.org import build_organisation, open_delar_2022, report
+from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
+
+TOKENS = {f"t-{p}": p for p in ("anna", "bertil", "david", "eva", "fredrik", "gun", "ida",
+                                "revisor")}
+_PG = postgres_available()
+
+
+@dataclass
+class ApiWorld:
+    http: httpx.AsyncClient
+    app: Arsplaner
+    clock: ManualClock
+    env: dict[str, str]
+
+    async def post(self, command: str, as_person: str, **body: Any) -> httpx.Response:
+        return await self.http.post(f"/api/commands/{command}", json=body,
+                                    headers=auth(as_person))
+
+    async def get(self, path: str, as_person: str = "revisor",
+                  **params: Any) -> httpx.Response:
+        return await self.http.get(path, params=params, headers=auth(as_person))
+
+    async def json(self, path: str, as_person: str = "revisor", **params: Any) -> Any:
+        response = await self.get(path, as_person, **params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def auth(person: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer t-{person}"}
+
+
+def report_id(unit_id: str) -> str:
+    return str(report(unit_id))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def api_store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    if request.param == "sqlite":
+        yield sqlite_env(tmp_path / "events.sqlite")
+        return
+    if not _PG:
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
+    with postgres_schema_env() as env:
+        yield env
+
+
+@pytest.fixture
+async def world(api_store_env: dict[str, str]) -> AsyncIterator[ApiWorld]:
+    clock = ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC))
+    app = Arsplaner(env=api_store_env, clock=clock)
+    build_organisation(app)
+    open_delar_2022(app)
+    # raise_app_exceptions=False: a server error must show up as a 500 response, not pass.
+    transport = httpx.ASGITransport(app=create_app(app, TOKENS), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
+        yield ApiWorld(http, app, clock, api_store_env)
+    app.close()

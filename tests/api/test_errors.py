@@ -1,0 +1,150 @@
+"""Every error is RFC 9457 problem+json with the right status and rule; no input gives a 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from api.problems import PROBLEM_MEDIA_TYPE
+from tests.api.conftest import ApiWorld, auth, report_id
+
+EKHAGEN = report_id("enh-ekhagen")
+
+
+def assert_problem(response: httpx.Response, status: int, rule: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["rule"] == rule
+    assert body["type"] == f"urn:arsplan:problem:{rule}"
+    assert body["title"] and body["detail"] and body["instance"].startswith("/")
+    return body
+
+
+class TestUnauthenticated:
+    async def test_a_missing_token_is_401_with_a_bearer_challenge(self, world: ApiWorld) -> None:
+        response = await world.http.post("/api/commands/klarmarkera",
+                                         json={"report_id": EKHAGEN})
+        assert_problem(response, 401, "unauthenticated")
+        assert response.headers["www-authenticate"] == "Bearer"
+
+    async def test_an_unknown_token_is_401(self, world: ApiWorld) -> None:
+        response = await world.http.get("/api/att-gora",
+                                         headers={"Authorization": "Bearer t-mallory"})
+        assert_problem(response, 401, "unauthenticated")
+
+
+class TestRefused:
+    async def test_another_units_chef_may_not_klarmarkera(self, world: ApiWorld) -> None:
+        response = await world.post("klarmarkera", "bertil", report_id=EKHAGEN)
+        body = assert_problem(response, 403, "role_not_held")
+        assert "enhetschef" in body["detail"]
+
+    async def test_the_auditor_may_change_nothing(self, world: ApiWorld) -> None:
+        response = await world.post("change-item", "revisor", report_id=EKHAGEN,
+                                    item_id="mal-trygg-vard", field="analys", value="x")
+        assert_problem(response, 403, "role_not_held")
+
+    async def test_godkann_before_klarmarkering_breaks_a_rule(self, world: ApiWorld) -> None:
+        response = await world.post("godkann", "david", report_id=EKHAGEN)
+        assert_problem(response, 403, "attest_requires_klarmarkering")
+
+    async def test_an_unknown_report_is_404(self, world: ApiWorld) -> None:
+        response = await world.post("klarmarkera", "anna",
+                                    report_id="00000000-0000-0000-0000-000000000000")
+        assert_problem(response, 404, "unknown_id")
+
+    async def test_an_unknown_path_is_404_problem(self, world: ApiWorld) -> None:
+        assert_problem(await world.get("/api/nothing-here"), 404, "unknown_resource")
+
+
+class TestConflict:
+    async def test_a_stale_expected_version_is_409(self, world: ApiWorld) -> None:
+        await world.post("change-item", "anna", report_id=EKHAGEN, item_id="mal-trygg-vard",
+                         field="analys", value="Första utkast")
+        response = await world.post("klarmarkera", "anna", report_id=EKHAGEN,
+                                    expected_version=1)
+        assert_problem(response, 409, "stale_version")
+        assert (await world.json(f"/api/reports/{EKHAGEN}"))["status"] == "pagar"
+
+
+class TestBadInput:
+    async def test_a_missing_reason_names_the_field(self, world: ApiWorld) -> None:
+        response = await world.post("atersand", "david", report_id=EKHAGEN)
+        body = assert_problem(response, 422, "invalid_input")
+        assert [e["field"] for e in body["errors"]] == ["body.reason"]
+
+    async def test_an_unknown_field_is_refused(self, world: ApiWorld) -> None:
+        response = await world.post("klarmarkera", "anna", report_id=EKHAGEN, status="godkand")
+        body = assert_problem(response, 422, "invalid_input")
+        assert [e["field"] for e in body["errors"]] == ["body.status"]
+
+    async def test_a_client_may_not_backdate_a_command(self, world: ApiWorld) -> None:
+        response = await world.post("klarmarkera", "anna", report_id=EKHAGEN,
+                                    occurred_at="2022-07-15T10:00:00+02:00")
+        body = assert_problem(response, 422, "invalid_input")
+        assert [e["field"] for e in body["errors"]] == ["body.occurred_at"]
+        assert (await world.json(f"/api/reports/{EKHAGEN}"))["status"] == "ej_paborjad"
+
+    async def test_malformed_json_is_422(self, world: ApiWorld) -> None:
+        response = await world.http.post("/api/commands/klarmarkera", content=b'{"report_id":',
+                                         headers={**auth("anna"),
+                                                  "content-type": "application/json"})
+        assert_problem(response, 422, "invalid_input")
+
+    async def test_a_bad_as_of_is_422(self, world: ApiWorld) -> None:
+        body = assert_problem(await world.get("/api/cycles", as_of="igår"), 422,
+                              "invalid_input")
+        assert body["errors"][0]["field"] == "query.as_of"
+
+
+class TestOversize:
+    async def test_a_declared_oversize_body_is_413(self, world: ApiWorld) -> None:
+        response = await world.post("change-item", "anna", report_id=EKHAGEN,
+                                    item_id="mal-trygg-vard", field="analys",
+                                    value="x" * 300_000)
+        assert_problem(response, 413, "body_too_large")
+
+    async def test_a_streamed_oversize_body_is_413(self, world: ApiWorld) -> None:
+        async def chunks() -> Any:
+            for _ in range(40):
+                yield b"x" * 10_000
+
+        response = await world.http.post("/api/commands/klarmarkera", content=chunks(),
+                                         headers={**auth("anna"),
+                                                  "content-type": "application/json"})
+        assert_problem(response, 413, "body_too_large")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)
+command_bodies = st.dictionaries(
+    st.sampled_from(["report_id", "cycle_id", "reason", "item_id", "field", "value",
+                     "command_id", "expected_version", "new_deadline", "level", "year",
+                     "namnd_code", "enhet_deadline", "unit_ids"]),
+    json_values | st.just(EKHAGEN), max_size=6)
+commands = st.sampled_from(["klarmarkera", "godkann", "atersand", "reopen", "change-item",
+                            "move-report-deadline", "open-cycle", "move-cycle-deadline"])
+
+
+class TestNoServerErrors:
+    @settings(max_examples=60, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(command=commands, body=command_bodies)
+    async def test_arbitrary_bodies_never_cause_a_500(self, world: ApiWorld, command: str,
+                                                      body: dict[str, Any]) -> None:
+        response = await world.http.post(
+            f"/api/commands/{command}", content=json.dumps(body, allow_nan=True),
+            headers={**auth("anna"), "content-type": "application/json"})
+        assert response.status_code < 500, response.text
+        if response.status_code >= 400:
+            assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
