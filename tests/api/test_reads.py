@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 from tests.api.conftest import ApiWorld, report_id
-from tests.support.org import CYCLE, report
+from tests.support.org import CYCLE
 from tests.support.tamper import StoreTamperer
 
 EKHAGEN = report_id("enh-ekhagen")
@@ -94,7 +95,7 @@ class TestAudit:
         await world.post("klarmarkera", "anna", report_id=EKHAGEN)
         clean = await world.json("/api/verify")
         assert clean["ok"] is True and clean["broken"] is None
-        StoreTamperer(world.env).delete(report("enh-ekhagen"), 1)
+        StoreTamperer(world.env).delete(UUID(EKHAGEN), 1)
         found = await world.json("/api/verify")
         assert found["ok"] is False
         assert found["broken"]["originator_id"] == EKHAGEN
