@@ -160,6 +160,9 @@ class Arsplaner(Application[UUID]):
             c.MoveReportDeadline: self._move_report_deadline,
             c.OpenCycle: self._open_cycle,
             c.MoveCycleDeadline: self._move_cycle_deadline,
+            c.RecordIndicator: self._record_indicator,
+            c.SetBedomning: self._set_bedomning,
+            c.RecordEkonomi: self._record_ekonomi,
         }
 
     def _as_owner(self, report: UnitReport, person_id: str, cmd: c.Command) -> Cause:
@@ -198,6 +201,24 @@ class Arsplaner(Application[UUID]):
     def _reopen(self, cmd: c.Reopen, person_id: str) -> CommandResult:
         def act(r: UnitReport) -> None:
             r.reopen(cmd.reason, self._as_owner(r, person_id, cmd))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _record_indicator(self, cmd: c.RecordIndicator, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            r.record_indicator(cmd.item_id, cmd.indicator.model_dump(),
+                               self._as_owner(r, person_id, cmd))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _set_bedomning(self, cmd: c.SetBedomning, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            r.set_bedomning(cmd.item_id, cmd.bedomning, cmd.motivering,
+                            self._as_owner(r, person_id, cmd))
+        return self._change(cmd.report_id, UnitReport, cmd, act)
+
+    def _record_ekonomi(self, cmd: c.RecordEkonomi, person_id: str) -> CommandResult:
+        def act(r: UnitReport) -> None:
+            r.record_ekonomi(cmd.model_dump(include={"kind", "columns", "rows"}),
+                             self._as_owner(r, person_id, cmd))
         return self._change(cmd.report_id, UnitReport, cmd, act)
 
     def _move_report_deadline(self, cmd: c.MoveReportDeadline, person_id: str) -> CommandResult:

@@ -83,7 +83,58 @@ class MoveCycleDeadline(Command):
     reason: Reason
 
 
+Figure = Annotated[str, StringConstraints(max_length=40)] | int | float | None
+
+
+class UtfallInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    period: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    totalt: Figure = None
+    kvinnor: Figure = None
+    man: Figure = None
+    note: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class IndicatorInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicator_id: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    direction: Literal["higher", "lower"]
+    malvarde: Figure = None
+    utfall: list[UtfallInput] = Field(default_factory=list, max_length=20)
+    source: Annotated[str, StringConstraints(max_length=200)] | None = None
+    source_id: Annotated[str, StringConstraints(max_length=50)] | None = None
+    unit: Annotated[str, StringConstraints(max_length=50)] | None = None
+
+
+class RecordIndicator(ReportCommand):
+    item_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    indicator: IndicatorInput
+
+
+class SetBedomning(ReportCommand):
+    item_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    bedomning: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    motivering: Text | None = None
+
+
+class EkonomiRowInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    role: Annotated[str, StringConstraints(min_length=1, max_length=30)]
+    values: dict[str, Figure]
+
+
+class RecordEkonomi(ReportCommand):
+    kind: Literal["drift", "investeringar"]
+    columns: dict[str, Annotated[str, StringConstraints(max_length=100)]]
+    rows: list[EkonomiRowInput] = Field(max_length=100)
+
+
 PERSON_COMMANDS: tuple[type[Command], ...] = (
     ChangeItem, Klarmarkera, Godkann, Atersand, Reopen, MoveReportDeadline, OpenCycle,
-    MoveCycleDeadline,
+    MoveCycleDeadline, RecordIndicator, SetBedomning, RecordEkonomi,
 )

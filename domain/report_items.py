@@ -26,6 +26,9 @@ ITEM_FIELDS: dict[str, dict[str, tuple[str, ...] | None]] = {
     "sammanfattning": {"text": None},
 }
 MAX_TEXT = 20_000
+# Set only through SetBedomning, which records the indicators' suggestion next to it.
+ASSESSMENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "mal": ("bedomning", "motivering"), "arbetsmiljomal": ("bedomning", "motivering")}
 
 
 def check_item_kind(kind: str) -> None:

@@ -9,10 +9,13 @@ from typing import Any, Self
 from uuid import UUID
 
 from domain.base import Actor, AuditedAggregate, Cause
+from domain.content.ekonomi import check_table, table_from_dict, table_to_dict
+from domain.content.goals import check_goal_kind, decide_bedomning, indicators_of
+from domain.content.indicators import indicator_from_dict, indicator_to_dict
 from domain.errors import InvalidInputError, NotAuthorisedError, NotFoundError, RuleViolationError
 from domain.ids import unit_report_id
 from domain.organisation import CHEF_ROLE_BY_KIND
-from domain.report_items import check_field_value, check_item_kind
+from domain.report_items import ASSESSMENT_FIELDS, check_field_value, check_item_kind
 
 EJ_PABORJAD = "ej_paborjad"
 PAGAR = "pagar"
@@ -131,6 +134,47 @@ class UnitReport(AuditedAggregate):
         def apply(self, aggregate: UnitReport) -> None:
             aggregate.escalations += 1
 
+    class IndicatorRecorded(AuditedAggregate.Event):
+        item_id: str
+        indicator: dict[str, Any]
+
+        def apply(self, aggregate: UnitReport) -> None:
+            recorded = aggregate.indicators.setdefault(self.item_id, {})
+            recorded[self.indicator["indicator_id"]] = self.indicator
+            if aggregate.status == EJ_PABORJAD:
+                aggregate.status = PAGAR
+
+    class BedomningSet(AuditedAggregate.Event):
+        """The chef's bedömning next to the suggestion the indicators gave."""
+
+        item_id: str
+        suggestion: str
+        bedomning: str
+        overridden: bool
+        motivering: str | None
+
+        def apply(self, aggregate: UnitReport) -> None:
+            values = aggregate.items[self.item_id].values
+            values["bedomning"] = self.bedomning
+            values["motivering"] = self.motivering
+            aggregate.assessments[self.item_id] = {
+                "suggestion": self.suggestion, "bedomning": self.bedomning,
+                "overridden": self.overridden, "motivering": self.motivering}
+            if aggregate.status == EJ_PABORJAD:
+                aggregate.status = PAGAR
+
+    class EkonomiRecorded(AuditedAggregate.Event):
+        """A Drift or Investeringar table, with what the arithmetic check found in it."""
+
+        table: dict[str, Any]
+        flags: list[dict[str, Any]]
+
+        def apply(self, aggregate: UnitReport) -> None:
+            aggregate.ekonomi[self.table["kind"]] = self.table
+            aggregate.ekonomi_flags[self.table["kind"]] = self.flags
+            if aggregate.status == EJ_PABORJAD:
+                aggregate.status = PAGAR
+
     def __init__(self, cycle_id: UUID, namnd_code: str, unit_id: str, unit_kind: str,
                  parent_unit_id: str | None, deadline: datetime,
                  items: list[dict[str, Any]]) -> None:
@@ -150,6 +194,10 @@ class UnitReport(AuditedAggregate):
         self.reminders_sent = 0
         self.deadlines_passed: list[str] = []
         self.escalations = 0
+        self.indicators: dict[str, dict[str, dict[str, Any]]] = {}  # item → indicator id → data
+        self.assessments: dict[str, dict[str, Any]] = {}  # item → suggestion and bedömning
+        self.ekonomi: dict[str, dict[str, Any]] = {}  # "drift"/"investeringar" → table
+        self.ekonomi_flags: dict[str, list[dict[str, Any]]] = {}
 
     @classmethod
     def open(cls, cycle_id: UUID, namnd_code: str, unit_id: str, unit_kind: str,
@@ -213,12 +261,63 @@ class UnitReport(AuditedAggregate):
         if item is None:
             raise NotFoundError(f"Punkten {item_id!r} finns inte i rapporten")
         check_field_value(item.kind, field_name, value)
+        if field_name in ASSESSMENT_FIELDS.get(item.kind, ()):
+            raise RuleViolationError(
+                "Bedömningen sätts med förslaget från nyckeltalen och, vid avvikelse, en "
+                "motivering", rule="bedomning_via_assessment")
         old = item.values.get(field_name)
         if old == value:
             return False
         self._record(self.ItemChanged, cause, item_id=item_id, field=field_name, old=old,
                      new=value)
         return True
+
+    # Content: indicators, bedömning and ekonomi (rules in domain/content/).
+
+    def _goal_item(self, item_id: str) -> Item:
+        item = self.items.get(item_id)
+        if item is None:
+            raise NotFoundError(f"Punkten {item_id!r} finns inte i rapporten")
+        check_goal_kind(item_id, item.kind)
+        return item
+
+    def record_indicator(self, item_id: str, data: dict[str, Any], cause: Cause) -> bool:
+        """Records a nyckeltal's målvärde and utfall on a goal; False when unchanged."""
+        self._check_owner(cause.actor)
+        self._check_editable()
+        self._goal_item(item_id)
+        normalised = indicator_to_dict(indicator_from_dict(data))
+        if self.indicators.get(item_id, {}).get(normalised["indicator_id"]) == normalised:
+            return False
+        self._record(self.IndicatorRecorded, cause, item_id=item_id, indicator=normalised)
+        return True
+
+    def set_bedomning(self, item_id: str, bedomning: str, motivering: str | None,
+                      cause: Cause) -> None:
+        self._check_owner(cause.actor)
+        self._check_editable()
+        self._goal_item(item_id)
+        chosen, suggested, overridden = decide_bedomning(
+            bedomning, motivering, indicators_of(self.indicators.get(item_id, {})))
+        self._record(self.BedomningSet, cause, item_id=item_id, suggestion=suggested.value,
+                     bedomning=chosen.value, overridden=overridden,
+                     motivering=motivering.strip() if motivering else None)
+
+    def record_ekonomi(self, data: dict[str, Any], cause: Cause) -> None:
+        """Saves the table even when its sums are off: the flags show on the report."""
+        self._check_owner(cause.actor)
+        self._check_editable()
+        table = table_from_dict(data)
+        flags = [{"row": f.row, "column": f.column, "stated": str(f.stated),
+                  "expected": str(f.expected), "rule": f.rule, "rounding": f.is_rounding,
+                  "message": f.message()} for f in check_table(table)]
+        self._record(self.EkonomiRecorded, cause, table=table_to_dict(table), flags=flags)
+
+    @property
+    def arithmetic_slips(self) -> list[dict[str, Any]]:
+        """Discrepancies beyond rounding in the ekonomi tables, for the board and dashboard."""
+        return [f for kind in sorted(self.ekonomi_flags) for f in self.ekonomi_flags[kind]
+                if not f["rounding"]]
 
     def klarmarkera(self, cause: Cause, child_statuses: Mapping[str, str]) -> None:
         """``child_statuses``: the status of every sub-unit's report in this cycle."""
