@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     api_port: int = 8000
     log_level: str = "INFO"
 
+    calendar_secret: str | None = Field(
+        default=None, description="HMAC key for per-person/per-unit calendar feed links")
+    otel_enabled: bool = False
+    otel_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP traces endpoint; unset: spans to the console")
+    otel_service_name: str = "arsplan"
+
     def eventsourcing_env(self) -> dict[str, str]:
         """The environment eventsourcing reads to choose and open its recorders."""
         if self.event_store == "memory":
