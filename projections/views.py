@@ -1,0 +1,213 @@
+"""Row views for each store: POPO (tests, time travel), SQLite (embedded), PostgreSQL.
+
+Each view owns two tables named after its projection, ``<name>_rows`` and
+``<name>_tracking``, in the event store's database (and schema), so several
+read models live side by side without sharing a tracking row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.popo import POPOTrackingRecorder
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from psycopg.sql import SQL, Identifier
+
+from projections.base import Delete, Doc, Put, ReadModelView, Row, RowChange
+
+
+def _dumps(doc: Doc) -> str:
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
+    """In memory: for unit tests and for folding history into an as-of view."""
+
+    def __init__(self, name: str = "popo") -> None:
+        super().__init__()
+        self.name = name
+        self._rows: dict[tuple[str, str], tuple[int, str, str]] = {}
+
+    def get(self, kind: str, key: str) -> Doc | None:
+        with self._database_lock:
+            found = self._rows.get((kind, key))
+        return json.loads(found[2]) if found else None
+
+    def find(self, kind: str, partition: str | None = None) -> list[Doc]:
+        with self._database_lock:
+            hits = [(pos, k[1], doc) for k, (pos, part, doc) in self._rows.items()
+                    if k[0] == kind and (partition is None or part == partition)]
+        return [json.loads(doc) for _, _, doc in sorted(hits)]
+
+    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+        with self._database_lock:
+            self._assert_tracking_uniqueness(tracking)
+            for change in changes:
+                if isinstance(change, Put):
+                    self._rows[(change.kind, change.key)] = (
+                        tracking.notification_id, change.partition, _dumps(change.doc))
+                else:
+                    self._rows.pop((change.kind, change.key), None)
+            self._insert_tracking(tracking)
+
+    def rows(self) -> list[Row]:
+        with self._database_lock:
+            items = sorted(self._rows.items())
+        return [Row(k[0], k[1], part, json.loads(doc)) for k, (_, part, doc) in items]
+
+    def reset(self) -> None:
+        with self._database_lock:
+            self._rows.clear()
+            self._max_tracking_ids.clear()
+
+
+class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
+    """The embedded default: rows and position in the event store's SQLite file."""
+
+    def __init__(self, datastore: SQLiteDatastore, *, name: str, **kwargs: Any) -> None:
+        self.name = name
+        self.rows_table = f"{name}_rows"
+        self.tracking_table = f"{name}_tracking"
+        super().__init__(datastore, **kwargs)
+        # Our own tracking table: the base class hard-codes one shared "tracking" table.
+        self.insert_tracking_statement = self.insert_tracking_statement.replace(
+            "tracking", self.tracking_table)
+        self.select_max_tracking_id_statement = self.select_max_tracking_id_statement.replace(
+            "tracking", self.tracking_table)
+
+    def construct_create_table_statements(self) -> list[str]:
+        statements = [s.replace("EXISTS tracking", f"EXISTS {self.tracking_table}")
+                      for s in super().construct_create_table_statements()]
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {self.rows_table} (kind TEXT NOT NULL, "
+            "key TEXT NOT NULL, part TEXT NOT NULL, position INTEGER NOT NULL, "
+            "doc TEXT NOT NULL, PRIMARY KEY (kind, key)) WITHOUT ROWID")
+        statements.append(
+            f"CREATE INDEX IF NOT EXISTS {self.rows_table}_part "
+            f"ON {self.rows_table} (kind, part, position)")
+        return statements
+
+    def get(self, kind: str, key: str) -> Doc | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT doc FROM {self.rows_table} WHERE kind=? AND key=?", (kind, key))
+            found = c.fetchone()
+        return json.loads(found["doc"]) if found else None
+
+    def find(self, kind: str, partition: str | None = None) -> list[Doc]:
+        sql = f"SELECT doc FROM {self.rows_table} WHERE kind=?"
+        params: tuple[str, ...] = (kind,)
+        if partition is not None:
+            sql, params = sql + " AND part=?", (kind, partition)
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(sql + " ORDER BY position, key", params)
+            return [json.loads(r["doc"]) for r in c.fetchall()]
+
+    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            self._insert_tracking(c, tracking)
+            for change in changes:
+                self._apply(c, change, tracking.notification_id)
+            self._before_commit(c)
+
+    def _apply(self, c: SQLiteCursor, change: RowChange, position: int) -> None:
+        if isinstance(change, Put):
+            c.execute(f"INSERT OR REPLACE INTO {self.rows_table} VALUES (?, ?, ?, ?, ?)",
+                      (change.kind, change.key, change.partition, position,
+                       _dumps(change.doc)))
+        elif isinstance(change, Delete):
+            c.execute(f"DELETE FROM {self.rows_table} WHERE kind=? AND key=?",
+                      (change.kind, change.key))
+
+    def _before_commit(self, c: SQLiteCursor) -> None:
+        """Hook for fault-injection tests: runs inside the write transaction."""
+
+    def rows(self) -> list[Row]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT kind, key, part, doc FROM {self.rows_table} ORDER BY kind, key")
+            return [Row(r["kind"], r["key"], r["part"], json.loads(r["doc"]))
+                    for r in c.fetchall()]
+
+    def reset(self) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(f"DELETE FROM {self.rows_table}")
+            c.execute(f"DELETE FROM {self.tracking_table} WHERE application_name != ?",
+                      (self.table_migration_identifier,))
+
+
+class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
+    """Production: rows and position in the event store's PostgreSQL schema.
+
+    Constructed by eventsourcing's factory too (``tracking_table_name`` is then
+    ``<projection name>_tracking``), so it also works under ``ProjectionRunner``.
+    """
+
+    def __init__(self, datastore: PostgresDatastore, *, tracking_table_name: str,
+                 **kwargs: Any) -> None:
+        super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
+        self.name = tracking_table_name.removesuffix("_tracking")
+        self.rows_table = f"{self.name}_rows"
+        self.check_identifier_length(self.rows_table)
+        schema, table = Identifier(datastore.schema), Identifier(self.rows_table)
+        self.sql_create_statements.append(SQL(
+            "CREATE TABLE IF NOT EXISTS {0}.{1} (kind text NOT NULL, key text NOT NULL, "
+            "part text NOT NULL, position bigint NOT NULL, doc text NOT NULL, "
+            "PRIMARY KEY (kind, key))").format(schema, table))
+        self.sql_create_statements.append(SQL(
+            "CREATE INDEX IF NOT EXISTS {0} ON {1}.{2} (kind, part, position)").format(
+            Identifier(f"{self.rows_table}_part"), schema, table))
+        self._upsert = SQL(
+            "INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s, %s) ON CONFLICT (kind, key) DO UPDATE "
+            "SET part = EXCLUDED.part, position = EXCLUDED.position, doc = EXCLUDED.doc"
+        ).format(schema, table)
+        self._delete = SQL("DELETE FROM {0}.{1} WHERE kind = %s AND key = %s").format(
+            schema, table)
+        self._select = SQL("SELECT doc FROM {0}.{1} WHERE kind = %s").format(schema, table)
+        self._all = SQL("SELECT kind, key, part, doc FROM {0}.{1} ORDER BY kind, key").format(
+            schema, table)
+        self._clear_rows = SQL("DELETE FROM {0}.{1}").format(schema, table)
+        self._clear_tracking = SQL("DELETE FROM {0}.{1} WHERE application_name != %s").format(
+            schema, Identifier(self.tracking_table_name))
+
+    def get(self, kind: str, key: str) -> Doc | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select + SQL(" AND key = %s"), (kind, key))
+            found = curs.fetchone()
+        return json.loads(found["doc"]) if found else None
+
+    def find(self, kind: str, partition: str | None = None) -> list[Doc]:
+        order = SQL(" ORDER BY position, key")
+        with self.datastore.transaction(commit=False) as curs:
+            if partition is None:
+                curs.execute(self._select + order, (kind,))
+            else:
+                curs.execute(self._select + SQL(" AND part = %s") + order, (kind, partition))
+            return [json.loads(r["doc"]) for r in curs.fetchall()]
+
+    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            self._insert_tracking(curs, tracking)
+            for change in changes:
+                if isinstance(change, Put):
+                    curs.execute(self._upsert, (change.kind, change.key, change.partition,
+                                                tracking.notification_id, _dumps(change.doc)))
+                else:
+                    curs.execute(self._delete, (change.kind, change.key))
+
+    def rows(self) -> list[Row]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._all)
+            return [Row(r["kind"], r["key"], r["part"], json.loads(r["doc"]))
+                    for r in curs.fetchall()]
+
+    def reset(self) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._clear_rows)
+            curs.execute(self._clear_tracking, (self.table_migration_identifier,))
+
+
+__all__ = ["IntegrityError", "POPOReadModelView", "PostgresReadModelView",
+           "SQLiteReadModelView"]

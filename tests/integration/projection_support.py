@@ -1,0 +1,81 @@
+"""A recorded Delårsbokslut 2022 history at known instants, for the projection tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import UUID
+
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.base import Cause
+from domain.ids import unit_report_id
+from domain.unit_report import UnitReport
+from tests.support.clock import ManualClock
+from tests.support.org import CYCLE, build_organisation, open_delar_2022
+
+EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
+BJORKLIDEN = unit_report_id(CYCLE, "enh-bjorkliden")
+HEMTJANST = unit_report_id(CYCLE, "enh-hemtjanst-norr")
+ALDREBOENDE = unit_report_id(CYCLE, "avd-aldreboende")
+
+
+def remind(app: Arsplaner, report_id: UUID, person: str, key: str, overdue: bool = False
+           ) -> None:
+    def act(r: UnitReport, cause: Cause) -> None:
+        r.record_reminder(person, "klarmarkera", r.deadline, overdue, cause)
+    app.record_workflow_fact(report_id, key, app.clock(), act)
+
+
+def escalate(app: Arsplaner, report_id: UUID, key: str) -> None:
+    def act(r: UnitReport, cause: Cause) -> None:
+        r.record_escalation("klarmarkera", "david", "avdelningschef", "avd-aldreboende", cause)
+    app.record_workflow_fact(report_id, key, app.clock(), act)
+
+
+def _opened(app: Arsplaner) -> None:
+    build_organisation(app)
+    open_delar_2022(app)
+
+
+def _reminders(app: Arsplaner) -> None:
+    remind(app, BJORKLIDEN, "bertil", "r1")
+    remind(app, HEMTJANST, "cecilia", "r2")
+
+
+def _late(app: Arsplaner) -> None:
+    remind(app, HEMTJANST, "cecilia", "r3", overdue=True)
+    escalate(app, HEMTJANST, "e1")
+
+
+def _attest(app: Arsplaner) -> None:
+    app.execute(c.Godkann(report_id=EKHAGEN), "david")
+    app.execute(c.Atersand(report_id=BJORKLIDEN, reason="Analys saknas"), "david")
+
+
+Step = tuple[datetime, str, Callable[[Arsplaner], object]]
+
+STEPS: list[Step] = [
+    (datetime(2022, 8, 12, 8, 0, tzinfo=UTC), "organisation and cycle opened", _opened),
+    (datetime(2022, 8, 15, 9, 0, tzinfo=UTC), "Anna writes an analysis",
+     lambda app: app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard",
+                                          field="analys", value="Tryggheten ökar"), "anna")),
+    (datetime(2022, 8, 20, 6, 0, tzinfo=UTC), "reminders to Bertil and Cecilia", _reminders),
+    (datetime(2022, 8, 22, 10, 0, tzinfo=UTC), "Anna klarmarkerar",
+     lambda app: app.execute(c.Klarmarkera(report_id=EKHAGEN), "anna")),
+    (datetime(2022, 8, 23, 14, 0, tzinfo=UTC), "Bertil klarmarkerar",
+     lambda app: app.execute(c.Klarmarkera(report_id=BJORKLIDEN), "bertil")),
+    (datetime(2022, 8, 24, 6, 0, tzinfo=UTC), "Hemtjänst late: reminder and escalation",
+     _late),
+    (datetime(2022, 8, 25, 9, 0, tzinfo=UTC), "David godkänner Ekhagen, återsänder Björkliden",
+     _attest),
+]
+
+
+def record_history(app: Arsplaner, clock: ManualClock,
+                   after_each: Callable[[datetime], None] | None = None) -> None:
+    for at, _, act in STEPS:
+        clock.now = at
+        act(app)
+        if after_each is not None:
+            after_each(at)

@@ -1,0 +1,146 @@
+"""Att-göra lists, cycle board, audit trail and reminder outbox, on every store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from domain import commands as c
+from domain.application import Arsplaner
+from projections.audit_trail import AuditTrailProjection
+from projections.queries import audit_trail, cycle_board, reminder_outbox, todo_for
+from projections.read_models import ReadModels
+from projections.reminders import ReminderOutboxProjection
+from projections.reporting import ReportingProjection
+from projections.runner import catch_up_all
+from tests.integration.projection_support import (
+    BJORKLIDEN,
+    EKHAGEN,
+    HEMTJANST,
+    record_history,
+)
+from tests.support.clock import ManualClock
+from tests.support.org import CYCLE
+
+AUG_26 = datetime(2022, 8, 26, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def read_models(app: Arsplaner, clock: ManualClock) -> Iterator[ReadModels]:
+    record_history(app, clock)
+    models = ReadModels.for_app(app)
+    catch_up_all(app, models)
+    yield models
+    models.close()
+
+
+def _tasks(models: ReadModels, person: str, now: datetime) -> list[tuple[str, str]]:
+    return [(t.task, t.unit_id) for t in todo_for(models.view(ReportingProjection), person, now)]
+
+
+class TestAttGora:
+    def test_each_enhetschef_is_asked_to_klarmarkera_with_the_deadline_and_days_late(
+            self, read_models: ReadModels) -> None:
+        [task] = todo_for(read_models.view(ReportingProjection), "cecilia", AUG_26)
+        assert (task.task, task.unit_id, task.unit_name) == (
+            "klarmarkera", "enh-hemtjanst-norr", "Hemtjänst Norr")
+        assert task.cycle_title == "Delårsbokslut 2022"
+        assert task.deadline == datetime.fromisoformat("2022-08-23T23:59:00+02:00")
+        assert task.days_late == 3
+
+    def test_attestera_reaches_the_avdelningschef_only_after_klarmarkering(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        # Björkliden was sent back, so David has nothing to attest for his enheter yet.
+        assert ("attestera", "enh-bjorkliden") not in _tasks(read_models, "david", AUG_26)
+        app.execute(c.Klarmarkera(report_id=BJORKLIDEN), "bertil")
+        catch_up_all(app, read_models)
+        assert ("attestera", "enh-bjorkliden") in _tasks(read_models, "david", AUG_26)
+        assert ("klarmarkera", "enh-bjorkliden") not in _tasks(read_models, "bertil", AUG_26)
+
+    def test_attestera_never_reaches_another_avdelning_chef(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        app.execute(c.Klarmarkera(report_id=HEMTJANST), "cecilia")
+        catch_up_all(app, read_models)
+        assert ("attestera", "enh-hemtjanst-norr") in _tasks(read_models, "eva", AUG_26)
+        assert ("attestera", "enh-hemtjanst-norr") not in _tasks(read_models, "david", AUG_26)
+
+    def test_a_godkand_report_leaves_every_list(self, read_models: ReadModels) -> None:
+        everyone = ["anna", "bertil", "cecilia", "david", "eva", "fredrik"]
+        assert not any(t[1] == "enh-ekhagen" for p in everyone
+                       for t in _tasks(read_models, p, AUG_26))
+
+    def test_the_ersattare_gets_the_chefs_tasks_during_the_substitution(
+            self, app: Arsplaner, clock: ManualClock, read_models: ReadModels) -> None:
+        # Send Ekhagen back so it needs klarmarkering, then ask during Ida's vikariat
+        # for Anna (2022-07-11..24) and after it.
+        app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
+        catch_up_all(app, read_models)
+        in_july = datetime(2022, 7, 15, 9, 0, tzinfo=UTC)
+        [task] = todo_for(read_models.view(ReportingProjection), "ida", in_july)
+        assert (task.task, task.unit_id, task.on_behalf_of) == (
+            "klarmarkera", "enh-ekhagen", "anna")
+        assert _tasks(read_models, "anna", in_july) == []
+        assert _tasks(read_models, "anna", AUG_26) == [("klarmarkera", "enh-ekhagen")]
+        assert _tasks(read_models, "ida", AUG_26) == []
+
+
+class TestCycleBoard:
+    def test_the_board_shows_state_deadline_reminders_escalations_and_times(
+            self, read_models: ReadModels) -> None:
+        board = cycle_board(read_models.view(ReportingProjection), CYCLE, AUG_26)
+        assert board is not None and board.title == "Delårsbokslut 2022"
+        rows = {r.unit_id: r for r in board.rows}
+        assert [r.unit_kind for r in board.rows][:3] == ["forvaltning", "avdelning", "avdelning"]
+        ekhagen, bjorkliden, hemtjanst = (rows["enh-ekhagen"], rows["enh-bjorkliden"],
+                                          rows["enh-hemtjanst-norr"])
+        assert (ekhagen.status, ekhagen.status_label) == ("godkand", "Godkänd")
+        assert ekhagen.klarmarkerad_at == datetime(2022, 8, 22, 10, 0, tzinfo=UTC)
+        assert ekhagen.godkand_at == datetime(2022, 8, 25, 9, 0, tzinfo=UTC)
+        assert (bjorkliden.status, bjorkliden.klarmarkerad_at) == ("pagar", None)
+        assert (hemtjanst.reminders_sent, hemtjanst.escalations) == (2, 1)
+        assert hemtjanst.days_late == 3
+        assert board.counts == {"ej_paborjad": 4, "pagar": 1, "klarmarkerad": 0, "godkand": 1}
+
+
+class TestAuditTrail:
+    def test_one_aggregate_shows_every_version_in_order(self, read_models: ReadModels) -> None:
+        entries = audit_trail(read_models.view(AuditTrailProjection), aggregate_id=EKHAGEN)
+        assert [e.version for e in entries] == [1, 2, 3, 4]
+        assert [e.event_type for e in entries] == [
+            "UnitReport.Opened", "UnitReport.ItemChanged", "UnitReport.Klarmarkerad",
+            "UnitReport.Godkand"]
+        assert entries[1].payload["new"] == "Tryggheten ökar"
+        assert (entries[3].person_id, entries[3].role) == ("david", "avdelningschef")
+
+    def test_per_actor_and_per_cycle(self, read_models: ReadModels) -> None:
+        view = read_models.view(AuditTrailProjection)
+        davids = audit_trail(view, actor="david")
+        assert [e.event_type for e in davids] == ["UnitReport.Godkand", "UnitReport.Atersand"]
+        in_cycle = audit_trail(view, cycle_id=CYCLE)
+        assert in_cycle[0].event_type == "Cycle.Opened"
+        assert {e.aggregate_id for e in in_cycle} >= {CYCLE, EKHAGEN, HEMTJANST}
+        assert all(e.cycle_id == CYCLE for e in in_cycle)
+
+    def test_an_ersattare_is_recorded_acting_on_behalf_of_the_chef(
+            self, app: Arsplaner, clock: ManualClock, read_models: ReadModels) -> None:
+        app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
+        app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
+                                 value="Vikariens text",
+                                 occurred_at=datetime(2022, 7, 15, 9, 0, tzinfo=UTC)), "ida")
+        catch_up_all(app, read_models)
+        [entry] = audit_trail(read_models.view(AuditTrailProjection), actor="ida")
+        assert (entry.role, entry.unit_id, entry.on_behalf_of) == (
+            "enhetschef", "enh-ekhagen", "anna")
+
+
+class TestReminderOutbox:
+    def test_every_reminder_is_listed_in_order_and_by_recipient(
+            self, read_models: ReadModels) -> None:
+        view = read_models.view(ReminderOutboxProjection)
+        assert [(r.recipient_person_id, r.overdue) for r in reminder_outbox(view)] == [
+            ("bertil", False), ("cecilia", False), ("cecilia", True)]
+        cecilias = reminder_outbox(view, recipient="cecilia")
+        assert [r.unit_id for r in cecilias] == ["enh-hemtjanst-norr"] * 2
+        assert all(r.cycle_id == CYCLE for r in cecilias)
