@@ -32,6 +32,7 @@ def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
     api.state.tokens = dict(tokens)
     api.state.namnd_code = namnd_code
     install_problem_handlers(api)
+    routes_dashboard.install(api)
     for router in ROUTERS:
         api.include_router(router)
     api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)

@@ -83,6 +83,7 @@ class Task(BaseModel):
 
 
 class HistoryEntry(BaseModel):
+    aggregate_id: UUID
     version: int
     event: str
     recorded_at: datetime
@@ -188,19 +189,28 @@ def tasks_for(app: Arsplaner, person_id: str, namnd_code: str,
 
 def history(app: Arsplaner, aggregate_id: UUID,
             as_of: datetime | None = None) -> list[HistoryEntry]:
-    entries = []
-    for e in app.aggregate_events(aggregate_id):
-        if as_of is not None and e.timestamp > as_of:
-            break
-        payload = {k: _plain(v) for k, v in vars(e).items() if k not in _ENVELOPE}
-        entries.append(HistoryEntry(
-            version=e.originator_version, event=type(e).__qualname__, recorded_at=e.timestamp,
-            occurred_at=e.occurred_at, person_id=e.actor.person_id, role=e.actor.role,
-            unit_id=e.actor.unit_id, on_behalf_of=e.actor.on_behalf_of,
-            command_id=e.command_id, chain_hash=e.chain_hash, payload=payload))
+    entries = [_entry(e) for e in app.aggregate_events(aggregate_id)
+               if as_of is None or e.timestamp <= as_of]
     if not entries:
         raise NotFoundError(f"{aggregate_id} har ingen historik")
     return entries
+
+
+def recent_events(app: Arsplaner, limit: int = 50) -> list[HistoryEntry]:
+    """The store's last ``limit`` events, newest first."""
+    last = app.recorder.max_notification_id() or 0
+    notifications = app.recorder.select_notifications(max(1, last - limit + 1), limit)
+    return [_entry(app.mapper.to_domain_event(n)) for n in reversed(notifications)]
+
+
+def _entry(e: Any) -> HistoryEntry:
+    payload = {k: _plain(v) for k, v in vars(e).items() if k not in _ENVELOPE}
+    return HistoryEntry(
+        aggregate_id=e.originator_id, version=e.originator_version,
+        event=type(e).__qualname__, recorded_at=e.timestamp, occurred_at=e.occurred_at,
+        person_id=e.actor.person_id, role=e.actor.role, unit_id=e.actor.unit_id,
+        on_behalf_of=e.actor.on_behalf_of, command_id=e.command_id,
+        chain_hash=e.chain_hash, payload=payload)
 
 
 def _summary(cy: Cycle) -> CycleSummary:

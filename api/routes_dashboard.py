@@ -1,7 +1,172 @@
-"""The server-rendered dashboard (Swedish)."""
+"""The server-rendered dashboard (Swedish): att-göra, cycle board, report, revision.
+
+Buttons post the same domain commands as the API, as the person logged in by the
+session cookie; the domain decides, and a refusal is shown on the page.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
 
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import AwareDatetime
+
+from api import read_models as rm
+from api.auth import SESSION_COOKIE, Principal, application, session_principal
+from api.problems import status_of
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.audit import verify_store
+from domain.calendar import STOCKHOLM, local_date
+from domain.errors import DomainError
+from infrastructure.logging import get_logger
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 router = APIRouter(include_in_schema=False)
+# Others add a page to the menu with one line, e.g. {"href": "/delegation", "label": "…"}.
+NAV_LINKS: list[dict[str, str]] = []
+
+
+def _local(value: datetime | None) -> str:
+    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else "–"
+
+
+templates.env.filters["lokal"] = _local
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def install(api: FastAPI) -> None:
+    """Sends a visitor without a session to the login page instead of a 401."""
+    async def to_login(request: Request, exc: Exception) -> Response:
+        return RedirectResponse("/logga-in", status_code=303)
+    api.add_exception_handler(LoginRequired, to_login)
+
+
+def viewer(request: Request) -> Principal:
+    who = session_principal(request)
+    if who is None:
+        raise LoginRequired
+    return who
+
+
+def _page(request: Request, name: str, who: Principal | None, status_code: int = 200,
+          **context: Any) -> HTMLResponse:
+    app: Arsplaner = request.app.state.arsplaner
+    person = None
+    if who is not None:
+        org = app.organisation(request.app.state.namnd_code)
+        person = org.people.get(who.person_id, {}).get("name", who.person_id)
+    return templates.TemplateResponse(
+        request, name, {"who": who, "person_name": person, "extra_links": NAV_LINKS, **context},
+        status_code=status_code)
+
+
+@router.get("/")
+def home(request: Request) -> RedirectResponse:
+    target = "/att-gora" if session_principal(request) else "/logga-in"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/logga-in")
+def login_page(request: Request, app: Arsplaner = Depends(application)) -> HTMLResponse:
+    org = app.organisation(request.app.state.namnd_code)
+    on = app.today()
+    token_of = {pid: tok for tok, pid in request.app.state.tokens.items()
+                if tok != "dev-revisor"}
+    people = []
+    for pid, person in sorted(org.people.items(), key=lambda p: p[1]["name"]):
+        roles = [f"{a.role} {org.units[a.unit_id].name}" for a in org.roles_of(pid, on)]
+        if pid in token_of:
+            people.append({"person_id": pid, "name": person["name"], "roles": roles,
+                           "token": token_of[pid]})
+    return _page(request, "login.html", session_principal(request), people=people)
+
+
+@router.post("/logga-in")
+def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
+    if token not in request.app.state.tokens:
+        return _page(request, "login.html", None, status_code=401, people=[],
+                     error="Okänd inloggning")
+    response = RedirectResponse("/att-gora", status_code=303)
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+@router.post("/logga-ut")
+def logout() -> RedirectResponse:
+    response = RedirectResponse("/logga-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/att-gora")
+def todo(request: Request, as_of: AwareDatetime | None = None,
+         who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
+         error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    tasks = rm.tasks_for(app, who.person_id, request.app.state.namnd_code, as_of)
+    return _page(request, "att_gora.html", who, status_code=status_code, tasks=tasks,
+                 as_of=as_of, error=error, new_command_id=c.new_command_id)
+
+
+@router.post("/att-gora/{task}")
+def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
+            command_id: Annotated[str, Form(min_length=1, max_length=200)],
+            version: Annotated[int, Form(ge=1)],
+            who: Principal = Depends(viewer),
+            app: Arsplaner = Depends(application)) -> Response:
+    kinds: dict[str, type[c.ReportCommand]] = {"klarmarkera": c.Klarmarkera,
+                                                "attestera": c.Godkann}
+    if task not in kinds:
+        return todo(request, None, who, app, error=f"Okänd åtgärd {task!r}", status_code=404)
+    command = kinds[task](report_id=report_id, command_id=command_id, expected_version=version)
+    log = get_logger(command=task, command_id=command_id, person_id=who.person_id,
+                     report_id=str(report_id))
+    try:
+        app.execute(command, who.person_id)
+    except DomainError as exc:
+        log.info("dashboard_command_refused", rule=exc.rule)
+        return todo(request, None, who, app, error=str(exc), status_code=status_of(exc)[0])
+    log.info("dashboard_command_executed")
+    return RedirectResponse("/att-gora", status_code=303)
+
+
+@router.get("/cykler")
+def cycles(request: Request, as_of: AwareDatetime | None = None,
+           who: Principal = Depends(viewer),
+           app: Arsplaner = Depends(application)) -> HTMLResponse:
+    return _page(request, "cykler.html", who, cycles=rm.list_cycles(app, as_of), as_of=as_of)
+
+
+@router.get("/cykler/{cycle_id}")
+def board(request: Request, cycle_id: UUID, as_of: AwareDatetime | None = None,
+          who: Principal = Depends(viewer),
+          app: Arsplaner = Depends(application)) -> HTMLResponse:
+    view = rm.cycle_view(app, cycle_id, as_of)
+    by_status: dict[str, int] = {}
+    for r in view.reports:
+        by_status[r.status_label] = by_status.get(r.status_label, 0) + 1
+    return _page(request, "cykel.html", who, cycle=view, counts=by_status, as_of=as_of)
+
+
+@router.get("/rapporter/{report_id}")
+def report(request: Request, report_id: UUID, as_of: AwareDatetime | None = None,
+           who: Principal = Depends(viewer),
+           app: Arsplaner = Depends(application)) -> HTMLResponse:
+    return _page(request, "rapport.html", who, report=rm.report_view(app, report_id, as_of),
+                 history=rm.history(app, report_id, as_of), as_of=as_of)
+
+
+@router.get("/revision")
+def audit(request: Request, who: Principal = Depends(viewer),
+          app: Arsplaner = Depends(application)) -> HTMLResponse:
+    return _page(request, "revision.html", who, verify=verify_store(app),
+                 events=rm.recent_events(app, limit=50), today=local_date(app.clock()))

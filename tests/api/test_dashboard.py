@@ -1,0 +1,110 @@
+"""The dashboard renders real data and its buttons run the domain's commands."""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID
+
+import httpx
+
+from tests.api.conftest import ApiWorld, report_id
+from tests.support.org import CYCLE
+from tests.support.tamper import StoreTamperer
+
+EKHAGEN = report_id("enh-ekhagen")
+
+
+async def login(world: ApiWorld, person: str) -> None:
+    response = await world.http.post("/logga-in", data={"token": f"t-{person}"})
+    assert response.status_code == 303
+
+
+def task_form(page: str, task: str) -> dict[str, str]:
+    form = re.search(rf'action="/att-gora/{task}">(.*?)</form>', page, re.S)
+    assert form is not None, page
+    return dict(re.findall(r'name="(\w+)" value="([^"]*)"', form.group(1)))
+
+
+async def click(world: ApiWorld, task: str) -> httpx.Response:
+    page = (await world.http.get("/att-gora")).text
+    return await world.http.post(f"/att-gora/{task}", data=task_form(page, task))
+
+
+class TestLogin:
+    async def test_a_visitor_without_session_is_sent_to_login(self, world: ApiWorld) -> None:
+        response = await world.http.get("/att-gora")
+        assert (response.status_code, response.headers["location"]) == (303, "/logga-in")
+
+    async def test_the_login_page_lists_demo_people_with_roles(self, world: ApiWorld) -> None:
+        page = (await world.http.get("/logga-in")).text
+        assert "Logga in som Anna" in page
+        assert "enhetschef Ekhagens äldreboende" in page
+        assert "<code>t-david</code>" in page
+
+
+class TestAttGora:
+    async def test_klarmarkera_then_attestera_through_the_buttons(self, world: ApiWorld) -> None:
+        await login(world, "anna")
+        page = (await world.http.get("/att-gora")).text
+        assert "Ekhagens äldreboende" in page and "Delårsbokslut 2022" in page
+        assert (await click(world, "klarmarkera")).status_code == 303
+        assert "Inget att göra just nu." in (await world.http.get("/att-gora")).text
+
+        await login(world, "david")
+        assert "Attestera" in (await world.http.get("/att-gora")).text
+        assert (await click(world, "attestera")).status_code == 303
+        assert (await world.json(f"/api/reports/{EKHAGEN}"))["status"] == "godkand"
+
+    async def test_a_refusal_is_shown_on_the_page(self, world: ApiWorld) -> None:
+        await login(world, "anna")
+        form = task_form((await world.http.get("/att-gora")).text, "klarmarkera")
+        await login(world, "bertil")
+        response = await world.http.post("/att-gora/klarmarkera", data=form)
+        assert response.status_code == 403
+        assert 'role="alert"' in response.text and "enhetschef" in response.text
+        assert (await world.json(f"/api/reports/{EKHAGEN}"))["status"] == "ej_paborjad"
+
+    async def test_a_stale_page_is_a_conflict(self, world: ApiWorld) -> None:
+        await login(world, "anna")
+        form = task_form((await world.http.get("/att-gora")).text, "klarmarkera")
+        await world.post("change-item", "anna", report_id=EKHAGEN, item_id="mal-trygg-vard",
+                         field="analys", value="Ändrat i en annan flik")
+        response = await world.http.post("/att-gora/klarmarkera", data=form)
+        assert response.status_code == 409
+        assert "ladda om" in response.text
+
+
+class TestBoardAndAudit:
+    async def test_the_board_shows_each_units_status(self, world: ApiWorld) -> None:
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        await login(world, "gun")
+        page = (await world.http.get(f"/cykler/{CYCLE}")).text
+        row = re.search(r"Ekhagens äldreboende</a>.*?</tr>", page, re.S)
+        assert row is not None and "Klarmarkerad" in row.group(0)
+        assert "Klarmarkerad: 1" in page and "Ej påbörjad: 5" in page
+
+    async def test_the_board_as_of_shows_the_past(self, world: ApiWorld) -> None:
+        before = world.clock.advance(minutes=1)
+        world.clock.advance(minutes=1)
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        await login(world, "gun")
+        page = (await world.http.get(f"/cykler/{CYCLE}",
+                                     params={"as_of": before.isoformat()})).text
+        assert "Ej påbörjad: 6" in page
+
+    async def test_the_report_page_shows_items_and_history(self, world: ApiWorld) -> None:
+        await world.post("atersand", "david", report_id=EKHAGEN, reason="x")  # refused
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        await login(world, "anna")
+        page = (await world.http.get(f"/rapporter/{EKHAGEN}")).text
+        assert "Trygg och säker vård" in page
+        assert "UnitReport.Klarmarkerad" in page and "anna" in page
+
+    async def test_revision_shows_an_intact_chain_then_the_broken_link(
+            self, world: ApiWorld) -> None:
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        await login(world, "revisor")
+        page = (await world.http.get("/revision")).text
+        assert "Händelsekedjan är obruten" in page and "UnitReport.Klarmarkerad" in page
+        StoreTamperer(world.env).delete(UUID(EKHAGEN), 1)
+        assert "BRUTEN LÄNK" in (await world.http.get("/revision")).text
