@@ -44,12 +44,14 @@ class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
         return [json.loads(doc) for _, _, doc in sorted(hits)]
 
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+        # Encode everything before touching state, so a failure changes nothing.
+        encoded = [(c, _dumps(c.doc) if isinstance(c, Put) else "") for c in changes]
         with self._database_lock:
             self._assert_tracking_uniqueness(tracking)
-            for change in changes:
+            for change, doc in encoded:
                 if isinstance(change, Put):
                     self._rows[(change.kind, change.key)] = (
-                        tracking.notification_id, change.partition, _dumps(change.doc))
+                        tracking.notification_id, change.partition, doc)
                 else:
                     self._rows.pop((change.kind, change.key), None)
             self._insert_tracking(tracking)
@@ -111,7 +113,6 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
             self._insert_tracking(c, tracking)
             for change in changes:
                 self._apply(c, change, tracking.notification_id)
-            self._before_commit(c)
 
     def _apply(self, c: SQLiteCursor, change: RowChange, position: int) -> None:
         if isinstance(change, Put):
@@ -121,9 +122,6 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
         elif isinstance(change, Delete):
             c.execute(f"DELETE FROM {self.rows_table} WHERE kind=? AND key=?",
                       (change.kind, change.key))
-
-    def _before_commit(self, c: SQLiteCursor) -> None:
-        """Hook for fault-injection tests: runs inside the write transaction."""
 
     def rows(self) -> list[Row]:
         with self.datastore.transaction(commit=False) as c:

@@ -1,0 +1,132 @@
+"""The views keep rows and tracking position in one transaction, on every store."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from unittest import skipUnless
+
+import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+from eventsourcing.tests.persistence import TrackingRecorderTestCase
+
+from infrastructure.settings import postgres_env
+from projections.base import Put, ReadModelView, digest
+from projections.views import POPOReadModelView, PostgresReadModelView, SQLiteReadModelView
+from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_schema_env
+
+_PG = postgres_available()
+
+
+@contextlib.contextmanager
+def open_view(kind: str, name: str = "test_model") -> Iterator[ReadModelView]:
+    if kind == "popo":
+        yield POPOReadModelView(name)
+    elif kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            datastore = SQLiteDatastore(str(Path(folder) / "views.sqlite"))
+            view = SQLiteReadModelView(datastore, name=name)
+            view.create_table()
+            yield view
+            datastore.close()
+    else:
+        with postgres_schema_env() as env:
+            pg = postgres_env(POSTGRES_DSN)
+            datastore = PostgresDatastore(
+                dbname=pg["POSTGRES_DBNAME"], host=pg["POSTGRES_HOST"],
+                port=pg["POSTGRES_PORT"], user=pg["POSTGRES_USER"],
+                password=pg["POSTGRES_PASSWORD"], schema=env["POSTGRES_SCHEMA"])
+            view = PostgresReadModelView(datastore, tracking_table_name=f"{name}_tracking")
+            view.create_table()
+            yield view
+            datastore.close()
+
+
+class TestPOPOViewTracking(TrackingRecorderTestCase):
+    def create_recorder(self) -> POPOReadModelView:
+        return POPOReadModelView("popo")
+
+
+class TestSQLiteViewTracking(TrackingRecorderTestCase):
+    def create_recorder(self) -> ReadModelView:
+        return self.enterContext(open_view("sqlite"))
+
+
+@skipUnless(_PG, "PostgreSQL is not answering on 127.0.0.1:5432")
+class TestPostgresViewTracking(TrackingRecorderTestCase):
+    def create_recorder(self) -> ReadModelView:
+        return self.enterContext(open_view("postgres"))
+
+
+@pytest.fixture(params=["popo", "sqlite", "postgres"])
+def view(request: pytest.FixtureRequest) -> Iterator[ReadModelView]:
+    if request.param == "postgres" and not _PG:
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    with open_view(request.param) as v:
+        yield v
+
+
+class Unserialisable:
+    """A document value JSON cannot encode: the write fails mid-transaction."""
+
+
+def test_rows_and_position_commit_together(view: ReadModelView) -> None:
+    view.write_with_tracking([Put("report", "r1", {"status": "pagar"}, "c1")], Tracking("a", 1))
+    assert view.get("report", "r1") == {"status": "pagar"}
+    assert view.max_tracking_id("a") == 1
+
+
+def test_a_failed_write_leaves_neither_rows_nor_position(view: ReadModelView) -> None:
+    view.write_with_tracking([Put("report", "r1", {"n": 1})], Tracking("a", 1))
+    poisoned: list[Any] = [Put("report", "r1", {"n": 2}), Put("report", "r2", {"n": 1}),
+                           Put("report", "r3", {"bad": Unserialisable()})]
+    with pytest.raises(TypeError):
+        view.write_with_tracking(poisoned, Tracking("a", 2))
+    assert view.get("report", "r1") == {"n": 1}
+    assert view.get("report", "r2") is None
+    assert view.max_tracking_id("a") == 1
+
+
+def test_a_position_already_applied_is_refused_and_changes_nothing(view: ReadModelView) -> None:
+    view.write_with_tracking([Put("reminder", "e1", {"n": 1}, "anna")], Tracking("a", 5))
+    before = digest(view)
+    with pytest.raises(IntegrityError):
+        view.write_with_tracking([Put("reminder", "e1", {"n": 99}, "anna")], Tracking("a", 5))
+    with pytest.raises(IntegrityError):
+        view.write_with_tracking([Put("reminder", "e0", {"n": 0}, "anna")], Tracking("a", 4))
+    assert digest(view) == before
+
+
+def test_find_returns_a_partition_in_write_order(view: ReadModelView) -> None:
+    for position, key in enumerate(["z", "a", "m"], start=1):
+        view.write_with_tracking([Put("entry", key, {"key": key}, "p1")],
+                                 Tracking("a", position))
+    view.write_with_tracking([Put("entry", "other", {"key": "other"}, "p2")], Tracking("a", 4))
+    assert [d["key"] for d in view.find("entry", "p1")] == ["z", "a", "m"]
+    assert len(view.find("entry")) == 4
+
+
+def test_reset_forgets_rows_and_position(view: ReadModelView) -> None:
+    view.write_with_tracking([Put("entry", "k", {"x": 1})], Tracking("a", 3))
+    view.reset()
+    assert view.rows() == [] and view.max_tracking_id("a") is None
+    view.write_with_tracking([Put("entry", "k", {"x": 1})], Tracking("a", 1))
+    assert view.max_tracking_id("a") == 1
+
+
+def test_views_of_different_projections_do_not_share_positions() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        datastore = SQLiteDatastore(str(Path(folder) / "views.sqlite"))
+        first = SQLiteReadModelView(datastore, name="first")
+        second = SQLiteReadModelView(datastore, name="second")
+        first.create_table()
+        second.create_table()
+        first.write_with_tracking([Put("k", "1", {})], Tracking("arsplan", 7))
+        assert second.max_tracking_id("arsplan") is None
+        assert second.rows() == []
+        datastore.close()
