@@ -1,0 +1,21 @@
+"""Feed settings: environment variables with the prefix ARSPLAN_FEED_."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_PSEUDONYM_SECRET = "dev-only-pseudonym-secret"
+
+
+class FeedSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ARSPLAN_FEED_", env_file=".env",
+                                      extra="ignore")
+
+    clients: str = "{}"  # JSON: token → {"client_id", "namnd_codes" | null, "personal_data"}
+    pseudonym_secret: str = DEV_PSEUDONYM_SECRET
+    poll_seconds: float = 0.5  # how often a live stream looks for new events
+    nats_url: str = "nats://127.0.0.1:4222"
+    stream: str = "ARSPLAN"
+    subject_prefix: str = "arsplan"
+    relay_name: str = "nats-relay"
+    relay_batch: int = 200

@@ -1,0 +1,63 @@
+"""feed.client.subscribe against a real server: resume after a crash, follow live events."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from uuid import UUID
+
+import pytest
+
+from domain.application import Arsplaner
+from feed.client import subscribe
+from tests.feed.conftest import make_feed
+from tests.feed.scenario import add_more
+from tests.feed.server import feed_api, serving
+from tests.feed.test_consumer_positions import all_event_ids
+
+
+class WorkerDied(Exception):
+    pass
+
+
+@pytest.fixture
+def base_url(populated: Arsplaner, durable_env: dict[str, str]) -> Iterator[str]:
+    with serving(feed_api(populated, make_feed(populated, durable_env))) as url:
+        yield url
+
+
+async def handle(base_url: str, handled: list[UUID], die_at: int | None = None) -> None:
+    async for event in subscribe(base_url, "tok-revision", "bi-loader", page_size=5,
+                                 stop_when_caught_up=True):
+        if len(handled) == die_at:
+            raise WorkerDied
+        handled.append(event.event_id)
+
+
+async def test_worker_killed_mid_stream_resumes_with_no_gaps_and_no_duplicates(
+        base_url: str, populated: Arsplaner) -> None:
+    handled: list[UUID] = []
+    with pytest.raises(WorkerDied):
+        await handle(base_url, handled, die_at=8)
+    await asyncio.to_thread(add_more, populated, 4)
+    await handle(base_url, handled)
+    assert handled == all_event_ids(populated)
+
+
+async def test_subscription_follows_events_written_after_it_caught_up(
+        base_url: str, populated: Arsplaner) -> None:
+    seen: list[str] = []
+
+    async def follow() -> None:
+        async for event in subscribe(base_url, "tok-von-bi", "teams", poll_seconds=0.05,
+                                     types=["UnitReport.ItemChanged"],
+                                     unit_ids=["enh-bjorkliden"]):
+            seen.append(event.payload["new"])
+            if seen[-1] == "Version 2":
+                return
+
+    follower = asyncio.create_task(follow())
+    await asyncio.sleep(0.3)  # caught up and polling
+    await asyncio.to_thread(add_more, populated, 3)
+    await asyncio.wait_for(follower, timeout=10)
+    assert seen == ["Pågår", "Version 0", "Version 1", "Version 2"]
