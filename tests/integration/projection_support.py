@@ -73,7 +73,7 @@ STEPS: list[Step] = [
 
 
 def record_history(app: Arsplaner, clock: ManualClock,
-                   after_each: Callable[[datetime], None] | None = None) -> None:
+                   after_each: Callable[[datetime], object] | None = None) -> None:
     for at, _, act in STEPS:
         clock.now = at
         act(app)

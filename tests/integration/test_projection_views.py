@@ -37,14 +37,14 @@ def open_view(kind: str, name: str = "test_model") -> Iterator[ReadModelView]:
     else:
         with postgres_schema_env() as env:
             pg = postgres_env(POSTGRES_DSN)
-            datastore = PostgresDatastore(
+            pg_store = PostgresDatastore(
                 dbname=pg["POSTGRES_DBNAME"], host=pg["POSTGRES_HOST"],
                 port=pg["POSTGRES_PORT"], user=pg["POSTGRES_USER"],
                 password=pg["POSTGRES_PASSWORD"], schema=env["POSTGRES_SCHEMA"])
-            view = PostgresReadModelView(datastore, tracking_table_name=f"{name}_tracking")
-            view.create_table()
-            yield view
-            datastore.close()
+            pg_view = PostgresReadModelView(pg_store, tracking_table_name=f"{name}_tracking")
+            pg_view.create_table()
+            yield pg_view
+            pg_store.close()
 
 
 class TestPOPOViewTracking(TrackingRecorderTestCase):
