@@ -17,6 +17,7 @@ from domain.base import Actor, AuditedAggregate, Cause
 from domain.calendar import end_of_day, local_date
 from domain.chain import BrokenLink, verify_sequence
 from domain.cycle import Cycle
+from domain.delegation_usecases import DelegationUseCases
 from domain.errors import ConcurrencyConflictError, NotAuthorisedError, NotFoundError
 from domain.ids import cycle_id, organisation_id, report_template_id, unit_report_id
 from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
@@ -40,7 +41,7 @@ class CommandResult:
     duplicate: bool = False
 
 
-class Arsplaner(Application[UUID]):
+class Arsplaner(DelegationUseCases, Application[UUID]):
     """The årsplan's event-sourced application: the one way to change the record."""
 
     name = "arsplan"

@@ -1,0 +1,120 @@
+"""DelegationLedger: the nämnd's running record of jäv, återlämnade ärenden and anmälan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Self
+from uuid import UUID
+
+from domain.base import AuditedAggregate, Cause
+from domain.delegation_ids import delegation_ledger_id
+from domain.errors import InvalidInputError, RuleViolationError
+
+
+@dataclass(frozen=True)
+class HandedBackMatter:
+    """A delegate handed an ärende back to the nämnd (1.8); it awaits a sammanträde."""
+
+    arende_ref: str
+    rubrik: str
+    row_nr: str
+    person_id: str
+    on: date
+    reason: str
+
+
+class DelegationLedger(AuditedAggregate):
+    """One per nämnd: which beslut still wait for anmälan, who declared jäv where.
+
+    Keeping the pending set here, saved in the same transaction as each beslut and
+    each meeting's anmälningslista, is what makes every anmälningspliktigt beslut land
+    on exactly one list: a concurrent second compilation fails on the version check.
+    """
+
+    class Opened(AuditedAggregate.Created):
+        namnd_code: str
+
+    class JavDeclared(AuditedAggregate.Event):
+        arende_ref: str
+        person_id: str
+        on: date
+        grounds: str
+
+        def apply(self, aggregate: DelegationLedger) -> None:
+            aggregate.jav.setdefault(self.arende_ref, set()).add(self.person_id)
+
+    class AwaitingAnmalan(AuditedAggregate.Event):
+        beslut_id: UUID
+        decided_on: date
+
+        def apply(self, aggregate: DelegationLedger) -> None:
+            aggregate.pending[self.beslut_id] = self.decided_on
+
+    class AnmalningslistaTaken(AuditedAggregate.Event):
+        meeting_id: UUID
+        beslut_ids: list[UUID]
+
+        def apply(self, aggregate: DelegationLedger) -> None:
+            for beslut_id in self.beslut_ids:
+                aggregate.pending.pop(beslut_id, None)
+
+    class MatterHandedBack(AuditedAggregate.Event):
+        arende_ref: str
+        rubrik: str
+        row_nr: str
+        person_id: str
+        on: date
+        reason: str
+
+        def apply(self, aggregate: DelegationLedger) -> None:
+            aggregate.handed_back[self.arende_ref] = HandedBackMatter(
+                self.arende_ref, self.rubrik, self.row_nr, self.person_id, self.on, self.reason)
+
+    def __init__(self, namnd_code: str) -> None:
+        self.namnd_code = namnd_code
+        self.jav: dict[str, set[str]] = {}
+        self.pending: dict[UUID, date] = {}
+        self.handed_back: dict[str, HandedBackMatter] = {}
+
+    @classmethod
+    def open(cls, namnd_code: str, cause: Cause) -> Self:
+        return cls._create_audited(cls.Opened, id=delegation_ledger_id(namnd_code), cause=cause,
+                                   namnd_code=namnd_code)
+
+    def declare_jav(self, arende_ref: str, person_id: str, on: date, grounds: str,
+                    cause: Cause) -> None:
+        if not grounds.strip():
+            raise InvalidInputError("Ange grunden för jävet (6 kap. 28 § KL)")
+        if person_id in self.jav.get(arende_ref, set()):
+            return
+        self._record(self.JavDeclared, cause, arende_ref=arende_ref, person_id=person_id,
+                     on=on, grounds=grounds)
+
+    def javiga(self, arende_ref: str | None) -> set[str]:
+        return set(self.jav.get(arende_ref, set())) if arende_ref else set()
+
+    def await_anmalan(self, beslut_id: UUID, decided_on: date, cause: Cause) -> None:
+        self._record(self.AwaitingAnmalan, cause, beslut_id=beslut_id, decided_on=decided_on)
+
+    def due_for(self, cutoff: date) -> list[UUID]:
+        """Pending beslut decided on or before the cut-off, oldest first."""
+        due = [(d, str(b), b) for b, d in self.pending.items() if d <= cutoff]
+        return [b for _, _, b in sorted(due)]
+
+    def take_for_meeting(self, meeting_id: UUID, beslut_ids: list[UUID], cause: Cause) -> None:
+        missing = [b for b in beslut_ids if b not in self.pending]
+        if missing:
+            raise RuleViolationError(
+                f"{len(missing)} beslut står redan på en annan anmälningslista",
+                rule="redan_anmalt")
+        self._record(self.AnmalningslistaTaken, cause, meeting_id=meeting_id,
+                     beslut_ids=beslut_ids)
+
+    def hand_back(self, matter: HandedBackMatter, cause: Cause) -> None:
+        if matter.arende_ref in self.handed_back:
+            raise RuleViolationError(f"Ärendet {matter.arende_ref} är redan återlämnat",
+                                     rule="redan_aterlamnat")
+        self._record(self.MatterHandedBack, cause, arende_ref=matter.arende_ref,
+                     rubrik=matter.rubrik, row_nr=matter.row_nr, person_id=matter.person_id,
+                     on=matter.on, reason=matter.reason)

@@ -1,0 +1,36 @@
+"""The real VON organisation and delegationsordning 2022, imported from data/von/."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from domain.application import Arsplaner, CommandResult
+from domain.delegation_commands import RecordDelegationsbeslut
+from infrastructure.delegation_import import import_delegationsordning
+from infrastructure.importer import import_organisation
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "von"
+ORDFORANDE = "p-anna-demo"
+VICE_ORDFORANDE = "p-erik-exempel"
+AU_LEDAMOT = "p-karin-testsson"
+LEDAMOT = "p-maja-fiktiv"
+SEKRETERARE = "p-sofia-protokollsson"
+FORVALTNINGSCHEF = "p-birgitta-exempelsson"
+STF_FORVALTNINGSCHEF = "p-magnus-demosson"  # also her vikarie 2022-08-01..07
+ENHETSCHEF_MYNDIGHET = "p-maria-testhed"
+AVDELNINGSCHEF_MYNDIGHET = "p-peter-exempelgren"
+ENHETSCHEF_BJARKEGARDEN = "p-cecilia-demoqvist"
+
+
+def load_von(app: Arsplaner) -> None:
+    import_organisation(app, DATA / "organisation.yaml")
+    import_delegationsordning(app, DATA / "delegationsordning_2022.yaml")
+
+
+def decide(app: Arsplaner, person_id: str, row_nr: str, on: date, **fields: Any) -> CommandResult:
+    fields.setdefault("arende_ref", "2022.301 VON")
+    fields.setdefault("beslut", f"Beslut enligt rad {row_nr}")
+    cmd = RecordDelegationsbeslut(namnd_code="VON", row_nr=row_nr, decided_on=on, **fields)
+    return app.record_delegationsbeslut(cmd, person_id)
