@@ -7,7 +7,8 @@ output depends only on the history up to ``as_of``: same history, same bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
+from pathlib import Path
 from uuid import UUID
 
 from domain.application import Arsplaner
@@ -16,10 +17,15 @@ from domain.errors import NotFoundError
 from domain.ids import organisation_id, unit_report_id
 from domain.organisation import Organisation
 from domain.unit_report import GODKAND, KLARMARKERAD, UnitReport
+from reporting.data_files import load_delarsrapport
+from reporting.delarsrapport import delarsrapport_document
 from reporting.document import DOCX_MEDIA_TYPE, CompiledDocument
 from reporting.docx_render import render_docx
 from reporting.history import last_recorded_at, state_as_of
+from reporting.html_render import render_html
 from reporting.sections import underlag_document
+
+ASCII_SLUG = str.maketrans({"å": "a", "ä": "a", "ö": "o", " ": "-"})
 
 
 @dataclass(frozen=True)
@@ -63,3 +69,23 @@ def compile_underlag(app: Arsplaner, cycle_id: UUID,
     cycle = snapshot.cycle
     filename = f"underlag-{cycle.namnd_code.lower()}-{cycle.process}-{cycle.year}.docx"
     return CompiledDocument(filename, render_docx(document, snapshot.stamp), DOCX_MEDIA_TYPE)
+
+
+def compile_delarsrapport(directory: Path) -> CompiledDocument:
+    """The nämnd's delårsrapport from data files, dated by its period end."""
+    rapport = load_delarsrapport(directory)
+    stamp = datetime.combine(rapport.period_end, time(12, 0))
+    slug = rapport.namnd.lower().translate(ASCII_SLUG)
+    content = render_docx(delarsrapport_document(rapport), stamp)
+    return CompiledDocument(f"delarsrapport-{slug}-{rapport.period_end.year}.docx", content,
+                            DOCX_MEDIA_TYPE)
+
+
+def delarsrapport_html(directory: Path) -> str:
+    return render_html(delarsrapport_document(load_delarsrapport(directory)))
+
+
+def underlag_html(app: Arsplaner, cycle_id: UUID, as_of: datetime | None = None) -> str:
+    """The underlag as an HTML fragment for the dashboard."""
+    snapshot = cycle_snapshot(app, cycle_id, as_of)
+    return render_html(underlag_document(snapshot.cycle, snapshot.organisation, snapshot.reports))
