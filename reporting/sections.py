@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from domain.content.assessment import suggest_bedomning
+from domain.content.ekonomi import table_from_dict
+from domain.content.goals import indicators_of
 from domain.cycle import Cycle
 from domain.organisation import Organisation
 from domain.unit_report import Item, UnitReport
+from reporting.delarsrapport import ECONOMY_CAPTIONS
 from reporting.model import Block, Heading, Paragraph, ReportDocument, Table
+from reporting.tables import ekonomi_table, indicator_table
 
 MISSING = "–"
 GOAL_KINDS = {"mal": "Måluppföljning", "arbetsmiljomal": "Arbetsmiljö"}
-LABELS = {"analys": "Analys", "bedomning": "Bedömning", "motivering": "Motivering",
-          "aktiviteter": "Aktiviteter"}
+LABELS = {"analys": "Analys", "aktiviteter": "Aktiviteter"}
 
 
 def underlag_document(cycle: Cycle, org: Organisation,
@@ -33,6 +37,7 @@ def underlag_document(cycle: Cycle, org: Organisation,
                              [i for i in template if i["kind"] == "internkontroll"], org,
                              ordered, ("resultat", "kommentar", "atgard"),
                              ("Resultat", "Kommentar", "Åtgärd"))
+    blocks += _ekonomi_section(org, ordered)
     if not ordered:
         blocks.append(Paragraph("Inga godkända rapporter fanns vid tidpunkten."))
     subtitle = (f"{org.name}: förvaltningens underlag, {len(ordered)} av "
@@ -91,10 +96,40 @@ def _goal_section(section: str, template: list[dict[str, Any]], org: Organisatio
             if item is None:
                 continue
             blocks.append(Heading(_unit_name(org, report.unit_id), 4))
-            for field in ("bedomning", "motivering", "analys"):
-                if item.values.get(field):
-                    blocks.append(Paragraph(_value(item, field), label=f"{LABELS[field]}:"))
+            blocks += _assessment(report, item)
+            if item.values.get("analys"):
+                blocks.append(Paragraph(_value(item, "analys"), label="Analys:"))
+            recorded = report.indicators.get(item.item_id)
+            if recorded:
+                blocks.append(indicator_table(indicators_of(recorded)))
     return blocks
+
+
+def _assessment(report: UnitReport, item: Item) -> list[Block]:
+    assessed = report.assessments.get(item.item_id)
+    if assessed is None:
+        suggestion = suggest_bedomning(indicators_of(report.indicators.get(item.item_id, {})))
+        return [Paragraph(f"{suggestion.value} (förslag utifrån nyckeltalen, ej bedömt)",
+                          label="Bedömning:")]
+    text = assessed["bedomning"]
+    if assessed["overridden"]:
+        text += f" (förslag utifrån nyckeltalen: {assessed['suggestion']})"
+    blocks: list[Block] = [Paragraph(text, label="Bedömning:")]
+    if assessed["motivering"]:
+        blocks.append(Paragraph(assessed["motivering"], label="Motivering:"))
+    return blocks
+
+
+def _ekonomi_section(org: Organisation, reports: list[UnitReport]) -> list[Block]:
+    blocks: list[Block] = []
+    for report in reports:
+        for kind in ("drift", "investeringar"):
+            data = report.ekonomi.get(kind)
+            if data is None:
+                continue
+            caption = f"{ECONOMY_CAPTIONS[kind]}: {_unit_name(org, report.unit_id)}"
+            blocks.append(ekonomi_table(table_from_dict(data), caption))
+    return [Heading("Ekonomi", 1), *blocks] if blocks else []
 
 
 def _kvf_section(template: list[dict[str, Any]], org: Organisation,

@@ -105,3 +105,30 @@ def test_as_of_shows_the_underlag_as_it_was(von: Arsplaner, clock: ManualClock) 
     assert "Första versionen" not in text_of(earlier.content)
     with pytest.raises(NotFoundError):
         compile_underlag(von, CYCLE, as_of=cycle_opened - timedelta(days=1))
+
+
+def test_underlag_shows_indicators_override_and_ekonomi_slips(von: Arsplaner) -> None:
+    indicator = c.IndicatorInput(
+        indicator_id="insatstid", name="Genomsnittlig insatstid, antal dagar",
+        direction="lower", malvarde="302", source="Lifecare",
+        utfall=[c.UtfallInput(period="2022", totalt="318"),
+                c.UtfallInput(period="2023", totalt="291", kvinnor="282", man="300")])
+    von.execute(c.RecordIndicator(report_id=EKHAGEN, item_id=MAL, indicator=indicator), "anna")
+    von.execute(c.RecordEkonomi.model_validate({
+        "report_id": EKHAGEN, "kind": "drift", "columns": {"utfall": "Delår 2023"},
+        "rows": [{"label": "Intäkter", "role": "intakter", "values": {"utfall": "100"}},
+                 {"label": "Personal", "role": "kostnadsgrupp", "values": {"utfall": "-300"}},
+                 {"label": "Kostnader", "role": "kostnader", "values": {"utfall": "-320"}}]}),
+        "anna")
+    fill_and_approve(von, EKHAGEN, "anna", "Analys")
+
+    document = docx.Document(io.BytesIO(compile_underlag(von, CYCLE).content))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert ("Bedömning: Delvis uppfyllt (förslag utifrån nyckeltalen: Helt uppfyllt)"
+            in paragraphs)
+    assert "Motivering: Färre avvikelser än i fjol" in paragraphs
+    nyckeltal = next(t for t in document.tables if t.rows[0].cells[0].text == "Nyckeltal")
+    assert [c.text for c in nyckeltal.rows[1].cells][2:] == [
+        "302", "318", "291", "282 / 300", "utan anmärkning", "minskad"]
+    assert ("Kontroll: Kostnader, Utfall: angivet -320, beräknat -300 "
+            "(Kostnader = summan av kostnadsgrupperna)") in paragraphs
