@@ -19,3 +19,4 @@ class FeedSettings(BaseSettings):
     subject_prefix: str = "arsplan"
     relay_name: str = "nats-relay"
     relay_batch: int = 200
+    relay_personal_data: bool = False  # publish person ids in clear (only for a closed broker)

@@ -1,0 +1,121 @@
+"""The relay: publishes every event, in order, to NATS JetStream.
+
+Each message's ``Nats-Msg-Id`` is the event id, so JetStream drops a second copy
+within the stream's duplicate window. The relay saves its position only after the
+broker acknowledged the messages: a crash in between re-publishes (harmless) and
+never skips. Run it with ``python -m feed.relay``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import signal
+from collections.abc import Callable
+
+import nats
+from nats.js import JetStreamContext
+from nats.js.api import StreamConfig
+from nats.js.errors import NotFoundError
+
+from feed.authority import FeedGrant
+from feed.envelope import EventEnvelope
+from feed.positions import ConsumerPositions
+from feed.service import EventFeed
+from feed.settings import FeedSettings
+from infrastructure.logging import configure_logging, get_logger
+from infrastructure.settings import get_settings
+from infrastructure.store import build_application
+
+DUPLICATE_WINDOW_SECONDS = 24 * 3600.0  # a relay restarted within a day never duplicates
+RELAY_CLIENT = "relay"
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def subject_for(prefix: str, envelope: EventEnvelope) -> str:
+    """``<prefix>.<nämnd>.<aggregate type>.<event>``: arsplan.VON.UnitReport.Klarmarkerad."""
+    namnd = _UNSAFE.sub("_", envelope.scope.namnd_code or "_")
+    event = envelope.type.rsplit(".", 1)[-1]
+    return f"{prefix}.{namnd}.{_UNSAFE.sub('_', envelope.aggregate.type)}.{_UNSAFE.sub('_', event)}"
+
+
+async def ensure_stream(js: JetStreamContext, stream: str, prefix: str) -> None:
+    try:
+        await js.stream_info(stream)
+    except NotFoundError:
+        await js.add_stream(StreamConfig(name=stream, subjects=[f"{prefix}.>"],
+                                         duplicate_window=DUPLICATE_WINDOW_SECONDS))
+
+
+class NatsRelay:
+    """Moves events from the feed to one JetStream stream, batch by batch."""
+
+    def __init__(self, feed: EventFeed, js: JetStreamContext, *, stream: str, prefix: str,
+                 name: str, personal_data: bool = False, batch: int = 200,
+                 on_published: Callable[[EventEnvelope], None] = lambda envelope: None) -> None:
+        self.feed = feed
+        self.js = js
+        self.stream = stream
+        self.prefix = prefix
+        self.name = name
+        self.batch = batch
+        self.grant = FeedGrant(RELAY_CLIENT, None, personal_data=personal_data)
+        self.on_published = on_published  # a hook for fault injection in tests
+        self.log = get_logger(relay=name, stream=stream)
+
+    @property
+    def position(self) -> int:
+        return self.feed.position(self.grant, self.name)
+
+    async def relay_once(self) -> int:
+        """Publishes the next batch and then saves the position; returns how many."""
+        page = await asyncio.to_thread(self.feed.read, self.grant, self.position, None,
+                                       self.batch)
+        for envelope in page.events:
+            await self.js.publish(
+                subject_for(self.prefix, envelope), envelope.model_dump_json().encode(),
+                stream=self.stream,
+                headers={"Nats-Msg-Id": str(envelope.event_id),
+                         "Arsplan-Position": str(envelope.position),
+                         "Arsplan-Type": envelope.type,
+                         "Arsplan-Version": str(envelope.version)})
+            self.on_published(envelope)
+        if page.next_position > self.position:
+            await asyncio.to_thread(self.feed.positions.advance, RELAY_CLIENT, self.name,
+                                    page.next_position)
+        if page.events:
+            self.log.info("relayed", count=len(page.events), position=page.next_position)
+        return len(page.events)
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
+        while not stop.is_set():
+            if await self.relay_once() == 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+
+
+async def main() -> None:
+    settings, feed_settings = get_settings(), FeedSettings()
+    configure_logging(settings.log_level)
+    app = build_application(settings)
+    feed = EventFeed(app, ConsumerPositions.from_env(dict(app.env)),
+                     feed_settings.pseudonym_secret.encode())
+    connection = await nats.connect(feed_settings.nats_url)
+    js = connection.jetstream()
+    await ensure_stream(js, feed_settings.stream, feed_settings.subject_prefix)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    relay = NatsRelay(feed, js, stream=feed_settings.stream, prefix=feed_settings.subject_prefix,
+                      name=feed_settings.relay_name, batch=feed_settings.relay_batch,
+                      personal_data=feed_settings.relay_personal_data)
+    try:
+        await relay.run(stop, feed_settings.poll_seconds)
+    finally:
+        await connection.drain()
+        app.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,90 @@
+"""The relay publishes each event exactly once to JetStream, even when SIGKILLed mid-batch."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+
+import nats
+import pytest
+from nats.js import JetStreamContext
+
+from domain.application import Arsplaner
+from feed.envelope import EventEnvelope
+from feed.relay import ensure_stream
+from tests.feed.test_consumer_positions import all_event_ids
+
+
+def nats_available() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 4222), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not nats_available(),
+                                reason="NATS JetStream is not answering on 127.0.0.1:4222")
+
+
+@pytest.fixture
+async def stream() -> AsyncIterator[tuple[JetStreamContext, str, str]]:
+    """A uniquely named stream on its own subjects, deleted afterwards."""
+    suffix = uuid.uuid4().hex[:10]
+    name, prefix = f"FEEDTEST_{suffix}", f"arsplan_t{suffix}"
+    connection = await nats.connect("nats://127.0.0.1:4222")
+    js = connection.jetstream()
+    await ensure_stream(js, name, prefix)
+    try:
+        yield js, name, prefix
+    finally:
+        await js.delete_stream(name)
+        await connection.close()
+
+
+def run_relay(env: dict[str, str], name: str, prefix: str, batch: int,
+              kill_after: int) -> int:
+    process = subprocess.run(
+        [sys.executable, "-m", "tests.feed.crashing_relay", json.dumps(env), name, prefix,
+         str(batch), str(kill_after)], timeout=60, capture_output=True, text=True)
+    if process.returncode not in (0, -signal.SIGKILL):
+        raise AssertionError(process.stderr)
+    return process.returncode
+
+
+async def stored(js: JetStreamContext, name: str) -> list[tuple[str, EventEnvelope]]:
+    info = await js.stream_info(name)
+    messages = [await js.get_msg(name, seq) for seq in range(1, info.state.last_seq + 1)]
+    return [(m.subject or "", EventEnvelope.model_validate_json(m.data or b""))
+            for m in messages]
+
+
+async def test_relay_killed_between_publish_and_save_leaves_one_message_per_event(
+        populated: Arsplaner, durable_env: dict[str, str],
+        stream: tuple[JetStreamContext, str, str]) -> None:
+    js, name, prefix = stream
+    # Batch 8: the first batch is saved, then it dies after publishing 4 of the second.
+    assert run_relay(durable_env, name, prefix, batch=8, kill_after=12) == -signal.SIGKILL
+    assert (await js.stream_info(name)).state.messages == 12
+    assert run_relay(durable_env, name, prefix, batch=8, kill_after=0) == 0
+    messages = await stored(js, name)
+    assert [m.event_id for _, m in messages] == all_event_ids(populated)
+    assert [m.position for _, m in messages] == list(range(1, len(messages) + 1))
+
+
+async def test_subjects_name_namnd_aggregate_and_event(
+        populated: Arsplaner, durable_env: dict[str, str],
+        stream: tuple[JetStreamContext, str, str]) -> None:
+    js, name, prefix = stream
+    run_relay(durable_env, name, prefix, batch=50, kill_after=0)
+    subjects = {m.type: subject for subject, m in await stored(js, name)}
+    assert subjects["UnitReport.Klarmarkerad"] == f"{prefix}.VON.UnitReport.Klarmarkerad"
+    assert subjects["Organisation.Registered"].startswith(f"{prefix}.")
+    # The broker's copy is pseudonymised unless the relay is told otherwise.
+    klar = next(m for _, m in await stored(js, name) if m.type == "UnitReport.Klarmarkerad")
+    assert klar.actor.person_id.startswith("pseudonym-")
