@@ -11,7 +11,9 @@ from fastapi import APIRouter, FastAPI
 
 from api import routes_calendar, routes_commands, routes_dashboard, routes_reads
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
+from api.read_side import ReadSide
 from domain.application import Arsplaner
+from projections.read_models import ReadModels
 
 ROUTERS: list[APIRouter] = [
     routes_reads.router,
@@ -22,15 +24,23 @@ ROUTERS: list[APIRouter] = [
 
 
 def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
+               read_models: ReadModels | None = None, runner_is_running: bool = False,
                namnd_code: str = "VON",
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
-    """``tokens`` maps bearer token → person_id (see ``api.auth.dev_tokens``)."""
+    """``tokens`` maps bearer token → person_id (see ``api.auth.dev_tokens``).
+
+    ``read_models``: the projections' views (opened on the application's store when
+    None). With ``runner_is_running`` the projection runner keeps them up to date and
+    reads wait for it; otherwise the API catches them up itself before each read.
+    """
     api = FastAPI(title="Årsplan API", version="0.1.0",
                   description="Kommandon och läsmodeller för årsplanens cykler. "
                               "Fel returneras som application/problem+json (RFC 9457).")
     api.state.arsplaner = application
     api.state.tokens = dict(tokens)
     api.state.namnd_code = namnd_code
+    api.state.read_side = ReadSide(application, read_models or ReadModels.for_app(application),
+                                   runner_is_running=runner_is_running)
     install_problem_handlers(api)
     routes_dashboard.install(api)
     for router in ROUTERS:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.read_side import ReadSide
 from domain.application import Arsplaner
 from domain.organisation import Organisation
 
@@ -38,6 +39,11 @@ def dev_tokens(org: Organisation) -> dict[str, str]:
 def application(request: Request) -> Arsplaner:
     app: Arsplaner = request.app.state.arsplaner
     return app
+
+
+def read_side(request: Request) -> ReadSide:
+    reads: ReadSide = request.app.state.read_side
+    return reads
 
 
 def _tokens(request: Request) -> Mapping[str, str]:

@@ -17,14 +17,21 @@ from fastapi.templating import Jinja2Templates
 from pydantic import AwareDatetime
 
 from api import read_models as rm
-from api.auth import SESSION_COOKIE, Principal, application, session_principal
+from api.auth import SESSION_COOKIE, Principal, application, read_side, session_principal
 from api.problems import status_of
+from api.read_side import ReadSide
 from domain import commands as c
 from domain.application import Arsplaner
 from domain.audit import verify_store
-from domain.calendar import STOCKHOLM, local_date
-from domain.errors import DomainError
+from domain.calendar import STOCKHOLM
+from domain.cycle import Cycle
+from domain.errors import DomainError, NotFoundError
+from domain.unit_report import STATUS_LABELS, UnitReport
 from infrastructure.logging import get_logger
+from projections import queries as q
+from projections.audit_trail import AuditTrailProjection
+from projections.reminders import ReminderOutboxProjection
+from projections.reporting import ReportingProjection
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -111,22 +118,31 @@ def logout() -> RedirectResponse:
 @router.get("/att-gora")
 def todo(request: Request, as_of: AwareDatetime | None = None,
          who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
-         error: str | None = None, status_code: int = 200) -> HTMLResponse:
-    tasks = rm.tasks_for(app, who.person_id, request.app.state.namnd_code, as_of)
+         reads: ReadSide = Depends(read_side), error: str | None = None,
+         status_code: int = 200) -> HTMLResponse:
+    if as_of is not None:
+        tasks = q.todo_for_as_of(app, who.person_id, as_of)
+    else:
+        tasks = q.todo_for(reads.view(ReportingProjection), who.person_id, app.clock())
+    # The version the person saw: a button pressed on a stale page is a conflict.
+    versions = {t.report_id: app.get(t.report_id, UnitReport).version for t in tasks}
+    reminders = q.reminder_outbox(reads.view(ReminderOutboxProjection), who.person_id)
     return _page(request, "att_gora.html", who, status_code=status_code, tasks=tasks,
-                 as_of=as_of, error=error, new_command_id=c.new_command_id)
+                 versions=versions, reminders=reminders[-10:][::-1], as_of=as_of,
+                 error=error, new_command_id=c.new_command_id)
 
 
 @router.post("/att-gora/{task}")
 def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
             command_id: Annotated[str, Form(min_length=1, max_length=200)],
             version: Annotated[int, Form(ge=1)],
-            who: Principal = Depends(viewer),
-            app: Arsplaner = Depends(application)) -> Response:
+            who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
+            reads: ReadSide = Depends(read_side)) -> Response:
     kinds: dict[str, type[c.ReportCommand]] = {"klarmarkera": c.Klarmarkera,
                                                 "attestera": c.Godkann}
     if task not in kinds:
-        return todo(request, None, who, app, error=f"Okänd åtgärd {task!r}", status_code=404)
+        return todo(request, None, who, app, reads, error=f"Okänd åtgärd {task!r}",
+                    status_code=404)
     command = kinds[task](report_id=report_id, command_id=command_id, expected_version=version)
     log = get_logger(command=task, command_id=command_id, person_id=who.person_id,
                      report_id=str(report_id))
@@ -134,7 +150,8 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
         app.execute(command, who.person_id)
     except DomainError as exc:
         log.info("dashboard_command_refused", rule=exc.rule)
-        return todo(request, None, who, app, error=str(exc), status_code=status_of(exc)[0])
+        return todo(request, None, who, app, reads, error=str(exc),
+                    status_code=status_of(exc)[0])
     log.info("dashboard_command_executed")
     return RedirectResponse("/att-gora", status_code=303)
 
@@ -148,25 +165,35 @@ def cycles(request: Request, as_of: AwareDatetime | None = None,
 
 @router.get("/cykler/{cycle_id}")
 def board(request: Request, cycle_id: UUID, as_of: AwareDatetime | None = None,
-          who: Principal = Depends(viewer),
-          app: Arsplaner = Depends(application)) -> HTMLResponse:
-    view = rm.cycle_view(app, cycle_id, as_of)
-    by_status: dict[str, int] = {}
-    for r in view.reports:
-        by_status[r.status_label] = by_status.get(r.status_label, 0) + 1
-    return _page(request, "cykel.html", who, cycle=view, counts=by_status, as_of=as_of)
+          who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
+          reads: ReadSide = Depends(read_side)) -> HTMLResponse:
+    if as_of is not None:
+        view = q.cycle_board_as_of(app, cycle_id, as_of)
+    else:
+        view = q.cycle_board(reads.view(ReportingProjection), cycle_id, app.clock())
+    if view is None:
+        raise NotFoundError(f"Cykeln {cycle_id} finns inte")
+    counts = {STATUS_LABELS[s]: n for s, n in view.counts.items() if n}
+    return _page(request, "cykel.html", who, cycle=view, counts=counts, as_of=as_of,
+                 summary=rm.load(app, cycle_id, Cycle, as_of))
 
 
 @router.get("/rapporter/{report_id}")
 def report(request: Request, report_id: UUID, as_of: AwareDatetime | None = None,
-           who: Principal = Depends(viewer),
-           app: Arsplaner = Depends(application)) -> HTMLResponse:
-    return _page(request, "rapport.html", who, report=rm.report_view(app, report_id, as_of),
-                 history=rm.history(app, report_id, as_of), as_of=as_of)
+           who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
+           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
+    view = rm.report_view(app, report_id, as_of)
+    if as_of is not None:
+        events = q.audit_trail_as_of(app, as_of, aggregate_id=report_id)
+    else:
+        events = q.audit_trail(reads.view(AuditTrailProjection), aggregate_id=report_id)
+    return _page(request, "rapport.html", who, report=view, events=events, as_of=as_of)
 
 
 @router.get("/revision")
 def audit(request: Request, who: Principal = Depends(viewer),
-          app: Arsplaner = Depends(application)) -> HTMLResponse:
+          app: Arsplaner = Depends(application),
+          reads: ReadSide = Depends(read_side)) -> HTMLResponse:
+    trail = q.audit_trail(reads.view(AuditTrailProjection))
     return _page(request, "revision.html", who, verify=verify_store(app),
-                 events=rm.recent_events(app, limit=50), today=local_date(app.clock()))
+                 events=trail[-50:][::-1])

@@ -1,4 +1,4 @@
-"""GET endpoints: health, the caller, cycles, reports, att-göra, history and verification.
+"""GET endpoints: health, the caller, cycles, boards, reports, att-göra, audit and reminders.
 
 Every read takes ``?as_of=`` (an ISO instant with offset) to answer as recorded then.
 """
@@ -12,10 +12,16 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import AwareDatetime, BaseModel
 
 from api import read_models as rm
-from api.auth import Principal, application, current_principal
+from api.auth import Principal, application, current_principal, read_side
+from api.read_side import ReadSide
 from domain.application import Arsplaner
 from domain.audit import verify_store
 from domain.calendar import local_date
+from domain.errors import NotFoundError
+from projections import queries as q
+from projections.audit_trail import AuditTrailProjection
+from projections.reminders import ReminderOutboxProjection
+from projections.reporting import ReportingProjection
 
 router = APIRouter(prefix="/api", tags=["läsmodeller"])
 
@@ -55,17 +61,33 @@ def me(request: Request, as_of: AwareDatetime | None = None,
     return Me(person_id=who.person_id, name=person.get("name", who.person_id), roles=roles)
 
 
+@router.get("/att-gora", response_model=list[q.Task])
+def att_gora(as_of: AwareDatetime | None = None, who: Principal = Depends(current_principal),
+             app: Arsplaner = Depends(application),
+             reads: ReadSide = Depends(read_side)) -> list[q.Task]:
+    if as_of is not None:
+        return q.todo_for_as_of(app, who.person_id, as_of)
+    return q.todo_for(reads.view(ReportingProjection), who.person_id, app.clock())
+
+
 @router.get("/cycles", response_model=list[rm.CycleSummary])
 def cycles(as_of: AwareDatetime | None = None, _: Principal = Depends(current_principal),
            app: Arsplaner = Depends(application)) -> list[rm.CycleSummary]:
     return rm.list_cycles(app, as_of)
 
 
-@router.get("/cycles/{cycle_id}", response_model=rm.CycleView)
-def cycle(cycle_id: UUID, as_of: AwareDatetime | None = None,
-          _: Principal = Depends(current_principal),
-          app: Arsplaner = Depends(application)) -> rm.CycleView:
-    return rm.cycle_view(app, cycle_id, as_of)
+@router.get("/cycles/{cycle_id}", response_model=q.CycleBoard)
+def cycle_board(cycle_id: UUID, as_of: AwareDatetime | None = None,
+                _: Principal = Depends(current_principal),
+                app: Arsplaner = Depends(application),
+                reads: ReadSide = Depends(read_side)) -> q.CycleBoard:
+    if as_of is not None:
+        board = q.cycle_board_as_of(app, cycle_id, as_of)
+    else:
+        board = q.cycle_board(reads.view(ReportingProjection), cycle_id, app.clock())
+    if board is None:
+        raise NotFoundError(f"Cykeln {cycle_id} finns inte" + (f" {as_of}" if as_of else ""))
+    return board
 
 
 @router.get("/reports/{report_id}", response_model=rm.ReportView)
@@ -75,18 +97,38 @@ def report(report_id: UUID, as_of: AwareDatetime | None = None,
     return rm.report_view(app, report_id, as_of)
 
 
-@router.get("/att-gora", response_model=list[rm.Task])
-def att_gora(request: Request, as_of: AwareDatetime | None = None,
-             who: Principal = Depends(current_principal),
-             app: Arsplaner = Depends(application)) -> list[rm.Task]:
-    return rm.tasks_for(app, who.person_id, request.app.state.namnd_code, as_of)
+@router.get("/audit-trail", response_model=list[q.AuditEntry], tags=["revision"])
+def audit_trail(aggregate_id: UUID | None = None, actor: str | None = None,
+                cycle_id: UUID | None = None, as_of: AwareDatetime | None = None,
+                _: Principal = Depends(current_principal),
+                app: Arsplaner = Depends(application),
+                reads: ReadSide = Depends(read_side)) -> list[q.AuditEntry]:
+    """Every recorded event, in recording order, narrowed by aggregate, person or cycle."""
+    if as_of is not None:
+        return q.audit_trail_as_of(app, as_of, aggregate_id, actor, cycle_id)
+    return q.audit_trail(reads.view(AuditTrailProjection), aggregate_id, actor, cycle_id)
 
 
-@router.get("/history/{aggregate_id}", response_model=list[rm.HistoryEntry])
-def aggregate_history(aggregate_id: UUID, as_of: AwareDatetime | None = None,
-                      _: Principal = Depends(current_principal),
-                      app: Arsplaner = Depends(application)) -> list[rm.HistoryEntry]:
-    return rm.history(app, aggregate_id, as_of)
+@router.get("/history/{aggregate_id}", response_model=list[q.AuditEntry], tags=["revision"])
+def history(aggregate_id: UUID, as_of: AwareDatetime | None = None,
+            who: Principal = Depends(current_principal),
+            app: Arsplaner = Depends(application),
+            reads: ReadSide = Depends(read_side)) -> list[q.AuditEntry]:
+    entries = audit_trail(aggregate_id, None, None, as_of, who, app, reads)
+    if not entries:
+        raise NotFoundError(f"{aggregate_id} har ingen historik")
+    return entries
+
+
+@router.get("/reminders", response_model=list[q.Reminder])
+def reminders(recipient: str | None = None, cycle_id: UUID | None = None,
+              as_of: AwareDatetime | None = None, _: Principal = Depends(current_principal),
+              app: Arsplaner = Depends(application),
+              reads: ReadSide = Depends(read_side)) -> list[q.Reminder]:
+    """Påminnelser the workflows sent (the reminder outbox)."""
+    if as_of is not None:
+        return q.reminder_outbox_as_of(app, as_of, recipient, cycle_id)
+    return q.reminder_outbox(reads.view(ReminderOutboxProjection), recipient, cycle_id)
 
 
 @router.get("/verify", response_model=VerifyResult, tags=["revision"])

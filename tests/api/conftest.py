@@ -13,6 +13,7 @@ import pytest
 
 from api.app import create_app
 from domain.application import Arsplaner
+from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
 from tests.support.org import build_organisation, open_delar_2022, report
 from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
@@ -69,7 +70,10 @@ async def world(api_store_env: dict[str, str]) -> AsyncIterator[ApiWorld]:
     build_organisation(app)
     open_delar_2022(app)
     # raise_app_exceptions=False: a server error must show up as a 500 response, not pass.
-    transport = httpx.ASGITransport(app=create_app(app, TOKENS), raise_app_exceptions=False)
+    read_models = ReadModels.for_app(app)
+    api = create_app(app, TOKENS, read_models=read_models)
+    transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
         yield ApiWorld(http, app, clock, api_store_env)
+    read_models.close()
     app.close()

@@ -106,7 +106,7 @@ class TestOpenCycle:
         assert response.status_code == 200, response.text
         cycle = (await world.json(f"/api/cycles/{response.json()['aggregate_id']}"))
         assert cycle["title"] == "Årsbokslut 2022"
-        assert {r["unit_id"] for r in cycle["reports"]} >= {"enh-ekhagen", "avd-kvarboende",
+        assert {r["unit_id"] for r in cycle["rows"]} >= {"enh-ekhagen", "avd-kvarboende",
                                                             "von-forv"}
         titles = [c["title"] for c in (await world.json("/api/cycles"))]
         assert titles == ["Delårsbokslut 2022", "Årsbokslut 2022"]

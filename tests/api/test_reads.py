@@ -62,7 +62,7 @@ class TestBoardAndReport:
     async def test_the_cycle_board_lists_every_unit_with_status(self, world: ApiWorld) -> None:
         await world.post("klarmarkera", "anna", report_id=EKHAGEN)
         board = await world.json(f"/api/cycles/{CYCLE}")
-        statuses = {r["unit_id"]: r["status_label"] for r in board["reports"]}
+        statuses = {r["unit_id"]: r["status_label"] for r in board["rows"]}
         assert statuses["enh-ekhagen"] == "Klarmarkerad"
         assert statuses["enh-bjorkliden"] == "Ej påbörjad"
         assert len(statuses) == 6
@@ -85,7 +85,8 @@ class TestAudit:
     async def test_history_names_who_did_what_in_which_role(self, world: ApiWorld) -> None:
         await world.post("klarmarkera", "anna", report_id=EKHAGEN, command_id="k-anna")
         entries = await world.json(f"/api/history/{EKHAGEN}")
-        assert [e["event"] for e in entries] == ["UnitReport.Opened", "UnitReport.Klarmarkerad"]
+        assert [e["event_type"] for e in entries] == ["UnitReport.Opened",
+                                                      "UnitReport.Klarmarkerad"]
         last = entries[-1]
         assert (last["person_id"], last["role"], last["command_id"]) == (
             "anna", "enhetschef", "k-anna")
@@ -99,3 +100,26 @@ class TestAudit:
         found = await world.json("/api/verify")
         assert found["ok"] is False
         assert found["broken"]["originator_id"] == EKHAGEN
+
+    async def test_the_audit_trail_narrows_by_person_and_goes_back_in_time(
+            self, world: ApiWorld) -> None:
+        before = world.clock.advance(minutes=1).isoformat()
+        world.clock.advance(minutes=1)
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        by_anna = await world.json("/api/audit-trail", actor="anna")
+        assert [(e["event_type"], e["aggregate_id"]) for e in by_anna] == [
+            ("UnitReport.Klarmarkerad", EKHAGEN)]
+        assert await world.json("/api/audit-trail", actor="anna", as_of=before) == []
+
+
+class TestReminders:
+    async def test_reminders_the_workflows_recorded_are_listed_per_recipient(
+            self, world: ApiWorld) -> None:
+        deadline = datetime(2022, 8, 23, 21, 59, tzinfo=UTC)
+        world.app.record_workflow_fact(
+            UUID(EKHAGEN), "reminder:ekhagen:1", world.clock.now,
+            lambda r, cause: r.record_reminder("anna", "klarmarkera", deadline, False, cause))
+        reminders = await world.json("/api/reminders", recipient="anna")
+        assert [(r["unit_id"], r["task"], r["overdue"]) for r in reminders] == [
+            ("enh-ekhagen", "klarmarkera", False)]
+        assert await world.json("/api/reminders", recipient="bertil") == []
