@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from cli.report_commands import report_app
 from domain.audit import Seal, verify_store
 from infrastructure.importer import (
     DataFileError,
@@ -19,6 +20,7 @@ from infrastructure.settings import get_settings
 from infrastructure.store import build_application
 
 app = typer.Typer(help="Årsplan workflow engine", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 console = Console()
 
 
