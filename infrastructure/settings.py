@@ -24,6 +24,20 @@ class Settings(BaseSettings):
     temporal_db: Path = Path("var/temporal.sqlite")
     temporal_ui_port: int = 8233
     task_queue: str = "arsplan"
+    # Orchestration (workflows, follower, notifier, outbound adapters)
+    reminder_working_days_before: list[int] = [3, 1]
+    reminder_hour: int = 8
+    overdue_reminder_days: int = 20
+    attest_working_days: int = 3
+    follower_poll_seconds: float = 1.0
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "arsplan@alingsas.example"
+    drop_dir: Path = Path("var/drop")
+    klk_transport: Literal["file", "http"] = "file"
+    klk_url: str | None = None
+    platina_transport: Literal["file", "http"] = "file"
+    platina_url: str | None = None
 
     timezone: str = "Europe/Stockholm"
     data_dir: Path = Path("data")

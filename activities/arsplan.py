@@ -1,0 +1,61 @@
+"""Activities of the ÅrsplanWorkflow: which cycles open when, and opening one."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+
+from temporalio import activity
+
+from activities.deps import ActivityDeps, in_domain
+from domain.base import Actor
+from domain.calendar import STOCKHOLM
+from domain.ids import cycle_id
+from infrastructure.importer import CyclePlan, cycle_plans
+from infrastructure.logging import get_logger
+from workflows import activity_names as names
+from workflows.payloads import ArsplanInput, CycleOpening, OpenCycleRequest
+
+OPENING_HOUR = 7
+
+
+class ArsplanActivities:
+    def __init__(self, deps: ActivityDeps) -> None:
+        self.deps = deps
+
+    def _plan_file(self, namnd_code: str, label: str) -> Path:
+        return (self.deps.data_dir / namnd_code.lower()
+                / f"arsplan_{label.replace('/', '_')}.yaml")
+
+    def _plans(self, namnd_code: str, label: str) -> list[CyclePlan]:
+        return cycle_plans(self._plan_file(namnd_code, label))
+
+    @activity.defn(name=names.ARSPLAN_OPENINGS)
+    async def arsplan_openings(self, inp: ArsplanInput) -> list[CycleOpening]:
+        plans = await in_domain(lambda: self._plans(inp.namnd_code, inp.label))
+        openings = [
+            CycleOpening(
+                cycle_id=str(cycle_id(p.command.namnd_code, p.command.process, p.command.year)),
+                process=p.command.process, year=p.command.year, title=p.command.title,
+                opens_at=self.deps.timeline.to_workflow(
+                    datetime.combine(p.opens_on, time(OPENING_HOUR), tzinfo=STOCKHOLM)))
+            for p in plans]
+        return sorted(openings, key=lambda o: o.opens_at)
+
+    @activity.defn(name=names.OPEN_CYCLE)
+    async def open_cycle(self, request: OpenCycleRequest) -> str:
+        """Opens the cycle and its reports in the store (idempotent by command id)."""
+        app = self.deps.app
+        plan = next(p for p in self._plans(request.namnd_code, request.label)
+                    if p.command.process == request.process and p.command.year == request.year)
+        cid = cycle_id(request.namnd_code, request.process, request.year)
+
+        def open_it() -> None:
+            if app.exists(cid):
+                return  # opened by hand or by an earlier attempt
+            app.open_cycle(plan.command, Actor.system("arsplan"),
+                           app.report_template(request.namnd_code))
+
+        await in_domain(open_it)
+        get_logger(cycle_id=str(cid)).info("cycle_opened", title=plan.command.title)
+        return str(cid)

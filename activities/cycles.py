@@ -1,0 +1,123 @@
+"""Activities of the CycleWorkflow: the plan, the underlag to KLK, the beslut to Platina."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime, time
+from uuid import UUID
+
+from temporalio import activity
+
+from activities.deps import ActivityDeps, in_domain
+from domain.calendar import STOCKHOLM, local_date
+from domain.cycle import Cycle
+from domain.ids import unit_report_id
+from domain.unit_report import UnitReport
+from infrastructure.adapters import OutboundDocument
+from infrastructure.logging import get_logger
+from reporting.compile import compile_underlag
+from reporting.document import CompiledDocument
+from workflows import activity_names as names
+from workflows.payloads import CycleFact, CyclePlan, UnitRef
+
+UNDERLAG_HOUR = 8
+
+
+class CycleActivities:
+    def __init__(self, deps: ActivityDeps) -> None:
+        self.deps = deps
+
+    def _cycle(self, cycle_id: str) -> Cycle:
+        return self.deps.app.get(UUID(cycle_id), Cycle)
+
+    @activity.defn(name=names.LOAD_CYCLE)
+    async def load_cycle(self, cycle_id: str) -> CyclePlan:
+        app = self.deps.app
+
+        def read() -> CyclePlan:
+            cycle = self._cycle(cycle_id)
+            org = app.organisation(cycle.namnd_code)
+            units = []
+            for unit_id in cycle.unit_ids:
+                unit = org.unit(unit_id)
+                report_id = unit_report_id(cycle.id, unit_id)
+                units.append(UnitRef(
+                    unit_id=unit_id, kind=unit.kind, report_id=str(report_id),
+                    parent_unit_id=unit.parent_id if unit.parent_id in cycle.unit_ids else None,
+                    status=app.get(report_id, UnitReport).status))
+            underlag_at = datetime.combine(cycle.underlag_date, time(UNDERLAG_HOUR),
+                                           tzinfo=STOCKHOLM)
+            return CyclePlan(cycle_id=cycle_id, namnd_code=cycle.namnd_code, title=cycle.title,
+                             status=cycle.status,
+                             underlag_at=self.deps.timeline.to_workflow(underlag_at),
+                             beslut_date=cycle.beslut_date, units=units)
+
+        return await in_domain(read)
+
+    @activity.defn(name=names.SEND_UNDERLAG)
+    async def send_underlag(self, fact: CycleFact) -> None:
+        """Compiles the förvaltning's underlag as of now and delivers it to KLK, once."""
+        app, klk = self.deps.app, self.deps.klk
+        when = self.deps.timeline.to_domain(fact.occurred_at)
+        log = get_logger(cycle_id=fact.cycle_id, key=fact.key)
+
+        def send() -> None:
+            if self._cycle(fact.cycle_id).handled_command(fact.key):
+                return  # delivered and recorded by an earlier attempt
+            compiled = compile_underlag(app, UUID(fact.cycle_id))
+            sha = hashlib.sha256(compiled.content).hexdigest()
+            reference = klk.deliver(OutboundDocument(compiled.filename, compiled.content,
+                                                     compiled.media_type), fact.key)
+            app.record_cycle_fact(UUID(fact.cycle_id), fact.key, when,
+                                  lambda cy, cause: cy.record_underlag_sent(
+                                      klk.name, reference, sha, cause))
+            log.info("underlag_sent", destination=klk.name, reference=reference, sha256=sha)
+
+        await in_domain(send)
+
+    @activity.defn(name=names.EXPORT_BESLUT)
+    async def export_beslut(self, fact: CycleFact) -> None:
+        """Exports the beslut package (protokollsutdrag as JSON + the underlag) to Platina."""
+        app, platina = self.deps.app, self.deps.platina
+        when = self.deps.timeline.to_domain(fact.occurred_at)
+
+        def export() -> None:
+            cycle = self._cycle(fact.cycle_id)
+            if cycle.handled_command(fact.key):
+                return
+            # The package carries the underlag exactly as it was sent (same bytes, same hash).
+            sent_at = next(e.timestamp for e in app.aggregate_events(cycle.id)
+                           if isinstance(e, Cycle.UnderlagSent))
+            underlag = compile_underlag(app, cycle.id, as_of=sent_at)
+            package = beslut_package(cycle, underlag, when)
+            reference = platina.deliver(package, fact.key)
+            app.record_cycle_fact(cycle.id, fact.key, when,
+                                  lambda cy, cause: cy.record_export(platina.name, reference,
+                                                                     cause))
+            get_logger(cycle_id=fact.cycle_id, key=fact.key).info(
+                "beslut_exported", destination=platina.name, reference=reference)
+
+        await in_domain(export)
+
+
+def beslut_package(cycle: Cycle, underlag: CompiledDocument, when: datetime) -> OutboundDocument:
+    """A zip with the beslut's metadata and the underlag; byte-identical on a retry."""
+    filename, content = underlag.filename, underlag.content
+    manifest = {
+        "cycle_id": str(cycle.id), "namnd": cycle.namnd_code, "title": cycle.title,
+        "beslut": cycle.beslut, "beslutsdatum": local_date(when).isoformat(),
+        "underlag_reference": cycle.underlag_reference,
+        "underlag_sha256": hashlib.sha256(content).hexdigest(), "underlag_file": filename,
+    }
+    stamp = (when.year, when.month, when.day, 0, 0, 0)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in (("beslut.json", json.dumps(manifest, ensure_ascii=False, indent=2)
+                            .encode()), (filename, content)):
+            archive.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
+    return OutboundDocument(
+        f"beslut-{cycle.namnd_code.lower()}-{cycle.process}-{cycle.year}.zip",
+        buffer.getvalue(), "application/zip")

@@ -1,0 +1,13 @@
+"""Activity names: workflows call activities by name so they never import the domain."""
+
+LOAD_REPORT = "load_report"
+PLAN_REMINDERS = "plan_reminders"
+SEND_REMINDER = "send_reminder"
+DEADLINE_PASSED = "deadline_passed"
+REQUEST_ATTESTATION = "request_attestation"
+RENEW_DEADLINE = "renew_deadline"
+LOAD_CYCLE = "load_cycle"
+SEND_UNDERLAG = "send_underlag"
+EXPORT_BESLUT = "export_beslut"
+ARSPLAN_OPENINGS = "arsplan_openings"
+OPEN_CYCLE = "open_cycle"

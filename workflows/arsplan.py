@@ -1,0 +1,77 @@
+"""ÅrsplanWorkflow: one per nämnd and planning year; starts each cycle on its date."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from workflows import activity_names as act
+    from workflows.cycle import CycleWorkflow
+    from workflows.ids import cycle_workflow_id
+    from workflows.payloads import (
+        ArsplanInput,
+        ArsplanStatus,
+        CycleInput,
+        CycleOpening,
+        OpenCycleRequest,
+    )
+
+ACTIVITY_TIMEOUT = timedelta(minutes=2)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
+
+
+@workflow.defn
+class ArsplanWorkflow:
+    """Sleeps until the next cycle's opening date, opens it, starts its CycleWorkflow.
+
+    Each run handles one cycle and then continues as new, so a year-long history
+    stays a handful of events per run. The plan is re-read on every run, so a
+    moved milestone is honoured as long as its cycle has not opened yet.
+    """
+
+    def __init__(self) -> None:
+        self._inp: ArsplanInput | None = None
+        self._next: CycleOpening | None = None
+
+    @workflow.run
+    async def run(self, inp: ArsplanInput) -> ArsplanStatus:
+        self._inp = inp
+        openings: list[CycleOpening] = await workflow.execute_activity(
+            act.ARSPLAN_OPENINGS, inp, result_type=list[CycleOpening],
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
+        pending = [o for o in openings if o.cycle_id not in inp.started]
+        if not pending:
+            return self.status()
+        self._next = pending[0]
+        wait = self._next.opens_at - workflow.now()
+        if wait > timedelta(0):
+            await workflow.sleep(wait)
+        opening = self._next
+        await workflow.execute_activity(
+            act.OPEN_CYCLE, OpenCycleRequest(namnd_code=inp.namnd_code, label=inp.label,
+                                             process=opening.process, year=opening.year),
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
+        # Started by hand or by an earlier run: one cycle, one workflow.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await workflow.start_child_workflow(
+                CycleWorkflow.run, CycleInput(cycle_id=opening.cycle_id),
+                id=cycle_workflow_id(opening.cycle_id),
+                parent_close_policy=ParentClosePolicy.ABANDON,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        workflow.continue_as_new(ArsplanInput(namnd_code=inp.namnd_code, label=inp.label,
+                                              started=[*inp.started, opening.cycle_id]))
+
+    @workflow.query
+    def status(self) -> ArsplanStatus:
+        inp = self._inp
+        return ArsplanStatus(
+            namnd_code=inp.namnd_code if inp else "", label=inp.label if inp else "",
+            started=list(inp.started) if inp else [],
+            waiting_for=self._next.title if self._next else None,
+            opens_at=self._next.opens_at if self._next else None)

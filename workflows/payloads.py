@@ -1,0 +1,180 @@
+"""Pydantic payloads between follower, workflows and activities.
+
+Instants here are workflow time (see infrastructure.timeline): activities and the
+follower convert at the bridge, so workflows only compare absolute instants.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+ReportEventKind = Literal["klarmarkerad", "godkand", "atersand", "reopened"]
+Task = Literal["klarmarkera", "attestera"]
+DeadlineKind = Literal["klarmarkering", "attest"]
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ReportEvent(Payload):
+    """A person's decision on a report, forwarded by the follower (deduped by version)."""
+
+    event_id: str
+    version: int
+    kind: ReportEventKind
+    new_deadline: AwareDatetime | None = None
+
+
+class DeadlineChange(Payload):
+    event_id: str
+    version: int
+    deadline_kind: DeadlineKind
+    new_deadline: AwareDatetime
+
+
+class ReportSnapshot(Payload):
+    report_id: str
+    unit_id: str
+    unit_kind: str
+    status: str
+    version: int
+    deadline: AwareDatetime
+    attest_deadline: AwareDatetime | None
+    has_attester: bool
+
+
+class UnitReportInput(Payload):
+    report_id: str
+
+
+class ReminderPlanRequest(Payload):
+    deadline: AwareDatetime
+
+
+class ReminderPlan(Payload):
+    before: list[AwareDatetime]
+    overdue: list[AwareDatetime]
+
+
+class ReportFact(Payload):
+    """A fact a unit report workflow records; ``key`` makes a retried activity harmless."""
+
+    report_id: str
+    key: str
+    task: Task
+    deadline: AwareDatetime
+    occurred_at: AwareDatetime
+    overdue: bool = False
+
+
+class UnitReportStatus(Payload):
+    report_id: str
+    unit_id: str
+    phase: str
+    status: str
+    version: int
+    deadline: AwareDatetime | None
+    attest_deadline: AwareDatetime | None
+    seen_event_ids: list[str]
+    ignored_duplicates: int
+    busy: bool
+
+
+class ReportProgress(Payload):
+    """Child → cycle: the report's status changed."""
+
+    unit_id: str
+    status: str
+
+
+class UnitRef(Payload):
+    unit_id: str
+    kind: str
+    parent_unit_id: str | None
+    report_id: str
+    status: str
+
+
+class CyclePlan(Payload):
+    cycle_id: str
+    namnd_code: str
+    title: str
+    status: str
+    underlag_at: AwareDatetime
+    beslut_date: date
+    units: list[UnitRef]
+
+
+class BeslutNotice(Payload):
+    event_id: str
+    version: int
+    beslut: str
+    meeting_id: str | None = None
+    paragraph: str | None = None
+
+
+class CycleState(BaseModel):
+    """Everything a cycle run carries over a continue-as-new."""
+
+    plan: CyclePlan
+    unit_status: dict[str, str]
+    started: list[str] = []
+    underlag_sent: bool = False
+    children_closed: bool = False
+    beslut: BeslutNotice | None = None
+    exported: bool = False
+
+
+class CycleInput(Payload):
+    cycle_id: str
+    state: CycleState | None = None
+
+
+class CycleFact(Payload):
+    cycle_id: str
+    key: str
+    occurred_at: AwareDatetime
+
+
+class CycleStatus(Payload):
+    cycle_id: str
+    phase: str
+    unit_status: dict[str, str]
+    started: list[str]
+    underlag_sent: bool
+    beslut_event_id: str | None
+    exported: bool
+    busy: bool
+
+
+class ArsplanInput(Payload):
+    namnd_code: str
+    label: str
+    started: list[str] = []
+
+
+class CycleOpening(Payload):
+    cycle_id: str
+    process: str
+    year: int
+    title: str
+    opens_at: AwareDatetime
+
+
+class OpenCycleRequest(Payload):
+    namnd_code: str
+    label: str
+    process: str
+    year: int
+
+
+class ArsplanStatus(Payload):
+    namnd_code: str
+    label: str
+    started: list[str]
+    waiting_for: str | None
+    opens_at: datetime | None

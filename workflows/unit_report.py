@@ -1,0 +1,242 @@
+"""UnitReportWorkflow: drives one unit's report through klarmarkering and attest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from workflows import activity_names as act
+    from workflows.payloads import (
+        DeadlineChange,
+        ReminderPlan,
+        ReminderPlanRequest,
+        ReportEvent,
+        ReportFact,
+        ReportProgress,
+        ReportSnapshot,
+        Task,
+        UnitReportInput,
+        UnitReportStatus,
+    )
+
+ACTIVITY_TIMEOUT = timedelta(minutes=2)
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+OPEN_FOR = {"klarmarkera": ("ej_paborjad", "pagar"), "attestera": ("klarmarkerad",)}
+STATUS_AFTER = {"klarmarkerad": "klarmarkerad", "godkand": "godkand", "atersand": "pagar",
+                "reopened": "pagar"}
+
+
+def _stamp(instant: datetime) -> str:
+    return instant.strftime("%Y%m%dT%H%M%S%z")
+
+
+@workflow.defn
+class UnitReportWorkflow:
+    """One report in one cycle: remind, pass the deadline, escalate, request attest.
+
+    The report's state comes from the event store (a snapshot at start, then the
+    follower's signals, deduped by aggregate version). Each task (klarmarkera, then
+    attestera for the parent chef) runs reminders before its deadline, records
+    DeadlinePassed with an escalation at it, and reminds daily after. Återsänd
+    loops back to klarmarkera with the new deadline; a moved deadline replans.
+    Runs until the cycle closes it.
+    """
+
+    def __init__(self) -> None:
+        self._report_id = ""
+        self._unit_id = ""
+        self._status = "ej_paborjad"
+        self._version = 0
+        self._deadline: datetime | None = None
+        self._attest_deadline: datetime | None = None
+        self._has_attester = True
+        self._phase = "starting"
+        self._seen: list[str] = []
+        self._ignored = 0
+        self._generation = 0
+        self._closed = False
+        self._busy = 0
+        self._fired: set[str] = set()
+        self._attest_requested_for = -1
+        self._reported_status: str | None = None
+        self._klarmarkerad_version = 0
+
+    @workflow.run
+    async def run(self, inp: UnitReportInput) -> UnitReportStatus:
+        self._report_id = inp.report_id
+        snap: ReportSnapshot = await self._activity(act.LOAD_REPORT, inp.report_id,
+                                                    ReportSnapshot)
+        self._adopt(snap)
+        while not self._closed:
+            await self._report_progress()
+            if self._status in OPEN_FOR["klarmarkera"]:
+                self._phase = "klarmarkering"
+                await self._drive("klarmarkera")
+            elif self._status == "klarmarkerad" and self._has_attester:
+                self._phase = "attest"
+                if await self._ensure_attestation_requested():
+                    await self._drive("attestera")
+            else:
+                self._phase = "klar"
+                status = self._status
+                await workflow.wait_condition(
+                    lambda status=status: self._closed or self._status != status)
+        self._phase = "closed"
+        return self.status()
+
+    def _adopt(self, snap: ReportSnapshot) -> None:
+        self._unit_id = snap.unit_id
+        self._has_attester = snap.has_attester
+        if snap.version > self._version:  # signals may have overtaken the snapshot
+            self._version = snap.version
+            self._status = snap.status
+            self._deadline = snap.deadline
+            self._attest_deadline = snap.attest_deadline
+            if snap.status == "klarmarkerad" and snap.attest_deadline is not None:
+                self._attest_requested_for = self._klarmarkerad_version
+        self._deadline = self._deadline or snap.deadline
+
+    # Signals, updates and queries
+
+    @workflow.signal
+    def report_event(self, event: ReportEvent) -> None:
+        if event.version <= self._version:
+            self._ignored += 1
+            return
+        self._version = event.version
+        self._seen.append(event.event_id)
+        self._status = STATUS_AFTER[event.kind]
+        if event.kind == "klarmarkerad":
+            self._klarmarkerad_version = event.version
+        if event.kind == "atersand" and event.new_deadline is not None:
+            self._deadline = event.new_deadline
+            self._generation += 1
+
+    @workflow.update
+    def move_deadline(self, change: DeadlineChange) -> UnitReportStatus:
+        if change.version <= self._version:
+            self._ignored += 1
+            return self.status()
+        self._version = change.version
+        self._seen.append(change.event_id)
+        if change.deadline_kind == "attest":
+            self._attest_deadline = change.new_deadline
+        else:
+            self._deadline = change.new_deadline
+        self._generation += 1
+        return self.status()
+
+    @move_deadline.validator
+    def _validate_move(self, change: DeadlineChange) -> None:
+        if self._closed:
+            raise ValueError("Rapporteringen i cykeln är avslutad; tidsgränsen kan inte flyttas")
+        if change.deadline_kind == "attest" and not self._has_attester:
+            raise ValueError("Rapporten attesteras inte; den har ingen attesttidsgräns")
+
+    @workflow.signal
+    def close(self) -> None:
+        self._closed = True
+
+    @workflow.query
+    def status(self) -> UnitReportStatus:
+        return UnitReportStatus(
+            report_id=self._report_id, unit_id=self._unit_id, phase=self._phase,
+            status=self._status, version=self._version, deadline=self._deadline,
+            attest_deadline=self._attest_deadline, seen_event_ids=list(self._seen),
+            ignored_duplicates=self._ignored, busy=self._busy > 0 or self._progress_unreported(),
+        )
+
+    # One task: reminders before, deadline with escalation, daily reminders after
+
+    def _task_open(self, task: Task) -> bool:
+        return not self._closed and self._status in OPEN_FOR[task]
+
+    def _task_deadline(self, task: Task) -> datetime:
+        deadline = self._deadline if task == "klarmarkera" else self._attest_deadline
+        assert deadline is not None
+        return deadline
+
+    async def _drive(self, task: Task) -> None:
+        while self._task_open(task):
+            generation = self._generation
+            deadline = self._task_deadline(task)
+            plan: ReminderPlan = await self._activity(
+                act.PLAN_REMINDERS, ReminderPlanRequest(deadline=deadline), ReminderPlan)
+            steps = ([(at, "reminder") for at in plan.before] + [(deadline, "deadline")]
+                     + [(at, "overdue") for at in plan.overdue])
+            interrupted = False
+            for at, what in sorted(steps):
+                if what != "deadline" and at < workflow.now():
+                    continue  # a reminder whose moment passed before this plan is not sent late
+                if await self._wait_until(at, task, generation):
+                    interrupted = True
+                    break
+                await self._fire(task, what, deadline, at)
+            if not interrupted:
+                await workflow.wait_condition(
+                    lambda g=generation: not self._task_open(task) or self._generation != g)
+
+    async def _wait_until(self, at: datetime, task: Task, generation: int) -> bool:
+        """True when the task closed or its plan changed before ``at``."""
+        def changed() -> bool:
+            return not self._task_open(task) or self._generation != generation
+        remaining = at - workflow.now()
+        if remaining <= timedelta(0):
+            return changed()
+        try:
+            await workflow.wait_condition(changed, timeout=remaining)
+        except TimeoutError:
+            return changed()
+        return True
+
+    async def _fire(self, task: Task, what: str, deadline: datetime, at: datetime) -> None:
+        key = f"{workflow.info().workflow_id}:{what}:{task}:{_stamp(deadline)}"
+        if what != "deadline":
+            key += f":{_stamp(at)}"
+        if key in self._fired:
+            return
+        fact = ReportFact(report_id=self._report_id, key=key, task=task, deadline=deadline,
+                          occurred_at=workflow.now(), overdue=what == "overdue")
+        name = act.DEADLINE_PASSED if what == "deadline" else act.SEND_REMINDER
+        await self._activity(name, fact, None)
+        self._fired.add(key)
+
+    async def _ensure_attestation_requested(self) -> bool:
+        if self._attest_requested_for == self._klarmarkerad_version:
+            return True
+        key = f"{workflow.info().workflow_id}:attest:{self._klarmarkerad_version}"
+        fact = ReportFact(report_id=self._report_id, key=key, task="attestera",
+                          deadline=self._deadline or workflow.now(), occurred_at=workflow.now())
+        deadline = await self._activity(act.REQUEST_ATTESTATION, fact, datetime)
+        if deadline is None:
+            # The store already moved on (återsänd, reopened, godkänd): await that signal.
+            await workflow.wait_condition(lambda: self._closed or self._status != "klarmarkerad")
+            return False
+        self._attest_deadline = deadline
+        self._attest_requested_for = self._klarmarkerad_version
+        return True
+
+    def _progress_unreported(self) -> bool:
+        return workflow.info().parent is not None and self._reported_status != self._status
+
+    async def _report_progress(self) -> None:
+        parent = workflow.info().parent
+        if parent is None or self._reported_status == self._status:
+            return
+        self._reported_status = self._status
+        handle = workflow.get_external_workflow_handle(parent.workflow_id)
+        await handle.signal("report_progress",
+                            ReportProgress(unit_id=self._unit_id, status=self._status))
+
+    async def _activity(self, name: str, arg: Any, result_type: type | None) -> Any:
+        self._busy += 1
+        try:
+            return await workflow.execute_activity(
+                name, arg, result_type=result_type, start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY)
+        finally:
+            self._busy -= 1
