@@ -73,6 +73,7 @@ def load_delegationsordning(path: Path) -> tuple[DelegationsordningFile, list[Or
     """Parses the file and checks every row against the law, naming file and line."""
     spec = load_file(path, DelegationsordningFile)
     node = yaml.compose(path.read_text(encoding="utf-8"))
+    assert node is not None  # load_file refused an empty file
     versions: list[OrdningVersionSpec] = []
     previous: dict[str, DelegationRow] = {}
     for i, v in enumerate(spec.versions):

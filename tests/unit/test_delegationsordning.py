@@ -15,6 +15,7 @@ from domain.delegation_usecases import OrdningVersionSpec
 from domain.errors import NotAuthorisedError, RuleViolationError
 from infrastructure.delegation_import import import_delegationsordning
 from infrastructure.importer import DataFileError
+from tests.support.clock import ManualClock
 from tests.support.stores import MEMORY_ENV
 from tests.unit.von_delegation import (
     DATA,
@@ -27,8 +28,8 @@ from tests.unit.von_delegation import (
 
 
 @pytest.fixture
-def von(clock: object) -> Arsplaner:
-    app = Arsplaner(env=dict(MEMORY_ENV), clock=clock)  # type: ignore[arg-type]
+def von(clock: ManualClock) -> Arsplaner:
+    app = Arsplaner(env=dict(MEMORY_ENV), clock=clock)
     load_von(app)
     return app
 

@@ -1,0 +1,186 @@
+"""Sammanträden: ärendelista, continuous §§, anmälningslista, justering, anslag."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+import pytest
+
+from domain import delegation_commands as dc
+from domain.application import Arsplaner
+from domain.cycle import BESLUT_RECORDED, Cycle
+from domain.errors import InvalidInputError, NotAuthorisedError, RuleViolationError
+from domain.legal_time import overklagandetid_last_day
+from tests.support.clock import ManualClock
+from tests.support.org import CYCLE, build_organisation, open_delar_2022
+from tests.support.stores import MEMORY_ENV
+from tests.unit.von_delegation import (
+    FORVALTNINGSCHEF,
+    LEDAMOT,
+    ORDFORANDE,
+    SEKRETERARE,
+    decide,
+    load_von,
+)
+from tests.unit.von_meetings import ANMALAN_DNR, add, hold, justera, schedule
+
+SEPT = date(2022, 9, 27)
+AT = datetime(2022, 9, 20, 8, tzinfo=UTC)
+
+
+@pytest.fixture
+def von(clock: ManualClock) -> Arsplaner:
+    app = Arsplaner(env=dict(MEMORY_ENV), clock=clock)
+    load_von(app)
+    return app
+
+
+class TestArendelista:
+    def test_diarienummer_must_be_in_the_namnds_format(self, von: Arsplaner) -> None:
+        mid = schedule(von, SEPT)
+        with pytest.raises(InvalidInputError):
+            add(von, mid, "2022.228 SN", "Fel nämnd")
+        with pytest.raises(ValueError):
+            add(von, mid, "228/2022", "Fel format")
+
+    def test_only_the_secretary_or_ordforande_keeps_the_list(self, von: Arsplaner) -> None:
+        mid = schedule(von, SEPT)
+        with pytest.raises(NotAuthorisedError):
+            von.add_arende(dc.AddArende(meeting_id=mid, dnr="2022.228 VON", rubrik="x"),
+                           FORVALTNINGSCHEF)
+
+    def test_the_list_is_locked_once_the_meeting_is_held(self, von: Arsplaner) -> None:
+        mid = schedule(von, SEPT)
+        add(von, mid, "2022.228 VON", "Redovisning av avvikelser")
+        hold(von, mid)
+        with pytest.raises(RuleViolationError) as refused:
+            add(von, mid, "2022.229 VON", "Delårsbokslut")
+        assert refused.value.rule == "arendelista_last"
+
+
+class TestParagraphs:
+    def test_paragraphs_run_on_across_the_years_meetings(self, von: Arsplaner) -> None:
+        aug, sept = schedule(von, date(2022, 8, 30)), schedule(von, SEPT)
+        for dnr in ("2022.190 VON", "2022.199 VON"):
+            add(von, aug, dnr, "Ärende")
+        for dnr in ("2022.228 VON", "2022.227 VON", "2022.229 VON"):
+            add(von, sept, dnr, "Ärende")
+        hold(von, aug)
+        hold(von, sept)
+        numbers = [a.paragraph for m in (aug, sept) for a in von.meeting(m).arenden]
+        assert numbers == [1, 2, 3, 4, 5]
+
+    def test_an_earlier_meeting_cannot_be_numbered_after_a_later_one(
+            self, von: Arsplaner) -> None:
+        aug, sept = schedule(von, date(2022, 8, 30)), schedule(von, SEPT)
+        add(von, aug, "2022.190 VON", "Ärende")
+        add(von, sept, "2022.228 VON", "Ärende")
+        hold(von, sept)
+        with pytest.raises(RuleViolationError) as refused:
+            von.open_protokoll(dc.OpenProtokoll(meeting_id=aug), SEKRETERARE)
+        assert refused.value.rule == "paragraf_ordning"
+
+    def test_opening_the_protokoll_twice_takes_no_new_numbers(self, von: Arsplaner) -> None:
+        mid = schedule(von, SEPT)
+        add(von, mid, "2022.228 VON", "Ärende")
+        cmd = dc.OpenProtokoll(meeting_id=mid)
+        von.open_protokoll(cmd, SEKRETERARE)
+        assert von.open_protokoll(cmd, SEKRETERARE).duplicate
+        with pytest.raises(RuleViolationError):
+            von.open_protokoll(dc.OpenProtokoll(meeting_id=mid), SEKRETERARE)
+
+
+class TestAnmalan:
+    def test_each_anmalningspliktigt_beslut_lands_on_exactly_one_list(
+            self, von: Arsplaner) -> None:
+        early = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1),
+                       laglighetsprovning=True).aggregate_id
+        late = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 25),
+                      laglighetsprovning=False).aggregate_id
+        decide(von, FORVALTNINGSCHEF, "2.1.3", date(2022, 9, 2))  # anmäls ej
+        sept, octo = schedule(von, SEPT), schedule(von, date(2022, 10, 25))
+        von.compile_anmalningslista(sept, AT)
+        von.compile_anmalningslista(sept, AT)  # a retried activity adds nothing
+        von.compile_anmalningslista(octo, AT)
+        assert von.meeting(sept).anmalningslista == [early]
+        assert von.meeting(octo).anmalningslista == [late]
+        assert von.meeting(sept).arende(ANMALAN_DNR).rubrik == "Anmälan av delegationsbeslut 2022"
+
+    def test_the_protokoll_records_the_listed_beslut_as_anmalda(self, von: Arsplaner) -> None:
+        beslut = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1),
+                        laglighetsprovning=True).aggregate_id
+        mid = schedule(von, SEPT)
+        add(von, mid, "2022.228 VON", "Redovisning av avvikelser")
+        von.compile_anmalningslista(mid, AT)
+        hold(von, mid)
+        assert von.delegationsbeslut(beslut).anmald_paragraph == "§ 2"
+
+
+class TestJusteringAndAnslag:
+    def _held(self, von: Arsplaner) -> UUID:
+        mid = schedule(von, SEPT)
+        add(von, mid, "2022.228 VON", "Redovisning av avvikelser")
+        von.compile_anmalningslista(mid, AT)
+        hold(von, mid)
+        return mid
+
+    def test_justering_needs_both_ordforande_and_justerare(self, von: Arsplaner) -> None:
+        decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1), laglighetsprovning=True)
+        mid = self._held(von)
+        von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)), ORDFORANDE)
+        assert von.meeting(mid).pending_signatories() == ["justerare"]
+        with pytest.raises(RuleViolationError):
+            von.anslaa_protokoll(mid, date(2022, 9, 30), AT)
+        with pytest.raises(NotAuthorisedError):
+            von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)),
+                                  FORVALTNINGSCHEF)
+        von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)), LEDAMOT)
+        assert von.meeting(mid).status == "justerat"
+
+    def test_anslag_starts_the_overklagandetid_of_the_anmalda_beslut(
+            self, von: Arsplaner) -> None:
+        appealable = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1),
+                            laglighetsprovning=True).aggregate_id
+        decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 2), laglighetsprovning=False)
+        mid = self._held(von)
+        justera(von, mid, date(2022, 9, 30))
+        anslagna = von.anslaa_protokoll(mid, date(2022, 10, 3), AT)
+        assert [a.beslut_id for a in anslagna] == [appealable]
+        assert von.delegationsbeslut(appealable).overklagande_last_day == date(2022, 10, 24)
+
+    def test_reminders_go_to_whoever_has_not_signed(self, von: Arsplaner) -> None:
+        mid = self._held(von)
+        von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 28)), ORDFORANDE)
+        assert von.remind_justering(mid, AT) == [LEDAMOT]
+        assert von.meeting(mid).reminders == 1
+
+
+class TestCycleBeslut:
+    def test_the_namnds_beslut_on_a_cycle_is_recorded_on_the_cycle(
+            self, clock: ManualClock) -> None:
+        app = Arsplaner(env=dict(MEMORY_ENV), clock=clock)
+        build_organisation(app)
+        open_delar_2022(app)
+        app.record_cycle_fact(CYCLE, "underlag", AT, lambda cy, c: cy.record_underlag_sent(
+            "KLK", "ref-1", "0" * 64, c))
+        cmd = dc.ScheduleMeeting(namnd_code="VON", meeting_date=SEPT,
+                                 starts_at=datetime(2022, 9, 27, 12, tzinfo=UTC),
+                                 cutoff=date(2022, 9, 20), anmalan_dnr=ANMALAN_DNR)
+        mid = app.schedule_meeting(cmd, "hans").aggregate_id
+        app.add_arende(dc.AddArende(meeting_id=mid, dnr="2022.229 VON", rubrik="Delårsbokslut",
+                                    kind="cykelbeslut", cycle_id=CYCLE), "hans")
+        app.open_protokoll(dc.OpenProtokoll(meeting_id=mid), "hans")
+        app.record_arende_beslut(dc.RecordArendeBeslut(
+            meeting_id=mid, dnr="2022.229 VON", beslut="Delårsbokslutet godkänns"), "hans")
+        cycle = app.get(CYCLE, Cycle)
+        assert (cycle.status, cycle.beslut) == (BESLUT_RECORDED, "Delårsbokslutet godkänns")
+        last = list(app.aggregate_events(CYCLE))[-1]
+        assert (last.paragraph, last.meeting_id) == ("§ 1", str(mid))
+
+
+def test_overklagandetid_moves_past_weekends_and_helgdagar() -> None:
+    assert overklagandetid_last_day(date(2022, 10, 3)) == date(2022, 10, 24)
+    assert overklagandetid_last_day(date(2022, 12, 3)) == date(2022, 12, 27)  # lördag → jul
+    assert overklagandetid_last_day(date(2022, 5, 27)) == date(2022, 6, 17)
+    assert overklagandetid_last_day(date(2022, 6, 3)) == date(2022, 6, 27)  # midsommarafton

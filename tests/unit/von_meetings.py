@@ -1,0 +1,42 @@
+"""Helpers to run VON sammanträden through the application as the secretary would."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from domain import delegation_commands as dc
+from domain.application import Arsplaner
+from domain.calendar import STOCKHOLM
+from tests.unit.von_delegation import LEDAMOT, ORDFORANDE, SEKRETERARE
+
+ANMALAN_DNR = "2022.018 VON"
+
+
+def schedule(app: Arsplaner, on: date, cutoff_days: int = 7) -> UUID:
+    cmd = dc.ScheduleMeeting(
+        namnd_code="VON", meeting_date=on,
+        starts_at=datetime.combine(on, time(14), tzinfo=STOCKHOLM),
+        cutoff=on - timedelta(days=cutoff_days), anmalan_dnr=ANMALAN_DNR)
+    return app.schedule_meeting(cmd, SEKRETERARE).aggregate_id
+
+
+def add(app: Arsplaner, mid: UUID, dnr: str, rubrik: str, **fields: Any) -> None:
+    app.add_arende(dc.AddArende(meeting_id=mid, dnr=dnr, rubrik=rubrik, **fields), SEKRETERARE)
+
+
+def hold(app: Arsplaner, mid: UUID, justerare: str = LEDAMOT) -> None:
+    """Holds the meeting: justerare utses, §§ taken, every ärende decided."""
+    app.designate_justerare(dc.DesignateJusterare(meeting_id=mid, justerare=justerare),
+                            SEKRETERARE)
+    app.open_protokoll(dc.OpenProtokoll(meeting_id=mid), SEKRETERARE)
+    for arende in app.meeting(mid).arenden:
+        app.record_arende_beslut(dc.RecordArendeBeslut(
+            meeting_id=mid, dnr=arende.dnr, beslut="Nämnden beslutar enligt förslaget"),
+            SEKRETERARE)
+
+
+def justera(app: Arsplaner, mid: UUID, on: date, justerare: str = LEDAMOT) -> None:
+    app.justera_protokoll(dc.Justera(meeting_id=mid, on=on), ORDFORANDE)
+    app.justera_protokoll(dc.Justera(meeting_id=mid, on=on), justerare)
