@@ -20,16 +20,17 @@ from domain.base import SYSTEM_PERSON
 from domain.calendar import local_date
 from feed.upcasting import Payload
 
-PERSONAL_FIELD_NAMES = frozenset({"person_id", "recipient_person_id", "to_person_id",
-                                  "substitute_for", "email"})
+PERSONAL_FIELD_NAMES = frozenset({"person_id", "substitute_for", "email"})
 PERSONAL_FIELDS_BY_TYPE = {"Organisation.PersonRegistered": frozenset({"name"})}
 ALL_NAMNDER_ROLES = frozenset({"revisor"})
 OWN_NAMND_ROLES = frozenset({"forvaltningschef", "stallforetradande_forvaltningschef",
                              "controller", "namndsekreterare"})
 
 
-def personal_fields(event_type: str) -> frozenset[str]:
-    return PERSONAL_FIELD_NAMES | PERSONAL_FIELDS_BY_TYPE.get(event_type, frozenset())
+def is_personal(event_type: str, field_name: str) -> bool:
+    """Person ids (``person_id``, ``*_person_id``), e-mail, ersättare, and per-type extras."""
+    return (field_name in PERSONAL_FIELD_NAMES or field_name.endswith("_person_id")
+            or field_name in PERSONAL_FIELDS_BY_TYPE.get(event_type, frozenset()))
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,7 @@ class Pseudonymiser:
         return f"pseudonym-{digest}"
 
     def payload(self, event_type: str, payload: Payload) -> Payload:
-        hidden = personal_fields(event_type)
-        return {k: self(v) if k in hidden and isinstance(v, str) else v
+        return {k: self(v) if isinstance(v, str) and is_personal(event_type, k) else v
                 for k, v in payload.items()}
 
 

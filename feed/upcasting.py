@@ -10,8 +10,10 @@ brokered envelope of an old version is brought up to date with ``upcast``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+
+from pydantic import BaseModel, Field
 
 from domain.calendar import local_date
 
@@ -57,3 +59,23 @@ def reminder_recipient_as_object(payload: Payload) -> Payload:
     payload["recipient"] = {"person_id": recipient}
     payload["deadline_date"] = local_date(datetime.fromisoformat(payload["deadline"])).isoformat()
     return payload
+
+
+class Recipient(BaseModel):
+    person_id: str = Field(json_schema_extra={"x-personal-data": True})
+
+
+class ReminderSentV2(BaseModel):
+    """UnitReport.ReminderSent, payload version 2."""
+
+    recipient: Recipient
+    task: str = Field(description="klarmarkera or attestera")
+    deadline: datetime
+    deadline_date: date = Field(description="the deadline's date in Europe/Stockholm")
+    overdue: bool
+
+
+# Schemas of versions after 1 (version 1 is derived from the domain event's fields).
+PAYLOAD_MODELS: dict[tuple[str, int], type[BaseModel]] = {
+    ("UnitReport.ReminderSent", 2): ReminderSentV2,
+}
