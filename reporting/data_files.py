@@ -10,7 +10,7 @@ import yaml
 
 from domain.content.ekonomi import table_from_dict
 from domain.content.indicators import indicator_from_dict
-from domain.content.internkontroll import kontrollpunkt_from_dict
+from domain.content.internkontroll import Kontrollpunkt, kontrollpunkt_from_dict
 from domain.errors import InvalidInputError
 from reporting.delarsrapport import Delarsrapport, GoalSection
 
@@ -40,6 +40,17 @@ def load_delarsrapport(directory: Path) -> Delarsrapport:
                          period=str(rapport["period"]), period_end=_date(rapport, "period_end"),
                          goals=goals, internkontroll=plan,
                          kontroll_results=results, ekonomi=tables)
+
+
+def load_internkontrollplan(path: Path) -> list[Kontrollpunkt]:
+    """An internkontrollplan file (``plan:`` rows); riskvärden are checked on load."""
+    data = _read(path)
+    plan = [_entry(path, p.get("punkt_id"), lambda p=p: kontrollpunkt_from_dict(p))
+            for p in data.get("plan", ())]
+    ids = [p.punkt_id for p in plan]
+    if len(set(ids)) != len(ids):
+        raise DataFileError(f"{path}: samma punkt_id förekommer två gånger")
+    return plan
 
 
 def _date(data: dict[str, Any], key: str) -> date:
