@@ -7,6 +7,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from cli.audit_commands import audit_app
+from cli.read_model_commands import read_models_app
 from cli.report_commands import report_app
 from domain.audit import Seal, verify_store
 from infrastructure.importer import (
@@ -21,6 +23,8 @@ from infrastructure.store import build_application
 
 app = typer.Typer(help="Årsplan workflow engine", no_args_is_help=True)
 app.add_typer(report_app, name="report")
+app.add_typer(audit_app, name="audit")
+app.add_typer(read_models_app, name="read-models")
 console = Console()
 
 
@@ -50,6 +54,13 @@ def import_data(
     except DataFileError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+
+
+@app.command()
+def dev() -> None:
+    """The main job: Temporal dev server, event store, worker, projections, API, dashboard."""
+    from cli.dev import main_job
+    main_job(get_settings(), console)
 
 
 @app.command()

@@ -37,14 +37,16 @@ Progress = Callable[[CatchUpProgress], None]
 
 def catch_up(app: Application[Any], projection: ReadModelProjection, *,
              batch_size: int = 500, progress: Progress | None = None,
-             stop: threading.Event | None = None) -> int:
-    """Applies every event after the tracked position; returns how many it applied."""
+             stop: threading.Event | None = None, until: int | None = None) -> int:
+    """Applies every event after the tracked position (up to notification ``until``);
+    returns how many it applied."""
     position = projection.view.max_tracking_id(app.name) or 0
     head = app.recorder.max_notification_id() or 0
     processed = 0
     while stop is None or not stop.is_set():
         batch = app.recorder.select_notifications(
-            position, batch_size, topics=projection.topics, inclusive_of_start=False)
+            position, batch_size, stop=until, topics=projection.topics,
+            inclusive_of_start=False)
         for notification in batch:
             event = app.mapper.to_domain_event(notification)
             projection.process_event(event, Tracking(app.name, notification.id))
