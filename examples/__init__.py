@@ -1,0 +1,1 @@
+"""Example workers that react to the årsplan's events through the feed client."""
