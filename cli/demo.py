@@ -1,0 +1,63 @@
+"""The VON demo data and the live demo cycle, loaded idempotently by the main job.
+
+The Årsplan 2022/2023 dates are in the past, so the live demo cycle takes the
+Delårsbokslut schedule's shape shifted to start today: the enhetschefer have 11
+days (as 12–23 August 2022), the avdelningschefer 7 more, the underlag goes 14
+days later and the nämnd decides 14 days after that. The real 2022 dates are for
+``arsplan simulate`` and the acceptance tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+from domain.application import Arsplaner
+from domain.calendar import shift
+from domain.commands import OpenCycle
+from domain.cycle import Cycle
+from infrastructure.importer import import_arsplan, import_organisation, import_report_template
+
+NAMND_CODE = "VON"
+DEMO_CONTROLLER = "p-johan-kalkylsson"
+ENHET_DAYS, AVDELNING_DAYS, UNDERLAG_DAYS, BESLUT_DAYS = 11, 7, 14, 14
+
+
+@dataclass(frozen=True)
+class DemoData:
+    cycle_id: UUID
+    cycle_title: str
+    loaded: list[str]
+
+
+def demo_cycle_command(today: date) -> OpenCycle:
+    enhet = shift(today, ENHET_DAYS)
+    avdelning = shift(enhet, AVDELNING_DAYS)
+    underlag = shift(avdelning, UNDERLAG_DAYS)
+    return OpenCycle(
+        command_id=f"demo-cycle:{NAMND_CODE}:delarsbokslut:{today.year}",
+        namnd_code=NAMND_CODE, process="delarsbokslut", year=today.year,
+        title=f"Delårsbokslut {today.year} (demo, öppnad {today.isoformat()})",
+        enhet_deadline=enhet, avdelning_deadline=avdelning,
+        forvaltning_deadline=shift(underlag, -1), underlag_date=underlag,
+        beslut_date=shift(underlag, BESLUT_DAYS))
+
+
+def load_demo_data(app: Arsplaner, folder: Path) -> DemoData:
+    """Imports organisation, årsplan, report template and delegationsordning, then opens
+    the demo cycle as the controller. Running it again changes nothing."""
+    loaded = [f"organisation v{import_organisation(app, folder / 'organisation.yaml').version}"]
+    for plan_file in sorted(folder.glob("arsplan_*.yaml")):
+        loaded.append(f"{plan_file.stem} v{import_arsplan(app, plan_file).version}")
+    template = folder / "report_template.yaml"
+    if template.exists():
+        loaded.append(f"rapportmall v{import_report_template(app, NAMND_CODE, template).version}")
+    ordning = folder / "delegationsordning_2022.yaml"
+    if ordning.exists():
+        from infrastructure.delegation_import import import_delegationsordning
+        loaded.append(f"delegationsordning v{import_delegationsordning(app, ordning).version}")
+    result = app.execute(demo_cycle_command(app.today()), DEMO_CONTROLLER)
+    cycle = app.get(result.aggregate_id, Cycle)  # on a later day: the cycle opened then
+    return DemoData(cycle.id, cycle.title, loaded)

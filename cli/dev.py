@@ -1,0 +1,161 @@
+"""The main job (`arsplan dev`): everything in one process tree, stopped by Ctrl-C.
+
+Embedded Temporal dev server (subprocess) → SQLite event store → VON demo data and
+the demo cycle → projection runner (thread) → worker and follower → API and
+dashboard (uvicorn), all on one asyncio loop. SIGINT/SIGTERM set one stop event;
+everything is shut down in reverse order and the Temporal server is terminated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, NoReturn
+from uuid import UUID
+
+import uvicorn
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from api.app import create_app
+from api.auth import AUDITOR_TOKEN, dev_tokens
+from cli.demo import NAMND_CODE, DemoData, load_demo_data
+from domain.application import Arsplaner
+from infrastructure.logging import get_logger
+from infrastructure.settings import Settings
+from infrastructure.store import build_application
+from projections.read_models import ReadModels
+from projections.runner import start_in_thread
+
+
+@dataclass(frozen=True)
+class Urls:
+    dashboard: str
+    api_docs: str
+    temporal_ui: str | None
+
+
+class _QuietServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the main job owns SIGINT/SIGTERM."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.listening.set()
+
+
+def main_job(settings: Settings, console: Console) -> NoReturn:
+    """Runs until SIGINT/SIGTERM, then leaves with 0.
+
+    os._exit: temporalio's runtime threads can abort a normal interpreter exit
+    (sdk-python issue 300) after everything already stopped cleanly.
+    """
+    run_dev(settings, console)
+    console.print("Stoppat.")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def run_dev(settings: Settings, console: Console) -> None:
+    from infrastructure.devserver import embedded_temporal
+
+    app = build_application(settings)
+    demo = load_demo_data(app, settings.data_dir / "von")
+    tokens = dev_tokens(app.organisation(NAMND_CODE))
+    read_models = ReadModels.for_app(app)
+    projections_stop = threading.Event()
+    projections = start_in_thread(app, read_models, projections_stop)
+    log = get_logger(cycle_id=str(demo.cycle_id))
+    try:
+        with embedded_temporal(settings) as temporal:
+            base = f"http://{settings.api_host}:{settings.api_port}"
+            urls = Urls(f"{base}/", f"{base}/docs", temporal.ui_url)
+            asyncio.run(_serve(app, settings, demo, tokens, read_models, urls, console))
+    finally:
+        projections_stop.set()
+        projections.join(timeout=10)
+        read_models.close()
+        app.close()
+        log.info("dev_stopped")
+
+
+async def _serve(app: Arsplaner, settings: Settings, demo: DemoData, tokens: dict[str, str],
+                 read_models: ReadModels, urls: Urls, console: Console) -> None:
+    from worker import connect, run_worker_and_follower
+
+    stop = asyncio.Event()
+    _on_stop_signals(stop.set)
+    client = await connect(settings)
+    await _start_cycle_workflow(client, settings, demo.cycle_id)
+    api = create_app(app, tokens, read_models=read_models, runner_is_running=True,
+                     namnd_code=NAMND_CODE)
+    server = _QuietServer(uvicorn.Config(api, host=settings.api_host, port=settings.api_port,
+                                         log_level="warning", lifespan="off"))
+    workers = asyncio.create_task(run_worker_and_follower(app, client, settings, stop))
+    web = asyncio.create_task(server.serve())
+    listening = asyncio.create_task(server.listening.wait())
+    await asyncio.wait({web, listening}, return_when=asyncio.FIRST_COMPLETED)
+    if server.started:
+        console.print(_panel(demo, tokens, urls))
+    done, _ = await asyncio.wait({web, workers, asyncio.create_task(stop.wait())},
+                                 return_when=asyncio.FIRST_COMPLETED)
+    stop.set()
+    server.should_exit = True
+    await asyncio.gather(web, workers, return_exceptions=True)
+    for task in done:
+        if task in (web, workers) and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+
+
+async def _start_cycle_workflow(client: Any, settings: Settings, cycle_id: UUID) -> None:
+    """Starts the demo cycle's workflow, or finds it running from an earlier start."""
+    from temporalio.common import WorkflowIDConflictPolicy
+
+    from workflows.cycle import CycleWorkflow
+    from workflows.ids import cycle_workflow_id
+    from workflows.payloads import CycleInput
+
+    await client.start_workflow(
+        CycleWorkflow.run, CycleInput(cycle_id=str(cycle_id)),
+        id=cycle_workflow_id(cycle_id), task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+
+
+def _on_stop_signals(stop: Callable[[], None]) -> None:
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop)
+
+
+def _panel(demo: DemoData, tokens: dict[str, str], urls: Urls) -> Panel:
+    table = Table.grid(padding=(0, 2))
+    table.add_row("Dashboard", urls.dashboard)
+    table.add_row("API-dokumentation", urls.api_docs)
+    table.add_row("Temporal UI", urls.temporal_ui or "(avstängt)")
+    table.add_row("Democykel", f"{demo.cycle_title} ({demo.cycle_id})")
+    table.add_row("Data", ", ".join(demo.loaded))
+    table.add_row("", "")
+    table.add_row("Dev-tokens", "Authorization: Bearer <token>")
+    shown = [AUDITOR_TOKEN, "dev-sara-demodal", "dev-lena-testlund", "dev-cecilia-demoqvist",
+             "dev-birgitta-exempelsson", "dev-johan-kalkylsson"]
+    for token in shown:
+        if token in tokens:
+            table.add_row("", f"{token}  →  {tokens[token]}")
+    table.add_row("", f"… och {len(tokens) - len(shown)} till: se /logga-in")
+    return Panel(table, title="Årsplan VON – dev", subtitle="Ctrl-C stoppar allt")
