@@ -57,7 +57,7 @@ def delarsrapport_document(rapport: Delarsrapport) -> ReportDocument:
         blocks.append(Heading("Ekonomi", 1))
         for table in rapport.ekonomi:
             caption = ECONOMY_CAPTIONS.get(table.kind, table.kind)
-            blocks += [Heading(caption, 2), ekonomi_table(table, caption)]
+            blocks += [Heading(caption, 2), ekonomi_table(table, "")]
     return ReportDocument(title=f"{rapport.title}, {rapport.namnd}",
                           subtitle=f"Period: {rapport.period}", blocks=tuple(blocks))
 

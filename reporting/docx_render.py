@@ -13,13 +13,15 @@ from datetime import datetime
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 
 from reporting.model import Heading, Paragraph, ReportDocument, Table
 
 AUTHOR = "Årsplan"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FLAG_COLOUR = RGBColor(0xC0, 0x00, 0x00)
+TEXT_WIDTH = Cm(16)
+TABLE_FONT = Pt(8)
 
 
 def render_docx(doc: ReportDocument, stamp: datetime) -> bytes:
@@ -64,6 +66,10 @@ def _add_table(out: DocxDocument, block: Table) -> None:
         out.add_paragraph(block.caption).runs[0].bold = True
     table = out.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = "Table Grid"
+    table.autofit = False
+    widths = _column_widths(block.weights or _default_weights(len(block.header)))
+    for col, width in enumerate(widths):
+        table.columns[col].width = width
     for col, text in enumerate(block.header):
         cell = table.rows[0].cells[col]
         cell.text = text
@@ -78,10 +84,25 @@ def _add_table(out: DocxDocument, block: Table) -> None:
             if (r, col) in block.flagged_cells and para.runs:
                 para.runs[0].font.color.rgb = FLAG_COLOUR
                 para.runs[0].bold = True
+    for row_cells in table.rows:
+        for col, cell in enumerate(row_cells.cells):
+            cell.width = widths[col]
+            for run in (r for p in cell.paragraphs for r in p.runs):
+                run.font.size = TABLE_FONT
     for note in block.notes:
         run = out.add_paragraph().add_run(note)
         run.italic = True
         run.font.size = Pt(9)
+
+
+def _default_weights(columns: int) -> tuple[int, ...]:
+    # The first column names the row: give it room for a label of a few words.
+    return (3, *([2] * (columns - 1))) if columns > 3 else (1,) * columns
+
+
+def _column_widths(weights: tuple[int, ...]) -> list[Length]:
+    total = sum(weights)
+    return [Cm(round(TEXT_WIDTH.cm * w / total, 2)) for w in weights]
 
 
 def _looks_numeric(text: str) -> bool:

@@ -28,6 +28,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     flagged_cells: frozenset[tuple[int, int]] = frozenset()  # (row, column) failing a check
     notes: tuple[str, ...] = ()
+    weights: tuple[int, ...] = ()  # relative column widths; empty: the first column wider
 
 
 Block = Heading | Paragraph | Table

@@ -29,7 +29,8 @@ def indicator_table(indicators: Sequence[Indicator]) -> Table:
         rows.append((ind.name, _source(ind), target,
                      *(_utfall(by_period.get(p)) for p in periods),
                      _split(ind.current), assessment.signal.value, assessment.trend.value))
-    return Table("Nyckeltal", header, tuple(rows))
+    weights = (5, 3, 2, *([2] * len(periods)), 2, 3, 2)
+    return Table("Nyckeltal", header, tuple(rows), weights=weights)
 
 
 def ekonomi_table(table: EkonomiTable, caption: str) -> Table:
@@ -57,7 +58,7 @@ def internkontroll_table(plan: Sequence[Kontrollpunkt],
                      punkt.metod or MISSING, punkt.ansvarig or MISSING,
                      result.get("resultat") or "Ej utvärderad",
                      result.get("kommentar") or MISSING))
-    return Table("Uppföljning av internkontroll", header, tuple(rows))
+    return Table("", header, tuple(rows), weights=(4, 4, 2, 3, 3, 3, 7))
 
 
 def _source(ind: Indicator) -> str:
