@@ -20,8 +20,8 @@ GOAL_KINDS = {"mal": "Måluppföljning", "arbetsmiljomal": "Arbetsmiljö"}
 LABELS = {"analys": "Analys", "aktiviteter": "Aktiviteter"}
 
 
-def underlag_document(cycle: Cycle, org: Organisation,
-                      reports: Mapping[str, UnitReport]) -> ReportDocument:
+def underlag_document(cycle: Cycle, org: Organisation, reports: Mapping[str, UnitReport],
+                      subtitle: str | None = None) -> ReportDocument:
     ordered = [reports[u] for u in unit_order(org) if u in reports]
     blocks: list[Block] = []
     blocks += _summaries(org, ordered)
@@ -40,8 +40,8 @@ def underlag_document(cycle: Cycle, org: Organisation,
     blocks += _ekonomi_section(org, ordered)
     if not ordered:
         blocks.append(Paragraph("Inga godkända rapporter fanns vid tidpunkten."))
-    subtitle = (f"{org.name}: förvaltningens underlag, {len(ordered)} av "
-                f"{len(cycle.unit_ids)} rapporter godkända")
+    subtitle = subtitle or (f"{org.name}: förvaltningens underlag, {len(ordered)} av "
+                            f"{len(cycle.unit_ids)} rapporter godkända")
     return ReportDocument(title=cycle.title, subtitle=subtitle, blocks=tuple(blocks))
 
 

@@ -1,0 +1,60 @@
+"""An avdelning's (or the förvaltning's) own report with its units' godkända items beneath.
+
+The avdelningschef reads this while writing the avdelning's summary on top.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from domain.application import Arsplaner
+from domain.errors import NotFoundError
+from domain.organisation import Organisation
+from domain.unit_report import UnitReport
+from reporting.compile import cycle_snapshot
+from reporting.document import DOCX_MEDIA_TYPE, CompiledDocument
+from reporting.docx_render import render_docx
+from reporting.history import state_as_of
+from reporting.html_render import render_html
+from reporting.model import ReportDocument
+from reporting.sections import underlag_document
+
+
+def descendants(org: Organisation, unit_id: str) -> set[str]:
+    found: set[str] = set()
+    stack = [unit_id]
+    while stack:
+        for child in org.children(stack.pop()):
+            if child.unit_id not in found:
+                found.add(child.unit_id)
+                stack.append(child.unit_id)
+    return found
+
+
+def rollup_document(app: Arsplaner, report_id: UUID,
+                    as_of: datetime | None = None) -> tuple[ReportDocument, datetime]:
+    own = state_as_of(app, report_id, UnitReport, as_of)
+    if own is None:
+        raise NotFoundError(f"Rapporten {report_id} fanns inte vid den tidpunkten")
+    snapshot = cycle_snapshot(app, own.cycle_id, as_of)
+    below = descendants(snapshot.organisation, own.unit_id)
+    reports = {u: r for u, r in snapshot.reports.items() if u in below}
+    reports[own.unit_id] = own  # the chef's own draft, whatever its status
+    unit = snapshot.organisation.units.get(own.unit_id)
+    name = unit.name if unit else own.unit_id
+    subtitle = (f"{name}: egen rapport och {len(reports) - 1} godkända av "
+                f"{len(below & set(snapshot.cycle.unit_ids))} underliggande")
+    return underlag_document(snapshot.cycle, snapshot.organisation, reports, subtitle), \
+        snapshot.stamp
+
+
+def compile_rollup(app: Arsplaner, report_id: UUID,
+                   as_of: datetime | None = None) -> CompiledDocument:
+    document, stamp = rollup_document(app, report_id, as_of)
+    return CompiledDocument(f"sammanstallning-{report_id}.docx", render_docx(document, stamp),
+                            DOCX_MEDIA_TYPE)
+
+
+def rollup_html(app: Arsplaner, report_id: UUID, as_of: datetime | None = None) -> str:
+    return render_html(rollup_document(app, report_id, as_of)[0])

@@ -1,0 +1,52 @@
+"""An avdelning's roll-up: its own draft and only its own units' godkända items."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.ids import unit_report_id
+from reporting.rollup import rollup_html
+from tests.support.org import CYCLE, build_organisation, open_delar_2022
+
+MAL = "mal-trygg-vard"
+
+
+def analys(app: Arsplaner, unit_id: str, chef: str, text: str) -> None:
+    app.execute(c.ChangeItem(report_id=unit_report_id(CYCLE, unit_id), item_id=MAL,
+                             field="analys", value=text), chef)
+
+
+def approve(app: Arsplaner, unit_id: str, chef: str, attester: str) -> None:
+    report = unit_report_id(CYCLE, unit_id)
+    app.execute(c.Klarmarkera(report_id=report), chef)
+    app.execute(c.Godkann(report_id=report), attester)
+
+
+@pytest.fixture
+def von(app: Arsplaner) -> Arsplaner:
+    build_organisation(app)
+    open_delar_2022(app)
+    analys(app, "enh-ekhagen", "anna", "Ekhagen godkänd")
+    approve(app, "enh-ekhagen", "anna", "david")
+    analys(app, "enh-bjorkliden", "bertil", "Björkliden utkast")
+    analys(app, "enh-hemtjanst-norr", "cecilia", "Hemtjänst godkänd")
+    approve(app, "enh-hemtjanst-norr", "cecilia", "eva")
+    analys(app, "avd-aldreboende", "david", "Avdelningens egen analys")
+    return app
+
+
+def test_rollup_holds_own_draft_and_own_godkanda_units(von: Arsplaner) -> None:
+    html = rollup_html(von, unit_report_id(CYCLE, "avd-aldreboende"))
+    assert "Avdelningens egen analys" in html
+    assert "Ekhagen godkänd" in html
+    assert "Björkliden utkast" not in html  # not godkänd
+    assert "Hemtjänst godkänd" not in html  # another avdelning
+    assert "1 godkända av 2 underliggande" in html
+
+
+def test_forvaltning_rollup_reaches_every_level(von: Arsplaner) -> None:
+    html = rollup_html(von, unit_report_id(CYCLE, "von-forv"))
+    assert "Ekhagen godkänd" in html and "Hemtjänst godkänd" in html
+    assert "Avdelningens egen analys" not in html  # the avdelning has not been godkänd
