@@ -21,7 +21,7 @@ from reporting.data_files import load_delarsrapport
 from reporting.delarsrapport import delarsrapport_document
 from reporting.document import DOCX_MEDIA_TYPE, CompiledDocument
 from reporting.docx_render import render_docx
-from reporting.history import last_recorded_at, state_as_of
+from reporting.history import state_as_of
 from reporting.html_render import render_html
 from reporting.sections import underlag_document
 
@@ -45,13 +45,15 @@ def cycle_snapshot(app: Arsplaner, cycle_id: UUID, as_of: datetime | None = None
     org = state_as_of(app, organisation_id(cycle.namnd_code), Organisation, as_of)
     if org is None:
         raise NotFoundError(f"Organisationen {cycle.namnd_code} fanns inte vid den tidpunkten")
-    report_ids = [unit_report_id(cycle.id, u) for u in cycle.unit_ids]
     reports: dict[str, UnitReport] = {}
-    for unit_id, report_id in zip(cycle.unit_ids, report_ids, strict=True):
-        report = state_as_of(app, report_id, UnitReport, as_of)
+    for unit_id in cycle.unit_ids:
+        report = state_as_of(app, unit_report_id(cycle.id, unit_id), UnitReport, as_of)
         if report is not None and _counts(report):
             reports[unit_id] = report
-    stamp = last_recorded_at(app, [cycle.id, *report_ids], as_of)
+    # Dated by the last approval that shaped the content, not by later facts (UnderlagSent,
+    # reminders): compiling again "as of" the sending gives the very same bytes.
+    approvals = [r.godkand_at or r.klarmarkerad_at for r in reports.values()]
+    stamp = max((a for a in approvals if a is not None), default=None)
     return CycleSnapshot(cycle, org, reports, stamp or cycle.created_on)
 
 

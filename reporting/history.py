@@ -28,15 +28,3 @@ def state_as_of(app: Arsplaner, aggregate_id: UUID, kind: type[A],
         return None
     return app.get(aggregate_id, kind, version=version)
 
-
-def last_recorded_at(app: Arsplaner, aggregate_ids: list[UUID],
-                     as_of: datetime | None) -> datetime | None:
-    """The latest recording time among these aggregates (up to ``as_of``)."""
-    latest: datetime | None = None
-    for aggregate_id in aggregate_ids:
-        for event in app.aggregate_events(aggregate_id):
-            if as_of is not None and event.timestamp > as_of:
-                break
-            if latest is None or event.timestamp > latest:
-                latest = event.timestamp
-    return latest

@@ -132,3 +132,19 @@ def test_underlag_shows_indicators_override_and_ekonomi_slips(von: Arsplaner) ->
         "302", "318", "291", "282 / 300", "utan anmärkning", "minskad"]
     assert ("Kontroll: Kostnader, Utfall: angivet -320, beräknat -300 "
             "(Kostnader = summan av kostnadsgrupperna)") in paragraphs
+
+
+def test_compiling_as_of_the_sending_reproduces_the_sent_bytes(
+        von: Arsplaner, clock: ManualClock) -> None:
+    fill_and_approve(von, EKHAGEN, "anna", "Analys")
+    clock.advance(hours=1)
+    sent = compile_underlag(von, CYCLE)
+    sent_at = clock.now
+    von.record_cycle_fact(CYCLE, "underlag-sent", sent_at, lambda cy, cause:
+                          cy.record_underlag_sent("KLK", "ref-1", sent.sha256, cause))
+    clock.advance(days=2)
+    von.record_workflow_fact(BJORKLIDEN, "reminder-1", clock.now, lambda r, cause:
+                             r.record_reminder("bertil", "klarmarkera", r.deadline, True, cause))
+
+    assert compile_underlag(von, CYCLE, as_of=sent_at).sha256 == sent.sha256
+    assert compile_underlag(von, CYCLE).sha256 == sent.sha256
