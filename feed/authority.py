@@ -48,12 +48,16 @@ class FeedGrant:
 class Pseudonymiser:
     def __init__(self, secret: bytes) -> None:
         self.secret = secret
+        self._known: dict[str, str] = {}  # a log names few people, many times
 
     def __call__(self, value: str | None) -> str | None:
         if value is None or value == SYSTEM_PERSON:
             return value
-        digest = hmac.new(self.secret, value.encode(), hashlib.sha256).hexdigest()[:16]
-        return f"pseudonym-{digest}"
+        pseudonym = self._known.get(value)
+        if pseudonym is None:
+            digest = hmac.new(self.secret, value.encode(), hashlib.sha256).hexdigest()[:16]
+            pseudonym = self._known[value] = f"pseudonym-{digest}"
+        return pseudonym
 
     def payload(self, event_type: str, payload: Payload) -> Payload:
         return {k: self(v) if isinstance(v, str) and is_personal(event_type, k) else v
