@@ -17,6 +17,7 @@ from domain.errors import NotFoundError
 from domain.ids import organisation_id, unit_report_id
 from domain.organisation import Organisation
 from domain.unit_report import GODKAND, KLARMARKERAD, UnitReport
+from infrastructure.logging import get_logger
 from reporting.data_files import load_delarsrapport
 from reporting.delarsrapport import delarsrapport_document
 from reporting.document import DOCX_MEDIA_TYPE, CompiledDocument
@@ -70,7 +71,11 @@ def compile_underlag(app: Arsplaner, cycle_id: UUID,
     document = underlag_document(snapshot.cycle, snapshot.organisation, snapshot.reports)
     cycle = snapshot.cycle
     filename = f"underlag-{cycle.namnd_code.lower()}-{cycle.process}-{cycle.year}.docx"
-    return CompiledDocument(filename, render_docx(document, snapshot.stamp), DOCX_MEDIA_TYPE)
+    compiled = CompiledDocument(filename, render_docx(document, snapshot.stamp), DOCX_MEDIA_TYPE)
+    get_logger(cycle_id=str(cycle_id)).info(
+        "underlag_compiled", as_of=as_of.isoformat() if as_of else None,
+        reports=sorted(snapshot.reports), sha256=compiled.sha256)
+    return compiled
 
 
 def compile_delarsrapport(directory: Path) -> CompiledDocument:
