@@ -45,5 +45,6 @@ def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
     routes_dashboard.install(api)
     for router in ROUTERS:
         api.include_router(router)
+    api.add_api_route("/health", routes_reads.health, include_in_schema=False)  # probes
     api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     return api

@@ -8,9 +8,12 @@ person who just klarmarkerade sees the change on the next page.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
+
+from eventsourcing.persistence import IntegrityError
 
 from domain.application import Arsplaner
 from infrastructure.logging import get_logger
@@ -33,7 +36,8 @@ class ReadSide:
         deadline = time.monotonic() + self.max_wait_seconds
         while self._behind(projection):
             if self.inline:
-                with self._lock:
+                with self._lock, contextlib.suppress(IntegrityError):
+                    # Another API process may have applied the same event first.
                     catch_up(self.app, projection)
                 continue
             if time.monotonic() > deadline:

@@ -63,6 +63,19 @@ def dev() -> None:
     main_job(get_settings(), console)
 
 
+@app.command("api")
+def api_only(
+    host: str = typer.Option(None, help="Interface (default ARSPLAN_API_HOST)"),
+    port: int = typer.Option(None, help="Port (default ARSPLAN_API_PORT)"),
+    tokens_file: Path = typer.Option(None, envvar="ARSPLAN_API_TOKENS_FILE",
+                                     help="JSON token → person_id; default: dev tokens"),
+) -> None:
+    """The API and dashboard alone (Temporal, worker and follower run elsewhere)."""
+    from cli.serve import serve_api
+    settings = get_settings()
+    serve_api(settings, host or settings.api_host, port or settings.api_port, tokens_file)
+
+
 @app.command()
 def verify(
     seal: str = typer.Option(None, help="A published seal, NOTIFICATION_ID:DIGEST"),

@@ -123,3 +123,10 @@ class TestReminders:
         assert [(r["unit_id"], r["task"], r["overdue"]) for r in reminders] == [
             ("enh-ekhagen", "klarmarkera", False)]
         assert await world.json("/api/reminders", recipient="bertil") == []
+
+
+class TestProbes:
+    async def test_health_answers_without_a_token(self, world: ApiWorld) -> None:
+        for path in ("/health", "/api/health"):
+            response = await world.http.get(path)
+            assert (response.status_code, response.json()) == (200, {"status": "ok"})

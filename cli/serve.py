@@ -1,0 +1,46 @@
+"""`arsplan api`: the API and dashboard alone, against the configured event store.
+
+For deployments where Temporal, the worker and the follower run elsewhere
+(docker-compose.yml). The API keeps its read models up to date itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import uvicorn
+
+from api.app import create_app
+from api.auth import dev_tokens
+from cli.demo import NAMND_CODE
+from infrastructure.settings import Settings
+from infrastructure.store import build_application
+from projections.read_models import ReadModels
+
+
+def load_tokens(tokens_file: Path | None, settings: Settings) -> dict[str, str]:
+    """A JSON object token → person_id; without a file, the demo people's dev tokens."""
+    if tokens_file is not None:
+        tokens = json.loads(tokens_file.read_text(encoding="utf-8"))
+        if not isinstance(tokens, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in tokens.items()):
+            raise ValueError(f"{tokens_file}: expected a JSON object of token → person_id")
+        return tokens
+    app = build_application(settings)
+    try:
+        return dev_tokens(app.organisation(NAMND_CODE))
+    finally:
+        app.close()
+
+
+def serve_api(settings: Settings, host: str, port: int, tokens_file: Path | None) -> None:
+    tokens = load_tokens(tokens_file, settings)
+    app = build_application(settings)
+    read_models = ReadModels.for_app(app)
+    try:
+        api = create_app(app, tokens, read_models=read_models, namnd_code=NAMND_CODE)
+        uvicorn.run(api, host=host, port=port, log_level="warning")
+    finally:
+        read_models.close()
+        app.close()

@@ -1,0 +1,40 @@
+"""The main job's demo data: the VON files and a live demo cycle shaped like Delårsbokslut."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from cli.demo import demo_cycle_command, load_demo_data
+from domain.application import Arsplaner
+from domain.calendar import local_date
+from domain.cycle import Cycle
+from tests.support.clock import ManualClock
+from tests.support.stores import sqlite_env
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "von"
+
+
+def test_the_demo_cycle_has_the_delarsbokslut_shape_starting_today() -> None:
+    command = demo_cycle_command(date(2026, 11, 25))
+    assert (command.enhet_deadline, command.avdelning_deadline) == (date(2026, 12, 6),
+                                                                     date(2026, 12, 13))
+    assert (command.underlag_date, command.beslut_date) == (date(2026, 12, 27),
+                                                           date(2027, 1, 10))
+    assert command.forvaltning_deadline == date(2026, 12, 26)
+    assert "demo" in command.title
+
+
+def test_loading_twice_records_nothing_new(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    app = Arsplaner(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
+    first = load_demo_data(app, DATA)
+    head = app.recorder.max_notification_id()
+    clock.advance(days=3)  # a restart on a later day finds the cycle opened then
+    second = load_demo_data(app, DATA)
+    assert app.recorder.max_notification_id() == head
+    assert second == first
+    cycle = app.get(first.cycle_id, Cycle)
+    assert local_date(cycle.deadlines["enhet"]) == date(2026, 12, 6)
+    assert len(cycle.unit_ids) == 23
+    app.close()
