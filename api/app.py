@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from fastapi import APIRouter, FastAPI
 
-from api import routes_calendar, routes_commands, routes_dashboard, routes_reads
+from api import routes_calendar, routes_commands, routes_dashboard, routes_feed, routes_reads
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
 from api.read_side import ReadSide
 from domain.application import Arsplaner
@@ -20,6 +20,7 @@ ROUTERS: list[APIRouter] = [
     routes_commands.router,
     routes_dashboard.router,
     routes_calendar.router,
+    routes_feed.router,
 ]
 
 
