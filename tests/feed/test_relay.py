@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import nats
 import pytest
@@ -17,7 +20,9 @@ from nats.js import JetStreamContext
 from domain.application import Arsplaner
 from feed.envelope import EventEnvelope
 from feed.relay import ensure_stream
+from tests.feed.scenario import populate
 from tests.feed.test_consumer_positions import all_event_ids
+from tests.support.stores import sqlite_env
 
 
 def nats_available() -> bool:
@@ -88,3 +93,30 @@ async def test_subjects_name_namnd_aggregate_and_event(
     # The broker's copy is pseudonymised unless the relay is told otherwise.
     klar = next(m for _, m in await stored(js, name) if m.type == "UnitReport.Klarmarkerad")
     assert klar.actor.person_id.startswith("pseudonym-")
+
+
+async def test_python_m_feed_relay_relays_the_configured_store_and_stops_on_sigterm(
+        tmp_path: Path, stream: tuple[JetStreamContext, str, str]) -> None:
+    js, name, prefix = stream
+    app = Arsplaner(env=sqlite_env(tmp_path / "events.sqlite"))
+    populate(app)
+    head = app.recorder.max_notification_id()
+    app.close()
+    env = {**os.environ, "ARSPLAN_EVENT_STORE": "sqlite",
+           "ARSPLAN_SQLITE_PATH": str(tmp_path / "events.sqlite"),
+           "ARSPLAN_FEED_STREAM": name, "ARSPLAN_FEED_SUBJECT_PREFIX": prefix,
+           "ARSPLAN_FEED_POLL_SECONDS": "0.1"}
+    relay = await asyncio.create_subprocess_exec(sys.executable, "-m", "feed.relay", env=env,
+                                                 stderr=asyncio.subprocess.PIPE)
+    try:
+        for _ in range(200):
+            if (await js.stream_info(name)).state.messages == head:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        relay.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(relay.communicate(), timeout=20)
+    errors = stderr.decode()
+    assert relay.returncode == 0, errors
+    assert (await js.stream_info(name)).state.messages == head
+    assert '"event": "relayed"' in errors
