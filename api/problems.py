@@ -69,12 +69,16 @@ def status_of(exc: DomainError) -> tuple[int, str]:
     return 403, "Regel hindrar åtgärden"
 
 
+def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
+    status, title = status_of(exc)
+    get_logger(path=request.url.path).info("command_refused", rule=exc.rule, status=status)
+    return problem(status, str(exc), instance=request.url.path, rule=exc.rule, title=title)
+
+
 def install_problem_handlers(api: FastAPI) -> None:
     @api.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        status, title = status_of(exc)
-        get_logger(path=request.url.path).info("command_refused", rule=exc.rule, status=status)
-        return problem(status, str(exc), instance=request.url.path, rule=exc.rule, title=title)
+        return domain_problem(request, exc)
 
     @api.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:

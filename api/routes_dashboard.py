@@ -14,11 +14,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from pydantic import AwareDatetime
 
 from api import read_models as rm
 from api.auth import SESSION_COOKIE, Principal, application, read_side, session_principal
-from api.problems import status_of
+from api.problems import domain_problem, status_of
 from api.read_side import ReadSide
 from domain import commands as c
 from domain.application import Arsplaner
@@ -45,17 +44,48 @@ def _local(value: datetime | None) -> str:
 
 
 templates.env.filters["lokal"] = _local
+templates.env.globals["stockholm"] = STOCKHOLM
 
 
 class LoginRequired(Exception):
     pass
 
 
+class BadInstant(Exception):
+    pass
+
+
 def install(api: FastAPI) -> None:
-    """Sends a visitor without a session to the login page instead of a 401."""
+    """Sends a visitor without a session to the login page instead of a 401, and shows
+    refusals on dashboard pages as a page (the API keeps problem+json)."""
     async def to_login(request: Request, exc: Exception) -> Response:
         return RedirectResponse("/logga-in", status_code=303)
+
+    async def domain_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, DomainError)
+        if request.url.path.startswith("/api"):
+            return domain_problem(request, exc)
+        return _page(request, "fel.html", session_principal(request),
+                     status_code=status_of(exc)[0], error=str(exc))
+
+    async def bad_instant(request: Request, exc: Exception) -> Response:
+        return _page(request, "fel.html", session_principal(request), status_code=422,
+                     error=f"Ogiltig tidpunkt: {exc}")
+
     api.add_exception_handler(LoginRequired, to_login)
+    api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(BadInstant, bad_instant)
+
+
+def instant(as_of: str | None = None) -> datetime | None:
+    """The dashboard's "as of": an ISO instant; without an offset it is Swedish time."""
+    if not as_of:
+        return None
+    try:
+        value = datetime.fromisoformat(as_of)
+    except ValueError:
+        raise BadInstant(as_of) from None
+    return value if value.tzinfo else value.replace(tzinfo=STOCKHOLM)
 
 
 def viewer(request: Request) -> Principal:
@@ -116,7 +146,7 @@ def logout() -> RedirectResponse:
 
 
 @router.get("/att-gora")
-def todo(request: Request, as_of: AwareDatetime | None = None,
+def todo(request: Request, as_of: datetime | None = Depends(instant),
          who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
          reads: ReadSide = Depends(read_side), error: str | None = None,
          status_code: int = 200) -> HTMLResponse:
@@ -157,14 +187,14 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
 
 
 @router.get("/cykler")
-def cycles(request: Request, as_of: AwareDatetime | None = None,
+def cycles(request: Request, as_of: datetime | None = Depends(instant),
            who: Principal = Depends(viewer),
            app: Arsplaner = Depends(application)) -> HTMLResponse:
     return _page(request, "cykler.html", who, cycles=rm.list_cycles(app, as_of), as_of=as_of)
 
 
 @router.get("/cykler/{cycle_id}")
-def board(request: Request, cycle_id: UUID, as_of: AwareDatetime | None = None,
+def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(instant),
           who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     if as_of is not None:
@@ -179,7 +209,7 @@ def board(request: Request, cycle_id: UUID, as_of: AwareDatetime | None = None,
 
 
 @router.get("/rapporter/{report_id}")
-def report(request: Request, report_id: UUID, as_of: AwareDatetime | None = None,
+def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(instant),
            who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
            reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     view = rm.report_view(app, report_id, as_of)

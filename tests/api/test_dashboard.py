@@ -108,3 +108,28 @@ class TestBoardAndAudit:
         assert "Händelsekedjan är obruten" in page and "UnitReport.Klarmarkerad" in page
         StoreTamperer(world.env).delete(UUID(EKHAGEN), 1)
         assert "BRUTEN LÄNK" in (await world.http.get("/revision")).text
+
+
+class TestTimeTravelAndErrors:
+    async def test_att_gora_as_of_a_swedish_local_time(self, world: ApiWorld) -> None:
+        world.clock.advance(hours=1)
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        await login(world, "anna")
+        assert "Inget att göra just nu." in (await world.http.get("/att-gora")).text
+        # 10:00 in Stockholm is 08:00 UTC: after opening (08:00), before klarmarkering (09:00).
+        then = (await world.http.get("/att-gora", params={"as_of": "2022-08-12T10:00"})).text
+        assert "Ekhagens äldreboende" in then and "Som det såg ut 2022-08-12 10:00" in then
+        assert "<button>Klarmarkera</button>" not in then
+
+    async def test_a_bad_instant_is_a_422_page(self, world: ApiWorld) -> None:
+        await login(world, "anna")
+        response = await world.http.get("/att-gora", params={"as_of": "igår"})
+        assert response.status_code == 422
+        assert "Ogiltig tidpunkt: igår" in response.text
+
+    async def test_an_unknown_cycle_is_a_404_page_not_json(self, world: ApiWorld) -> None:
+        await login(world, "anna")
+        response = await world.http.get("/cykler/00000000-0000-0000-0000-000000000000")
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("text/html")
+        assert "Det gick inte" in response.text
