@@ -43,7 +43,16 @@ def _local(value: datetime | None) -> str:
     return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else "–"
 
 
+ROLE_LABELS = {"forvaltningschef": "förvaltningschef", "ordforande": "ordförande",
+               "stallforetradande_forvaltningschef": "ställföreträdande förvaltningschef",
+               "vice_ordforande": "vice ordförande", "au_ledamot": "AU-ledamot",
+               "namndsekreterare": "nämndsekreterare", "workflow": "arbetsflöde",
+               "import": "import"}
+LEVEL_LABELS = {"forvaltning": "förvaltning", "avdelning": "avdelning", "enhet": "enhet"}
+
 templates.env.filters["lokal"] = _local
+templates.env.filters["roll"] = lambda role: ROLE_LABELS.get(role, role)
+templates.env.filters["niva"] = lambda kind: LEVEL_LABELS.get(kind, kind)
 templates.env.globals["stockholm"] = STOCKHOLM
 
 
@@ -98,12 +107,12 @@ def viewer(request: Request) -> Principal:
 def _page(request: Request, name: str, who: Principal | None, status_code: int = 200,
           **context: Any) -> HTMLResponse:
     app: Arsplaner = request.app.state.arsplaner
-    person = None
-    if who is not None:
-        org = app.organisation(request.app.state.namnd_code)
-        person = org.people.get(who.person_id, {}).get("name", who.person_id)
+    org = app.organisation(request.app.state.namnd_code)
+    names = {pid: p["name"] for pid, p in org.people.items()} | {"system": "Systemet"}
+    person = names.get(who.person_id, who.person_id) if who is not None else None
     return templates.TemplateResponse(
-        request, name, {"who": who, "person_name": person, "extra_links": NAV_LINKS, **context},
+        request, name, {"who": who, "person_name": person, "names": names,
+                        "extra_links": NAV_LINKS, **context},
         status_code=status_code)
 
 
@@ -121,7 +130,8 @@ def login_page(request: Request, app: Arsplaner = Depends(application)) -> HTMLR
                 if tok != "dev-revisor"}
     people = []
     for pid, person in sorted(org.people.items(), key=lambda p: p[1]["name"]):
-        roles = [f"{a.role} {org.units[a.unit_id].name}" for a in org.roles_of(pid, on)]
+        roles = [f"{ROLE_LABELS.get(a.role, a.role)} {org.units[a.unit_id].name}"
+                 for a in org.roles_of(pid, on)]
         if pid in token_of:
             people.append({"person_id": pid, "name": person["name"], "roles": roles,
                            "token": token_of[pid]})

@@ -98,7 +98,7 @@ class TestBoardAndAudit:
         await login(world, "anna")
         page = (await world.http.get(f"/rapporter/{EKHAGEN}")).text
         assert "Trygg och säker vård" in page
-        assert "UnitReport.Klarmarkerad" in page and "anna" in page
+        assert "UnitReport.Klarmarkerad" in page and "<td>Anna</td>" in page
 
     async def test_revision_shows_an_intact_chain_then_the_broken_link(
             self, world: ApiWorld) -> None:
