@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_PSEUDONYM_SECRET = "dev-only-pseudonym-secret"
@@ -14,7 +15,8 @@ class FeedSettings(BaseSettings):
     clients: str = "{}"  # JSON: token → {"client_id", "namnd_codes" | null, "personal_data"}
     pseudonym_secret: str = DEV_PSEUDONYM_SECRET
     poll_seconds: float = 0.5  # how often a live stream looks for new events
-    nats_url: str = "nats://127.0.0.1:4222"
+    nats_url: str = Field(default="nats://127.0.0.1:4222", validation_alias=AliasChoices(
+        "ARSPLAN_FEED_NATS_URL", "ARSPLAN_NATS_URL"))  # the latter shared with other services
     stream: str = "ARSPLAN"
     subject_prefix: str = "arsplan"
     relay_name: str = "nats-relay"
