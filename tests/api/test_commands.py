@@ -110,3 +110,15 @@ class TestOpenCycle:
                                                             "von-forv"}
         titles = [c["title"] for c in (await world.json("/api/cycles"))]
         assert titles == ["Delårsbokslut 2022", "Årsbokslut 2022"]
+
+
+class TestOpenApi:
+    async def test_every_command_is_documented_with_its_model_and_problems(
+            self, world: ApiWorld) -> None:
+        spec = (await world.http.get("/openapi.json")).json()
+        for path, model in (("klarmarkera", "Klarmarkera"), ("atersand", "Atersand"),
+                            ("open-cycle", "OpenCycle")):
+            post = spec["paths"][f"/api/commands/{path}"]["post"]
+            ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            assert ref.endswith(f"/{model}")
+            assert {"401", "403", "404", "409", "413", "422"} <= set(post["responses"])
