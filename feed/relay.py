@@ -85,7 +85,9 @@ class NatsRelay:
             await asyncio.to_thread(self.feed.positions.advance, RELAY_CLIENT, self.name,
                                     page.next_position)
         if page.events:
-            self.log.info("relayed", count=len(page.events), position=page.next_position)
+            self.log.info("relayed", count=len(page.events), position=page.next_position,
+                          first_event_id=str(page.events[0].event_id),
+                          last_event_id=str(page.events[-1].event_id))
         return len(page.events)
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:

@@ -142,3 +142,16 @@ class TestLiveStream:
         assert all(e["position"] > head for _, e in live)
         assert resumed[0][1]["event_id"] == live[1][1]["event_id"]
         assert [position_token.decode(i) for i, _ in live] == [e["position"] for _, e in live]
+
+    async def test_stream_applies_the_grant(self, base_url: str, populated: Arsplaner) -> None:
+        async with client(base_url, "tok-revision") as auditor:
+            von_count = len(await read_all(auditor, namnd=["VON"]))
+        async with client(base_url, "tok-von-bi") as http, \
+                http.stream("GET", "/feed/stream") as response:
+            stream = sse_events(response)
+            events = await asyncio.wait_for(take(stream, von_count), timeout=10)
+            await asyncio.to_thread(add_more, populated, 1)  # after all of VON: VON again
+            [(_, live)] = await asyncio.wait_for(take(stream, 1), timeout=10)
+        assert {e["scope"]["namnd_code"] for _, e in events} == {"VON"}
+        assert live["scope"]["namnd_code"] == "VON"
+        assert live["actor"]["person_id"].startswith("pseudonym-")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -63,10 +64,22 @@ def run_relay(env: dict[str, str], name: str, prefix: str, batch: int,
 
 
 async def stored(js: JetStreamContext, name: str) -> list[tuple[str, EventEnvelope]]:
-    info = await js.stream_info(name)
-    messages = [await js.get_msg(name, seq) for seq in range(1, info.state.last_seq + 1)]
-    return [(m.subject or "", EventEnvelope.model_validate_json(m.data or b""))
-            for m in messages]
+    """Consumes the whole stream with a pull consumer, as a subscribing system would."""
+    total = (await js.stream_info(name)).state.messages
+    consumer = await js.pull_subscribe("", stream=name)
+    received: list[tuple[str, EventEnvelope]] = []
+    try:
+        while len(received) < total:
+            for message in await consumer.fetch(total - len(received), timeout=5):
+                received.append((message.subject,
+                                 EventEnvelope.model_validate_json(message.data)))
+                await message.ack()
+        with contextlib.suppress(nats.errors.TimeoutError):
+            extra = await consumer.fetch(1, timeout=0.5)
+            raise AssertionError(f"more messages than the stream reported: {extra}")
+    finally:
+        await consumer.unsubscribe()
+    return received
 
 
 async def test_relay_killed_between_publish_and_save_leaves_one_message_per_event(
