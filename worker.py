@@ -12,9 +12,11 @@ from temporalio.worker import Worker
 
 from activities.arsplan import ArsplanActivities
 from activities.cycles import CycleActivities
+from activities.delegation import DelegationActivities
 from activities.deps import ActivityDeps
 from activities.reports import ReportActivities
 from domain.application import Arsplaner
+from infrastructure import delegation_routes  # noqa: F401  (registers follower routes)
 from infrastructure.follower import Follower
 from infrastructure.logging import configure_logging, get_logger
 from infrastructure.positions import PositionStore
@@ -24,9 +26,12 @@ from infrastructure.store import build_application
 from infrastructure.timeline import REAL_TIME, Timeline
 from workflows.arsplan import ArsplanWorkflow
 from workflows.cycle import CycleWorkflow
+from workflows.meeting import MeetingWorkflow
+from workflows.overklagande import OverklagandeWorkflow
 from workflows.unit_report import UnitReportWorkflow
 
-WORKFLOWS: list[type] = [ArsplanWorkflow, CycleWorkflow, UnitReportWorkflow]
+WORKFLOWS: list[type] = [ArsplanWorkflow, CycleWorkflow, UnitReportWorkflow, MeetingWorkflow,
+                         OverklagandeWorkflow]
 
 
 def build_activities(app: Arsplaner, settings: Settings, timeline: Timeline = REAL_TIME,
@@ -39,7 +44,13 @@ def build_activities(app: Arsplaner, settings: Settings, timeline: Timeline = RE
         reports.deadline_passed, reports.request_attestation,
         cycles.load_cycle, cycles.send_underlag, cycles.export_beslut,
         arsplan.arsplan_openings, arsplan.open_cycle,
+        *delegation_activities(DelegationActivities(deps.app, deps.timeline)),
     ]
+
+
+def delegation_activities(d: DelegationActivities) -> list[Callable[..., Any]]:
+    return [d.load_meeting, d.compile_anmalningslista, d.remind_justering, d.anslaa_protokoll,
+            d.expediera_protokoll, d.record_laga_kraft]
 
 
 async def build_worker(client: Client, app: Arsplaner, settings: Settings, *,

@@ -88,9 +88,13 @@ class Meeting(AuditedAggregate):
 
         def apply(self, aggregate: Meeting) -> None:
             aggregate.signatures[self.capacity] = self.person_id
-            if {"ordforande", "justerare"} <= set(aggregate.signatures):
-                aggregate.status = JUSTERAT
-                aggregate.justerat_on = self.on
+
+    class ProtokollJusterat(AuditedAggregate.Event):
+        on: date
+
+        def apply(self, aggregate: Meeting) -> None:
+            aggregate.status = JUSTERAT
+            aggregate.justerat_on = self.on
 
     class JusteringReminderSent(AuditedAggregate.Event):
         to: list[str]
@@ -209,8 +213,11 @@ class Meeting(AuditedAggregate):
                                      rule="ej_justerare")
         if on < self.meeting_date:
             raise InvalidInputError("Protokollet kan inte justeras före sammanträdet")
-        if capacity not in self.signatures:
-            self._record(self.Justerad, cause, person_id=person_id, capacity=capacity, on=on)
+        if capacity in self.signatures:
+            return
+        self._record(self.Justerad, cause, person_id=person_id, capacity=capacity, on=on)
+        if not self.pending_signatories():
+            self._record(self.ProtokollJusterat, cause, on=on)
 
     def pending_signatories(self) -> list[str]:
         wanted = {"ordforande": None, "justerare": self.justerare}
