@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -61,3 +65,24 @@ async def test_subscription_follows_events_written_after_it_caught_up(
     await asyncio.to_thread(add_more, populated, 3)
     await asyncio.wait_for(follower, timeout=10)
     assert seen == ["Pågår", "Version 0", "Version 1", "Version 2"]
+
+
+def run_worker(base_url: str, output: Path, kill_after: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.feed.killable_consumer", base_url, "tok-revision",
+         "sigkill-worker", str(output), str(kill_after)],
+        capture_output=True, text=True, timeout=60)
+
+
+def test_worker_process_sigkilled_after_handling_gets_that_event_again_and_writes_it_once(
+        base_url: str, populated: Arsplaner, tmp_path: Path) -> None:
+    output = tmp_path / "handled.txt"
+    killed = run_worker(base_url, output, kill_after=7)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    add_more(populated, 3)
+    finished = run_worker(base_url, output, kill_after=0)
+    assert finished.returncode == 0, finished.stderr
+    # Handled but not acknowledged when killed: delivered again, written once.
+    assert finished.stdout.split()[0] == "7"
+    lines = [line.split() for line in output.read_text().splitlines()]
+    assert [UUID(event_id) for _, event_id in lines] == all_event_ids(populated)
