@@ -21,7 +21,10 @@ from domain.calendar import local_date
 from feed.upcasting import Payload
 
 PERSONAL_FIELD_NAMES = frozenset({"person_id", "substitute_for", "email"})
-PERSONAL_FIELDS_BY_TYPE = {"Organisation.PersonRegistered": frozenset({"name"})}
+PERSONAL_FIELDS_BY_TYPE = {
+    "Organisation.PersonRegistered": frozenset({"name"}),
+    "Delegationsbeslut.Decided": frozenset({"decider", "on_behalf_of"}),  # inside ``facts``
+}
 ALL_NAMNDER_ROLES = frozenset({"revisor"})
 OWN_NAMND_ROLES = frozenset({"forvaltningschef", "stallforetradande_forvaltningschef",
                              "controller", "namndsekreterare"})
@@ -60,8 +63,16 @@ class Pseudonymiser:
         return pseudonym
 
     def payload(self, event_type: str, payload: Payload) -> Payload:
-        return {k: self(v) if isinstance(v, str) and is_personal(event_type, k) else v
-                for k, v in payload.items()}
+        """Personal fields at any depth of the payload's objects and lists."""
+        return {k: self(v) if isinstance(v, str) and is_personal(event_type, k)
+                else self._nested(event_type, v) for k, v in payload.items()}
+
+    def _nested(self, event_type: str, value: Any) -> Any:
+        if isinstance(value, dict):
+            return self.payload(event_type, value)
+        if isinstance(value, list):
+            return [self._nested(event_type, v) for v in value]
+        return value
 
 
 def grants_from_json(text: str) -> dict[str, FeedGrant]:

@@ -16,11 +16,20 @@ CACHE_SIZE = 50_000
 
 def scope_of_creation(event: Any) -> EventScope:
     """Creation events name their nämnd (``namnd_code``, or ``code`` for an organisation)."""
-    namnd = getattr(event, "namnd_code", None) or getattr(event, "code", None)
+    namnd = (getattr(event, "namnd_code", None) or getattr(event, "code", None)
+             or _nested_namnd(event))
     cycle = getattr(event, "cycle_id", None)
     if cycle is None and aggregate_type(type(event).__qualname__) == "Cycle":
         cycle = event.originator_id
     return EventScope(namnd_code=namnd, cycle_id=cycle, unit_id=getattr(event, "unit_id", None))
+
+
+def _nested_namnd(event: Any) -> str | None:
+    """Some creation events carry their facts as one dict (Delegationsbeslut.Decided)."""
+    for value in vars(event).values():
+        if isinstance(value, dict) and isinstance(value.get("namnd_code"), str):
+            return str(value["namnd_code"])
+    return None
 
 
 class ScopeResolver:

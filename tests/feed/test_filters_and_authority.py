@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from uuid import uuid4
+
 import pytest
 
 from domain.application import Arsplaner
+from domain.base import Actor, Cause
+from domain.delegationsbeslut import BeslutFacts, Delegationsbeslut
 from domain.errors import InvalidInputError
 from domain.ids import organisation_id
 from feed.authority import FeedGrant, grant_for_person
@@ -104,3 +109,25 @@ class TestAuthority:
         assert revisor == FeedGrant("person:revisor", None, personal_data=True)
         assert controller == FeedGrant("person:gun", frozenset({"VON"}), personal_data=True)
         assert grant_for_person(populated, "anna", ["VON", "KFN"], when) is None
+
+
+class TestNestedFacts:
+    def test_a_delegationsbeslut_is_scoped_by_its_facts_and_its_decider_pseudonymised(
+            self, populated: Arsplaner, feed: EventFeed) -> None:
+        facts = BeslutFacts(
+            namnd_code="VON", row_nr="3.1", ordning_version=1, lagrum="SoL 4 kap. 1 §",
+            arende="Bistånd i form av hemtjänst", arende_ref="VON 2022/17", beslut="Beviljas",
+            decided_on=date(2022, 8, 15), decider="anna", delegat_role="enhetschef",
+            via="ordinarie", on_behalf_of="ida", vagnar="VON", amount=None, limit_unit=None,
+            must_be_anmald=True, laglighetsprovning=False, bradskande=False)
+        cause = Cause(Actor("anna", "enhetschef", "enh-ekhagen"),
+                      datetime(2022, 8, 15, 10, tzinfo=UTC))
+        populated.save(Delegationsbeslut.decide(uuid4(), facts, cause))
+        only = FeedFilter(types=frozenset({"Delegationsbeslut.Decided"}))
+        [seen] = read_all(feed, VON_BI, only)
+        assert seen.scope.namnd_code == "VON"
+        assert seen.payload["facts"]["decider"].startswith("pseudonym-")
+        assert seen.payload["facts"]["on_behalf_of"].startswith("pseudonym-")
+        assert seen.payload["facts"]["arende_ref"] == "VON 2022/17"
+        kfn = FeedGrant("kfn", frozenset({"KFN"}))
+        assert read_all(feed, kfn, only) == []
