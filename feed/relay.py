@@ -8,6 +8,7 @@ never skips. Run it with ``python -m feed.relay``.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import re
@@ -120,4 +121,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(
+        description="Publish every årsplan event, in order, to NATS JetStream. "
+                    "Configured by ARSPLAN_* and ARSPLAN_FEED_* variables (docs/events.md).",
+    ).parse_args()
     asyncio.run(main())
