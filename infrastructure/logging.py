@@ -7,6 +7,8 @@ import sys
 
 import structlog
 
+from infrastructure.tracing import add_trace_context
+
 _configured = False
 
 
@@ -28,6 +30,7 @@ def configure_logging(level: str = "INFO") -> None:
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            add_trace_context,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
