@@ -24,6 +24,7 @@ from infrastructure.settings import Settings, get_settings
 from infrastructure.sidecar import sidecar_for
 from infrastructure.store import build_application
 from infrastructure.timeline import REAL_TIME, Timeline
+from infrastructure.tracing import configure_tracing, tracing_interceptors
 from workflows.arsplan import ArsplanWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.meeting import MeetingWorkflow
@@ -55,9 +56,10 @@ def delegation_activities(d: DelegationActivities) -> list[Callable[..., Any]]:
 
 async def build_worker(client: Client, app: Arsplaner, settings: Settings, *,
                        task_queue: str | None = None, timeline: Timeline = REAL_TIME,
-                       deps: ActivityDeps | None = None) -> Worker:
+                       deps: ActivityDeps | None = None, **options: Any) -> Worker:
+    """``options`` go to temporalio's Worker (e.g. max_cached_workflows)."""
     return Worker(client, task_queue=task_queue or settings.task_queue, workflows=WORKFLOWS,
-                  activities=build_activities(app, settings, timeline, deps))
+                  activities=build_activities(app, settings, timeline, deps), **options)
 
 
 def build_follower(app: Arsplaner, client: Client, settings: Settings,
@@ -68,7 +70,8 @@ def build_follower(app: Arsplaner, client: Client, settings: Settings,
 
 async def connect(settings: Settings) -> Client:
     return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                data_converter=pydantic_data_converter)
+                                data_converter=pydantic_data_converter,
+                                interceptors=tracing_interceptors(settings))
 
 
 async def run_worker_and_follower(app: Arsplaner, client: Client, settings: Settings,
@@ -86,6 +89,7 @@ async def run_worker_and_follower(app: Arsplaner, client: Client, settings: Sett
 async def main() -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
+    configure_tracing(settings)
     app = build_application(settings)
     client = await connect(settings)
     await run_worker_and_follower(app, client, settings, asyncio.Event())

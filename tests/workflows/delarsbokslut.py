@@ -206,6 +206,21 @@ async def run_cycle(s: Scenario, after_step: StepHook | None = None) -> Any:
     return handle
 
 
+async def run_cycle_until(s: Scenario, until: datetime) -> Any:
+    """Starts the cycle and plays the steps up to ``until``."""
+    handle = await s.client.start_workflow(
+        CycleWorkflow.run, CycleInput(cycle_id=str(CYCLE)), id=cycle_workflow_id(CYCLE),
+        task_queue=s.task_queue)
+    await s.settle(handle)
+    for when, person, command in STEPS:
+        if when > until:
+            break
+        await s.advance_to(when, handle)
+        await s.act(person, command, handle)
+    await s.advance_to(until, handle)
+    return handle
+
+
 def underlag_sha(app: Arsplaner) -> str:
     return next(e.document_sha256 for e in app.aggregate_events(CYCLE)
                 if isinstance(e, Cycle.UnderlagSent))

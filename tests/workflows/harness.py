@@ -65,6 +65,7 @@ class Scenario:
     follower: Follower | None = None
     worker: Worker | None = None
     _worker_task: asyncio.Task[None] | None = None
+    quiet_rounds: int = 3
 
     @property
     def client(self) -> Client:
@@ -74,10 +75,10 @@ class Scenario:
         positions = PositionStore(sidecar_for(self.store_env, "follower"))
         return Follower(self.app, self.client, positions, timeline=self.timeline)
 
-    async def start_worker(self) -> None:
+    async def start_worker(self, **options: Any) -> None:
         self.worker = await build_worker(self.client, self.app, self.settings,
                                          task_queue=self.task_queue, timeline=self.timeline,
-                                         deps=self.deps)
+                                         deps=self.deps, **options)
         self._worker_task = asyncio.create_task(self.worker.run())
 
     async def stop_worker(self) -> None:
@@ -106,12 +107,12 @@ class Scenario:
         await self.follower.poll_once()
         await self.settle(*handles)
 
-    async def settle(self, *handles: WorkflowHandle[Any, Any], quiet_rounds: int = 3) -> None:
+    async def settle(self, *handles: WorkflowHandle[Any, Any]) -> None:
         """Waits until no workflow has an activity, child start or progress signal in flight."""
-        quiet = 0
+        quiet, quiet_rounds = 0, self.quiet_rounds
         for _ in range(600):
             busy = False
-            for handle in await self._all_handles(handles):
+            for handle in await self.all_handles(*handles):
                 status = await handle.query("status")
                 busy = busy or bool(status["busy"])
             quiet = 0 if busy else quiet + 1
@@ -120,8 +121,8 @@ class Scenario:
             await asyncio.sleep(0.02)
         raise TimeoutError("workflows did not settle")
 
-    async def _all_handles(self, handles: tuple[WorkflowHandle[Any, Any], ...]
-                           ) -> list[WorkflowHandle[Any, Any]]:
+    async def all_handles(self, *handles: WorkflowHandle[Any, Any]
+                          ) -> list[WorkflowHandle[Any, Any]]:
         out = list(handles)
         for handle in handles:
             if handle.id.startswith("cycle-"):
@@ -138,7 +139,8 @@ class Scenario:
 
 @asynccontextmanager
 async def scenario(tmp_path: Path, app: Arsplaner, clock: ManualClock,
-                   store_env: dict[str, str], start: datetime) -> AsyncIterator[Scenario]:
+                   store_env: dict[str, str], start: datetime,
+                   **worker_options: Any) -> AsyncIterator[Scenario]:
     env = await start_env()
     try:
         timeline = Timeline.starting(start, await env.get_current_time())
@@ -147,7 +149,7 @@ async def scenario(tmp_path: Path, app: Arsplaner, clock: ManualClock,
                                           sidecar=sidecar_for(store_env, "outbox"))
         s = Scenario(env, app, clock, timeline, deps, settings, store_env)
         s.follower = s.make_follower()
-        await s.start_worker()
+        await s.start_worker(**worker_options)
         try:
             yield s
         finally:

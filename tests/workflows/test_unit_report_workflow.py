@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+
 from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
-from domain.commands import Klarmarkera
+from domain.commands import Klarmarkera, MoveReportDeadline
 from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
-from tests.support.org import CYCLE, build_organisation, open_delar_2022, report
+from tests.support.org import build_organisation, open_delar_2022, report
 from tests.workflows.conftest import SCENARIO_START
 from tests.workflows.harness import scenario
-from workflows.payloads import UnitReportInput
+from workflows.payloads import DeadlineChange, UnitReportInput
 from workflows.unit_report import UnitReportWorkflow
 
 
@@ -93,4 +96,60 @@ class TestRemindersAndEscalation:
             ("ReminderSent", "attestera->david (sen)", at("2022-08-25")),
             ("ReminderSent", "attestera->david (sen)", at("2022-08-26")),
         ]
-        assert CYCLE is not None
+
+
+class TestMovedDeadline:
+    async def test_moving_the_deadline_moves_reminders_and_the_escalation(
+            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            store_env: dict[str, str]) -> None:
+        build_organisation(app)
+        open_delar_2022(app)
+        async with scenario(tmp_path, app, clock, store_env, SCENARIO_START) as s:
+            handle = await start_report(s, "enh-ekhagen")
+            await s.advance_to(at("2022-08-19", "12:00"), handle)
+            # The controller moves Ekhagen's deadline from 23 to 30 August.
+            await s.act("gun", MoveReportDeadline(
+                report_id=report("enh-ekhagen"), new_deadline=at("2022-08-30", "23:59"),
+                reason="Sjukdom i ledningen", occurred_at=at("2022-08-19", "12:00")), handle)
+            await s.advance_to(at("2022-08-31", "09:00"), handle)
+            status = await handle.query(UnitReportWorkflow.status)
+
+        assert status.deadline == s.timeline.to_workflow(at("2022-08-30", "23:59"))
+        assert facts(app, report("enh-ekhagen"))[1:] == [
+            ("ReminderSent", "klarmarkera->anna", at("2022-08-18")),
+            ("DeadlineMoved", "", at("2022-08-19", "12:00")),
+            ("ReminderSent", "klarmarkera->anna", at("2022-08-25")),
+            ("ReminderSent", "klarmarkera->anna", at("2022-08-29")),
+            ("DeadlinePassed", "klarmarkera", at("2022-08-30", "23:59")),
+            ("Escalated", "klarmarkera->david/avdelningschef", at("2022-08-30", "23:59")),
+            ("ReminderSent", "klarmarkera->anna (sen)", at("2022-08-31")),
+        ]
+
+    async def test_update_is_rejected_once_the_reports_are_closed(
+            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            store_env: dict[str, str]) -> None:
+        build_organisation(app)
+        open_delar_2022(app)
+        async with scenario(tmp_path, app, clock, store_env, SCENARIO_START) as s:
+            handle = await start_report(s, "enh-ekhagen")
+            await handle.signal(UnitReportWorkflow.close)
+            change = DeadlineChange(event_id="e1", version=99, deadline_kind="klarmarkering",
+                                    new_deadline=s.timeline.to_workflow(at("2022-08-30")))
+            with pytest.raises(WorkflowUpdateFailedError) as failure:
+                await handle.execute_update(UnitReportWorkflow.move_deadline, change)
+        assert "avslutad" in str(failure.value.cause)
+
+    async def test_attest_deadline_cannot_be_moved_on_the_forvaltnings_report(
+            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            store_env: dict[str, str]) -> None:
+        build_organisation(app)
+        open_delar_2022(app)
+        async with scenario(tmp_path, app, clock, store_env, SCENARIO_START) as s:
+            handle = await start_report(s, "von-forv")
+            change = DeadlineChange(event_id="e1", version=99, deadline_kind="attest",
+                                    new_deadline=s.timeline.to_workflow(at("2022-09-30")))
+            with pytest.raises(WorkflowUpdateFailedError) as failure:
+                await handle.execute_update(UnitReportWorkflow.move_deadline, change)
+            status = await handle.query(UnitReportWorkflow.status)
+        assert "attesteras inte" in str(failure.value.cause)
+        assert status.version < 99  # the rejected change was not applied
