@@ -82,9 +82,7 @@ class UnitReportWorkflow:
                     await self._drive("attestera")
             else:
                 self._phase = "klar"
-                status = self._status
-                await workflow.wait_condition(
-                    lambda status=status: self._closed or self._status != status)
+                await self._until_status_changes()
         self._phase = "closed"
         return self.status()
 
@@ -177,13 +175,22 @@ class UnitReportWorkflow:
                     break
                 await self._fire(task, what, deadline, at)
             if not interrupted:
-                await workflow.wait_condition(
-                    lambda g=generation: not self._task_open(task) or self._generation != g)
+                await self._wait_until(None, task, generation)
 
-    async def _wait_until(self, at: datetime, task: Task, generation: int) -> bool:
-        """True when the task closed or its plan changed before ``at``."""
+    async def _until_status_changes(self) -> None:
+        status = self._status
+
+        def changed() -> bool:
+            return self._closed or self._status != status
+        await workflow.wait_condition(changed)
+
+    async def _wait_until(self, at: datetime | None, task: Task, generation: int) -> bool:
+        """True when the task closed or its plan changed before ``at`` (None: ever)."""
         def changed() -> bool:
             return not self._task_open(task) or self._generation != generation
+        if at is None:
+            await workflow.wait_condition(changed)
+            return True
         remaining = at - workflow.now()
         if remaining <= timedelta(0):
             return changed()
