@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 from api import routes_calendar, routes_commands, routes_dashboard, routes_feed, routes_reads
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
 from api.read_side import ReadSide
+from api.routes_delegation import router as delegation_router
 from domain.application import Arsplaner
 from projections.read_models import ReadModels
 
@@ -21,6 +22,7 @@ ROUTERS: list[APIRouter] = [
     routes_dashboard.router,
     routes_calendar.router,
     routes_feed.router,
+    delegation_router,
 ]
 
 

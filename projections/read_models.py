@@ -17,6 +17,7 @@ from eventsourcing.utils import Environment
 
 from projections.audit_trail import AuditTrailProjection
 from projections.base import ReadModelProjection, ReadModelView
+from projections.delegation_register import DelegationRegisterProjection
 from projections.reminders import ReminderOutboxProjection
 from projections.reporting import ReportingProjection
 from projections.views import POPOReadModelView, PostgresReadModelView, SQLiteReadModelView
@@ -25,6 +26,7 @@ PROJECTIONS: list[type[ReadModelProjection]] = [
     ReportingProjection,
     AuditTrailProjection,
     ReminderOutboxProjection,
+    DelegationRegisterProjection,
 ]
 P = TypeVar("P", bound=ReadModelProjection)
 
