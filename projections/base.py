@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ class Put:
     key: str
     doc: Doc
     partition: str = ""
+    position: int | None = None  # default: the position written with it
 
 
 @dataclass(frozen=True)
@@ -118,3 +120,12 @@ class ReadModelProjection(Projection[ReadModelView]):
 
     def write(self, tracking: Tracking, changes: Iterable[RowChange]) -> None:
         self.view.write_with_tracking(list(changes), tracking)
+
+    @contextmanager
+    def writing_to(self, view: ReadModelView) -> Iterator[None]:
+        """Points the projection at another view for a while (the runner's batches)."""
+        live, self._view = self._view, view
+        try:
+            yield
+        finally:
+            self._view = live

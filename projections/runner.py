@@ -19,6 +19,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
 
 from projections.base import ReadModelProjection
+from projections.batching import BatchedView
 from projections.read_models import ReadModels
 
 log = structlog.get_logger(__name__)
@@ -47,10 +48,15 @@ def catch_up(app: Application[Any], projection: ReadModelProjection, *,
         batch = app.recorder.select_notifications(
             position, batch_size, stop=until, topics=projection.topics,
             inclusive_of_start=False)
-        for notification in batch:
-            event = app.mapper.to_domain_event(notification)
-            projection.process_event(event, Tracking(app.name, notification.id))
-            position, processed = notification.id, processed + 1
+        # One transaction per batch: the batch's rows and its last position commit together.
+        batched = BatchedView(projection.view)
+        with projection.writing_to(batched):
+            for notification in batch:
+                event = app.mapper.to_domain_event(notification)
+                projection.process_event(event, Tracking(app.name, notification.id))
+        batched.flush()
+        if batch:
+            position, processed = batch[-1].id, processed + len(batch)
         if progress is not None and batch:
             progress(CatchUpProgress(projection.name, position, max(head, position), processed))
         if len(batch) < batch_size:

@@ -20,6 +20,10 @@ from psycopg.sql import SQL, Identifier
 from projections.base import Delete, Doc, Put, ReadModelView, Row, RowChange
 
 
+def _position(change: Put, tracking: Tracking) -> int:
+    return tracking.notification_id if change.position is None else change.position
+
+
 def _dumps(doc: Doc) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
@@ -51,7 +55,7 @@ class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
             for change, doc in encoded:
                 if isinstance(change, Put):
                     self._rows[(change.kind, change.key)] = (
-                        tracking.notification_id, change.partition, doc)
+                        _position(change, tracking), change.partition, doc)
                 else:
                     self._rows.pop((change.kind, change.key), None)
             self._insert_tracking(tracking)
@@ -112,12 +116,12 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
         with self.datastore.transaction(commit=True) as c:
             self._insert_tracking(c, tracking)
             for change in changes:
-                self._apply(c, change, tracking.notification_id)
+                self._apply(c, change, tracking)
 
-    def _apply(self, c: SQLiteCursor, change: RowChange, position: int) -> None:
+    def _apply(self, c: SQLiteCursor, change: RowChange, tracking: Tracking) -> None:
         if isinstance(change, Put):
             c.execute(f"INSERT OR REPLACE INTO {self.rows_table} VALUES (?, ?, ?, ?, ?)",
-                      (change.kind, change.key, change.partition, position,
+                      (change.kind, change.key, change.partition, _position(change, tracking),
                        _dumps(change.doc)))
         elif isinstance(change, Delete):
             c.execute(f"DELETE FROM {self.rows_table} WHERE kind=? AND key=?",
@@ -186,14 +190,15 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
             return [json.loads(r["doc"]) for r in curs.fetchall()]
 
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+        puts = [(c.kind, c.key, c.partition, _position(c, tracking), _dumps(c.doc))
+                for c in changes if isinstance(c, Put)]
+        deletes = [(c.kind, c.key) for c in changes if isinstance(c, Delete)]
         with self.datastore.transaction(commit=True) as curs:
             self._insert_tracking(curs, tracking)
-            for change in changes:
-                if isinstance(change, Put):
-                    curs.execute(self._upsert, (change.kind, change.key, change.partition,
-                                                tracking.notification_id, _dumps(change.doc)))
-                else:
-                    curs.execute(self._delete, (change.kind, change.key))
+            if deletes:
+                curs.executemany(self._delete, deletes)
+            if puts:
+                curs.executemany(self._upsert, puts)
 
     def rows(self) -> list[Row]:
         with self.datastore.transaction(commit=False) as curs:
