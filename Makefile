@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test lint typecheck unit bench simulate clean
+.PHONY: dev test lint typecheck unit bench simulate clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 dev: $(STAMP)
 	$(BIN)/arsplan dev
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
@@ -32,6 +32,15 @@ simulate: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+
+# Debian's chromium for tests/browser (Playwright drives it; no browser is downloaded).
+# Never fails: where it cannot be installed, the browser tests skip and say why.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			>/dev/null) || echo "browser: chromium could not be installed; browser tests will skip"; \
+	else echo "browser: no /usr/bin/chromium and apt-get is not usable; browser tests will skip"; fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache var
