@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,12 +16,20 @@ import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.projection import ProjectionRunner
 
+from domain import commands as c
 from domain.application import Arsplaner
+from projections.audit_trail import AuditTrailProjection
 from projections.base import Put, digest
 from projections.queries import cycle_board
 from projections.read_models import ReadModels
 from projections.reporting import ReportingProjection
-from projections.runner import CatchUpProgress, catch_up, catch_up_all, rebuild
+from projections.runner import (
+    CatchUpProgress,
+    catch_up,
+    catch_up_all,
+    rebuild,
+    start_in_thread,
+)
 from projections.views import PostgresReadModelView
 from tests.integration.projection_support import HEMTJANST, record_history
 from tests.support.clock import ManualClock
@@ -155,3 +164,27 @@ def test_eventsourcings_projection_runner_builds_the_same_view_on_postgres(
             runner.wait(app.recorder.max_notification_id(), timeout=10)
             assert digest(runner.view) == _fresh_digests(app)["reporting"]
         app.close()
+
+
+def test_the_background_runner_follows_new_events_until_stopped(
+        app: Arsplaner, clock: ManualClock) -> None:
+    record_history(app, clock)
+    models = ReadModels.for_app(app)
+    stop = threading.Event()
+    thread = start_in_thread(app, models, stop, poll_interval=0.05)
+    try:
+        app.execute(c.Klarmarkera(report_id=HEMTJANST), "cecilia")
+        head = app.recorder.max_notification_id()
+        views = [models.view(AuditTrailProjection), models.view(ReportingProjection)]
+        deadline = time.monotonic() + 20
+        while any(v.max_tracking_id(app.name) != head for v in views):
+            assert time.monotonic() < deadline, "the runner did not catch up"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    board = cycle_board(models.view(ReportingProjection), CYCLE)
+    assert board is not None
+    assert next(r for r in board.rows if r.report_id == HEMTJANST).status == "klarmarkerad"
+    models.close()

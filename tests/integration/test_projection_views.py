@@ -17,6 +17,7 @@ from eventsourcing.tests.persistence import TrackingRecorderTestCase
 
 from infrastructure.settings import postgres_env
 from projections.base import Put, ReadModelView, digest
+from projections.batching import BatchedView
 from projections.views import POPOReadModelView, PostgresReadModelView, SQLiteReadModelView
 from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_schema_env
 
@@ -130,3 +131,19 @@ def test_views_of_different_projections_do_not_share_positions() -> None:
         assert second.max_tracking_id("arsplan") is None
         assert second.rows() == []
         datastore.close()
+
+
+def test_a_batch_commits_nothing_until_flushed_then_everything_at_once(
+        view: ReadModelView) -> None:
+    batch = BatchedView(view)
+    batch.write_with_tracking([Put("report", "r1", {"n": 1}, "c1")], Tracking("a", 1))
+    batch.write_with_tracking([Put("report", "r1", {"n": 2}, "c1"),
+                               Put("report", "r2", {"n": 1}, "c1")], Tracking("a", 2))
+    assert batch.get("report", "r1") == {"n": 2}
+    assert view.get("report", "r1") is None and view.max_tracking_id("a") is None
+    with pytest.raises(IntegrityError):
+        batch.write_with_tracking([Put("report", "r9", {})], Tracking("a", 2))
+    batch.flush()
+    assert view.get("report", "r1") == {"n": 2} and view.max_tracking_id("a") == 2
+    # Rows keep the position of the event that last wrote them.
+    assert [d["n"] for d in view.find("report", "c1")] == [2, 1]
