@@ -71,6 +71,14 @@ class DelegationLedger(AuditedAggregate):
             aggregate.handed_back[self.arende_ref] = HandedBackMatter(
                 self.arende_ref, self.rubrik, self.row_nr, self.person_id, self.on, self.reason)
 
+    class MattersPlacedOnArendelista(AuditedAggregate.Event):
+        meeting_id: UUID
+        arende_refs: list[str]
+
+        def apply(self, aggregate: DelegationLedger) -> None:
+            for ref in self.arende_refs:
+                aggregate.handed_back.pop(ref, None)
+
     def __init__(self, namnd_code: str) -> None:
         self.namnd_code = namnd_code
         self.jav: dict[str, set[str]] = {}
@@ -110,6 +118,14 @@ class DelegationLedger(AuditedAggregate):
                 rule="redan_anmalt")
         self._record(self.AnmalningslistaTaken, cause, meeting_id=meeting_id,
                      beslut_ids=beslut_ids)
+
+    def place_handed_back(self, meeting_id: UUID, cause: Cause) -> list[HandedBackMatter]:
+        """Every återlämnat ärende goes on the next ärendelista, once."""
+        matters = sorted(self.handed_back.values(), key=lambda m: (m.on, m.arende_ref))
+        if matters:
+            self._record(self.MattersPlacedOnArendelista, cause, meeting_id=meeting_id,
+                         arende_refs=[m.arende_ref for m in matters])
+        return matters
 
     def hand_back(self, matter: HandedBackMatter, cause: Cause) -> None:
         if matter.arende_ref in self.handed_back:

@@ -14,7 +14,7 @@ from domain.commands import Command
 from domain.delegation_ids import meeting_id, paragraph_register_id
 from domain.delegationsbeslut import Delegationsbeslut
 from domain.errors import ConcurrencyConflictError, NotAuthorisedError
-from domain.meeting import KIND_ANMALAN, KIND_CYKELBESLUT, Meeting
+from domain.meeting import KIND_ANMALAN, KIND_BESLUT, KIND_CYKELBESLUT, Meeting
 from domain.paragraph_register import ParagraphRegister
 from domain.usecase_host import SECRETARY_ROLES, ApplicationHost
 
@@ -73,7 +73,8 @@ class MeetingUseCases(ApplicationHost):
         return self._change(cmd.meeting_id, Meeting, cmd, act)
 
     def compile_anmalningslista(self, mid: UUID, at: datetime) -> CommandResult:
-        """At the cut-off: every pending anmälningspliktigt beslut decided up to it."""
+        """At the cut-off: every pending anmälningspliktigt beslut decided up to it, and
+        every ärende a delegate handed back to the nämnd since the last list."""
         from domain.application import CommandResult
         meeting = self.meeting(mid)
         if meeting.anmalningslista is not None:
@@ -86,6 +87,9 @@ class MeetingUseCases(ApplicationHost):
         for b in beslut:
             b.place_on_list(mid, cause)
         ledger.take_for_meeting(mid, due, cause)
+        for matter in ledger.place_handed_back(mid, cause):
+            meeting.add_arende(matter.arende_ref, f"{matter.rubrik} (återlämnat av delegat, "
+                               f"rad {matter.row_nr})", KIND_BESLUT, None, cause)
         meeting.compile_anmalningslista(due, cause)
         self._save(meeting, ledger, *beslut)
         return CommandResult(mid, meeting.version)

@@ -184,3 +184,24 @@ def test_overklagandetid_moves_past_weekends_and_helgdagar() -> None:
     assert overklagandetid_last_day(date(2022, 12, 3)) == date(2022, 12, 27)  # lördag → jul
     assert overklagandetid_last_day(date(2022, 5, 27)) == date(2022, 6, 17)
     assert overklagandetid_last_day(date(2022, 6, 3)) == date(2022, 6, 27)  # midsommarafton
+
+
+class TestAterlamnande:
+    def test_a_handed_back_matter_lands_on_the_next_arendelista_once(
+            self, von: Arsplaner) -> None:
+        von.hand_back_matter(dc.HandBackMatter(
+            namnd_code="VON", row_nr="2.1.3", arende_ref="2022.305 VON",
+            rubrik="Begäran om avgörande", on=date(2022, 9, 10),
+            reason="Principiell beskaffenhet"), FORVALTNINGSCHEF)
+        sept, octo = schedule(von, SEPT), schedule(von, date(2022, 10, 25))
+        von.compile_anmalningslista(sept, AT)
+        von.compile_anmalningslista(octo, AT)
+        assert [a.dnr for a in von.meeting(sept).arenden] == ["2022.305 VON", ANMALAN_DNR]
+        assert [a.dnr for a in von.meeting(octo).arenden] == [ANMALAN_DNR]
+
+    def test_only_the_delegate_may_hand_a_matter_back(self, von: Arsplaner) -> None:
+        with pytest.raises(NotAuthorisedError) as refused:
+            von.hand_back_matter(dc.HandBackMatter(
+                namnd_code="VON", row_nr="2.1.3", arende_ref="2022.305 VON", rubrik="x",
+                on=date(2022, 9, 10), reason="y"), ORDFORANDE)
+        assert refused.value.rule == "ej_delegat"
