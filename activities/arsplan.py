@@ -49,11 +49,13 @@ class ArsplanActivities:
         plan = next(p for p in self._plans(request.namnd_code, request.label)
                     if p.command.process == request.process and p.command.year == request.year)
         cid = cycle_id(request.namnd_code, request.process, request.year)
+        command = plan.command.model_copy(
+            update={"occurred_at": self.deps.timeline.to_domain(request.occurred_at)})
 
         def open_it() -> None:
             if app.exists(cid):
                 return  # opened by hand or by an earlier attempt
-            app.open_cycle(plan.command, Actor.system("arsplan"),
+            app.open_cycle(command, Actor.system("arsplan"),
                            app.report_template(request.namnd_code))
 
         await in_domain(open_it)

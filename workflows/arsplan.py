@@ -55,7 +55,8 @@ class ArsplanWorkflow:
         opening = self._next
         await workflow.execute_activity(
             act.OPEN_CYCLE, OpenCycleRequest(namnd_code=inp.namnd_code, label=inp.label,
-                                             process=opening.process, year=opening.year),
+                                             process=opening.process, year=opening.year,
+                                             occurred_at=workflow.now()),
             start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
         # Started by hand or by an earlier run: one cycle, one workflow.
         with contextlib.suppress(WorkflowAlreadyStartedError):

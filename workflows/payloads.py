@@ -170,6 +170,7 @@ class OpenCycleRequest(Payload):
     label: str
     process: str
     year: int
+    occurred_at: AwareDatetime
 
 
 class ArsplanStatus(Payload):
