@@ -31,6 +31,7 @@ from domain.application import Arsplaner
 from infrastructure.logging import get_logger
 from infrastructure.settings import Settings
 from infrastructure.store import build_application
+from infrastructure.tracing import instrument_api
 from projections.read_models import ReadModels
 from projections.runner import start_in_thread
 
@@ -105,6 +106,7 @@ async def _serve(app: Arsplaner, settings: Settings, demo: DemoData, tokens: dic
     await _start_cycle_workflow(client, settings, demo.cycle_id)
     api = create_app(app, tokens, read_models=read_models, runner_is_running=True,
                      namnd_code=NAMND_CODE)
+    instrument_api(api, settings)
     server = _QuietServer(uvicorn.Config(api, host=settings.api_host, port=settings.api_port,
                                          log_level="warning", lifespan="off"))
     workers = asyncio.create_task(run_worker_and_follower(app, client, settings, stop))

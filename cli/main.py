@@ -20,6 +20,7 @@ from infrastructure.importer import (
 from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
 from infrastructure.store import build_application
+from infrastructure.tracing import configure_tracing
 
 app = typer.Typer(help="Årsplan workflow engine", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -31,6 +32,7 @@ console = Console()
 @app.callback()
 def _main() -> None:
     configure_logging(get_settings().log_level)
+    configure_tracing(get_settings())
 
 
 @app.command("import")

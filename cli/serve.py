@@ -16,6 +16,7 @@ from api.auth import dev_tokens
 from cli.demo import NAMND_CODE
 from infrastructure.settings import Settings
 from infrastructure.store import build_application
+from infrastructure.tracing import instrument_api
 from projections.read_models import ReadModels
 
 
@@ -40,6 +41,7 @@ def serve_api(settings: Settings, host: str, port: int, tokens_file: Path | None
     read_models = ReadModels.for_app(app)
     try:
         api = create_app(app, tokens, read_models=read_models, namnd_code=NAMND_CODE)
+        instrument_api(api, settings)
         uvicorn.run(api, host=host, port=port, log_level="warning")
     finally:
         read_models.close()

@@ -48,13 +48,18 @@ def build_tracer_provider(settings: Settings,
     return provider
 
 
+_configured: TracerProvider | None = None
+
+
 def configure_tracing(settings: Settings) -> TracerProvider | None:
-    """Call once at process start; sets the global provider. None when tracing is off."""
+    """Sets the global provider at process start (once; OpenTelemetry refuses a second)."""
+    global _configured
     if not settings.otel_enabled:
         return None
-    provider = build_tracer_provider(settings)
-    trace.set_tracer_provider(provider)
-    return provider
+    if _configured is None:
+        _configured = build_tracer_provider(settings)
+        trace.set_tracer_provider(_configured)
+    return _configured
 
 
 def tracing_interceptors(settings: Settings,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator, MutableMapping
@@ -31,6 +33,7 @@ from tests.support.org import build_organisation, open_delar_2022, report
 from tests.support.stores import MEMORY_ENV
 
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
+ROOT = Path(__file__).resolve().parents[2]
 TRACING_ON = Settings(otel_enabled=True, otel_service_name="arsplan-test")
 
 
@@ -132,3 +135,32 @@ class TestApiTracing:
         [line] = [e for e in logs if e["event"] == "command_executed"]
         assert line["trace_id"] == format(server[0].context.trace_id, "032x")
         app.close()
+
+
+PROBE = """
+from opentelemetry import trace
+from infrastructure.settings import get_settings
+from infrastructure.tracing import configure_tracing
+first, again = configure_tracing(get_settings()), configure_tracing(get_settings())
+assert first is again
+with trace.get_tracer("probe").start_as_current_span("probe-span"):
+    pass
+"""
+
+
+def run_probe(enabled: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ARSPLAN_OTEL_ENABLED": enabled, "PYTHONPATH": str(ROOT)}
+    env.pop("ARSPLAN_OTEL_ENDPOINT", None)
+    return subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT, text=True,
+                          capture_output=True, timeout=60, check=True)
+
+
+class TestProcessSetup:
+    def test_without_an_endpoint_spans_go_to_stderr_as_json(self) -> None:
+        result = run_probe("true")
+        assert '"name": "probe-span"' in result.stderr
+        assert '"service.name": "arsplan"' in result.stderr
+        assert result.stdout == ""
+
+    def test_switched_off_nothing_is_exported(self) -> None:
+        assert "probe-span" not in run_probe("false").stderr
