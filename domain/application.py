@@ -21,6 +21,7 @@ from domain.delegation_usecases import DelegationUseCases
 from domain.errors import ConcurrencyConflictError, NotAuthorisedError, NotFoundError
 from domain.ids import cycle_id, organisation_id, report_template_id, unit_report_id
 from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
+from domain.read_cache import FastForwardCache
 from domain.report_template import ReportTemplate
 from domain.transcodings import register_domain_transcodings
 from domain.unit_report import UnitReport
@@ -49,6 +50,7 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now) -> None:
         super().__init__(env)
         self.clock = clock
+        self._organisations = FastForwardCache(self.events, lambda i: self.get(i, Organisation))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -115,7 +117,8 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
     # Authority
 
     def organisation(self, namnd_code: str) -> Organisation:
-        return self.get(organisation_id(namnd_code), Organisation)
+        """Read-only: shared between commands, brought up to date on every call."""
+        return self._organisations.get(organisation_id(namnd_code))
 
     def capacity(self, person_id: str, role: str, namnd_code: str, unit_id: str | None,
                  on: datetime) -> Actor:

@@ -13,6 +13,12 @@ from domain import commands as c
 aware_datetimes = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1),
                                timezones=st.one_of(st.just(UTC), st.timezones()))
 reasons = st.text(min_size=1, max_size=300).filter(lambda s: s.strip() != "")
+# JSON carries neither NaN nor integers beyond double precision as themselves.
+figures = st.none() | st.text(max_size=40) | st.integers(-(2**53), 2**53) | \
+    st.floats(allow_nan=False, allow_infinity=False)
+utfall = st.fixed_dictionaries({"period": st.text(min_size=1, max_size=40)},
+                               optional={"totalt": figures, "kvinnor": figures,
+                                         "man": figures})
 common: dict[str, st.SearchStrategy[Any]] = {
     "command_id": st.text(min_size=1, max_size=200),
     "expected_version": st.none() | st.integers(min_value=1, max_value=2**62),
@@ -42,6 +48,28 @@ VALID_FIELDS: dict[type[c.Command], dict[str, st.SearchStrategy[Any]]] = {
         "unit_ids": st.none() | st.lists(
             st.from_regex(r"[a-z0-9][a-z0-9\-]{0,79}", fullmatch=True), max_size=5),
     },
+    c.RecordIndicator: {"report_id": st.uuids(), "item_id": st.text(min_size=1, max_size=100),
+                        "indicator": st.fixed_dictionaries(
+                            {"name": st.text(min_size=1, max_size=500),
+                             "direction": st.sampled_from(["higher", "lower"])},
+                            optional={"indicator_id": st.none() | st.text(min_size=1,
+                                                                          max_size=100),
+                                      "malvarde": figures,
+                                      "utfall": st.lists(utfall, max_size=5),
+                                      "source": st.none() | st.text(max_size=200),
+                                      "unit": st.none() | st.text(max_size=50)})},
+    c.SetBedomning: {"report_id": st.uuids(), "item_id": st.text(min_size=1, max_size=100),
+                     "bedomning": st.text(min_size=1, max_size=50),
+                     "motivering": st.none() | st.text(max_size=500)},
+    c.RecordEkonomi: {"report_id": st.uuids(),
+                      "kind": st.sampled_from(["drift", "investeringar"]),
+                      "columns": st.dictionaries(st.text(max_size=20), st.text(max_size=100),
+                                                 max_size=4),
+                      "rows": st.lists(st.fixed_dictionaries(
+                          {"label": st.text(min_size=1, max_size=200),
+                           "role": st.text(min_size=1, max_size=30),
+                           "values": st.dictionaries(st.text(max_size=20), figures,
+                                                     max_size=4)}), max_size=5)},
     c.MoveCycleDeadline: {"cycle_id": st.uuids(),
                           "level": st.sampled_from(["enhet", "avdelning", "forvaltning"]),
                           "new_deadline": aware_datetimes, "reason": reasons},

@@ -28,26 +28,26 @@ IN_AUGUST = datetime(2022, 8, 15, 10, 0, tzinfo=UTC)
 
 # Columns: the commands in COLUMNS' order; "Y" allowed, "-" refused as not authorised.
 COLUMNS = ("ChangeItem", "Klarmarkera", "Godkann", "Atersand", "Reopen", "MoveReportDeadline",
-           "OpenCycle", "MoveCycleDeadline")
+           "OpenCycle", "MoveCycleDeadline", "RecordIndicator", "SetBedomning", "RecordEkonomi")
 EXPECTED = """
-person                                        | Edit Klar Godk Åter Reop MvRD Open MvCD
-enhetschef of this enhet                      | Y    Y    -    -    Y    -    -    -
-enhetschef of another enhet, same avdelning   | -    -    -    -    -    -    -    -
-enhetschef of an enhet in another avdelning   | -    -    -    -    -    -    -    -
-former enhetschef of this enhet               | -    -    -    -    -    -    -    -
-ersättare for the enhetschef, on their dates  | Y    Y    -    -    Y    -    -    -
-ersättare for the enhetschef, off their dates | -    -    -    -    -    -    -    -
-avdelningschef above                          | -    -    Y    Y    -    -    -    -
-ersättare for the avdelningschef above        | -    -    Y    Y    -    -    -    -
-avdelningschef elsewhere                      | -    -    -    -    -    -    -    -
-förvaltningschef                              | -    -    -    -    -    Y    Y    Y
-ställföreträdande förvaltningschef            | -    -    -    -    -    Y    Y    Y
-controller                                    | -    -    -    -    -    Y    Y    Y
-ordförande of the nämnd                       | -    -    -    -    -    -    -    -
-ledamot of the nämnd                          | -    -    -    -    -    -    -    -
-nämndsekreterare                              | -    -    -    -    -    -    -    -
-revisor                                       | -    -    -    -    -    -    -    -
-unknown person                                | -    -    -    -    -    -    -    -
+person                                    | Edit Klar Godk Åter Reop MvRD Open MvCD Ind  Bedö Ekon
+enhetschef of this enhet                  | Y    Y    -    -    Y    -    -    -    Y    Y    Y
+enhetschef of other enhet, same avdelning | -    -    -    -    -    -    -    -    -    -    -
+enhetschef of enhet in other avdelning    | -    -    -    -    -    -    -    -    -    -    -
+former enhetschef of this enhet           | -    -    -    -    -    -    -    -    -    -    -
+ersättare for enhetschef, on their dates  | Y    Y    -    -    Y    -    -    -    Y    Y    Y
+ersättare for enhetschef, off their dates | -    -    -    -    -    -    -    -    -    -    -
+avdelningschef above                      | -    -    Y    Y    -    -    -    -    -    -    -
+ersättare for avdelningschef above        | -    -    Y    Y    -    -    -    -    -    -    -
+avdelningschef elsewhere                  | -    -    -    -    -    -    -    -    -    -    -
+förvaltningschef                          | -    -    -    -    -    Y    Y    Y    -    -    -
+ställföreträdande förvaltningschef        | -    -    -    -    -    Y    Y    Y    -    -    -
+controller                                | -    -    -    -    -    Y    Y    Y    -    -    -
+ordförande of the nämnd                   | -    -    -    -    -    -    -    -    -    -    -
+ledamot of the nämnd                      | -    -    -    -    -    -    -    -    -    -    -
+nämndsekreterare                          | -    -    -    -    -    -    -    -    -    -    -
+revisor                                   | -    -    -    -    -    -    -    -    -    -    -
+unknown person                            | -    -    -    -    -    -    -    -    -    -    -
 """
 
 
@@ -60,13 +60,13 @@ class Person:
 
 PEOPLE = {
     "enhetschef of this enhet": Person("anna", IN_AUGUST),
-    "enhetschef of another enhet, same avdelning": Person("bertil", IN_AUGUST),
-    "enhetschef of an enhet in another avdelning": Person("cecilia", IN_AUGUST),
+    "enhetschef of other enhet, same avdelning": Person("bertil", IN_AUGUST),
+    "enhetschef of enhet in other avdelning": Person("cecilia", IN_AUGUST),
     "former enhetschef of this enhet": Person("petra", IN_AUGUST),
-    "ersättare for the enhetschef, on their dates": Person("ida", IN_SUMMER, "anna"),
-    "ersättare for the enhetschef, off their dates": Person("ida", IN_AUGUST),
+    "ersättare for enhetschef, on their dates": Person("ida", IN_SUMMER, "anna"),
+    "ersättare for enhetschef, off their dates": Person("ida", IN_AUGUST),
     "avdelningschef above": Person("david", IN_AUGUST),
-    "ersättare for the avdelningschef above": Person("olle", IN_AUGUST, "david"),
+    "ersättare for avdelningschef above": Person("olle", IN_AUGUST, "david"),
     "avdelningschef elsewhere": Person("eva", IN_AUGUST),
     "förvaltningschef": Person("fredrik", IN_AUGUST),
     "ställföreträdande förvaltningschef": Person("stina", IN_AUGUST),
@@ -125,6 +125,15 @@ COMMANDS: dict[str, CommandCase] = {
         enhet_deadline=date(2023, 1, 19), avdelning_deadline=date(2023, 1, 26),
         forvaltning_deadline=date(2023, 2, 8), underlag_date=date(2023, 2, 9),
         beslut_date=date(2023, 2, 20), occurred_at=at)),
+    "RecordIndicator": CommandCase(_nothing, lambda at: c.RecordIndicator(
+        report_id=EKHAGEN, item_id="mal-trygg-vard", occurred_at=at,
+        indicator=c.IndicatorInput(name="Nöjdhet", direction="higher", malvarde=90))),
+    "SetBedomning": CommandCase(_nothing, lambda at: c.SetBedomning(
+        report_id=EKHAGEN, item_id="mal-trygg-vard", bedomning="Delvis uppfyllt",
+        motivering="Se analysen", occurred_at=at)),
+    "RecordEkonomi": CommandCase(_nothing, lambda at: c.RecordEkonomi(
+        report_id=EKHAGEN, kind="drift", columns={"budget": "Budget"}, occurred_at=at,
+        rows=[c.EkonomiRowInput(label="Intäkter", role="intakter", values={"budget": 10})])),
     "MoveCycleDeadline": CommandCase(_nothing, lambda at: c.MoveCycleDeadline(
         cycle_id=CYCLE, level="enhet", new_deadline=datetime(2022, 8, 26, 21, 59, tzinfo=UTC),
         reason="Hypergene låg nere", occurred_at=at)),

@@ -1,0 +1,86 @@
+"""The organisation read on every command is cached, yet never stale and never shared-mutable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.base import Actor, Cause
+from domain.errors import NotAuthorisedError
+from domain.ids import organisation_id
+from domain.organisation import Organisation
+from tests.reliability.writers import EKHAGEN
+from tests.support.clock import ManualClock
+from tests.support.org import build_organisation, open_delar_2022
+from tests.support.stores import sqlite_env
+
+WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
+ORG = organisation_id("VON")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return sqlite_env(tmp_path / "events.sqlite")
+
+
+@pytest.fixture
+def app(env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+    application = Arsplaner(env=env, clock=clock)
+    build_organisation(application)
+    open_delar_2022(application)
+    yield application
+    application.close()
+
+
+def _edit(n: int) -> c.ChangeItem:
+    return c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
+                        value=f"Version {n}", occurred_at=WHEN)
+
+
+def test_a_role_ended_by_another_process_is_enforced_at_once(
+        app: Arsplaner, env: dict[str, str]) -> None:
+    app.execute(_edit(1), "anna")  # warms the cache with Anna as enhetschef
+    other = Arsplaner(env=env)
+    try:
+        org = other.get(ORG, Organisation)
+        org.end_role("a1", date(2022, 8, 14), Cause(Actor.system("import"), WHEN))
+        other.save(org)
+    finally:
+        other.close()
+    with pytest.raises(NotAuthorisedError):
+        app.execute(_edit(2), "anna")
+
+
+def test_commands_do_not_reread_the_organisations_history(app: Arsplaner) -> None:
+    app.execute(_edit(0), "anna")
+    org_events_read = 0
+    select_events = app.recorder.select_events
+
+    def counting(originator_id: Any, **kwargs: Any) -> Any:
+        nonlocal org_events_read
+        events = select_events(originator_id, **kwargs)
+        if originator_id == ORG:
+            org_events_read += len(events)
+        return events
+
+    app.recorder.select_events = counting  # type: ignore[method-assign]
+    for n in range(1, 11):
+        app.execute(_edit(n), "anna")
+    assert org_events_read == 0
+
+
+def test_a_newer_organisation_replaces_the_one_callers_hold(app: Arsplaner) -> None:
+    before = app.organisation("VON")
+    app.ensure_organisation("VON", "Vård- och omsorgsnämnden", [],
+                            [{"person_id": "ny", "name": "Ny Person"}], [],
+                            Actor.system("import"))
+    after = app.organisation("VON")
+    assert "ny" in after.people
+    assert "ny" not in before.people, "a caller's instance is never edited under its feet"
+    assert after.version == before.version + 1
