@@ -17,6 +17,7 @@ from domain import delegation_commands as dc
 from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.delegationsbeslut import Delegationsbeslut
+from infrastructure.delegation_temporal import start_meeting_workflow
 from tests.support.clock import ManualClock
 from tests.unit.von_delegation import (
     AU_LEDAMOT,
@@ -29,12 +30,7 @@ from tests.unit.von_delegation import (
 )
 from tests.unit.von_meetings import add, hold, schedule
 from tests.workflows.harness import scenario
-from workflows.delegation_payloads import (
-    MeetingInput,
-    meeting_workflow_id,
-    overklagande_workflow_id,
-)
-from workflows.meeting import MeetingWorkflow
+from workflows.delegation_payloads import overklagande_workflow_id
 
 START = datetime(2022, 9, 28, 8, tzinfo=STOCKHOLM)
 MEETINGS = [date(2022, 10, 25), date(2022, 11, 29), date(2022, 12, 6)]
@@ -63,7 +59,7 @@ class Autumn:
         from domain.delegation_ids import meeting_id
         return meeting_id("VON", on)
 
-    def steps(self) -> list[tuple[datetime, Callable[[], None]]]:
+    def steps(self) -> list[tuple[datetime, Callable[[], object]]]:
         ten, nov, dec = MEETINGS
         return [
             (at("2022-10-05"), lambda: self.decide(
@@ -108,10 +104,8 @@ async def test_a_simulated_autumn_puts_each_anmalningspliktigt_beslut_on_one_lis
         mid = schedule(app, day)
         add(app, mid, f"{day.year}.{day.month + 200:03d} VON", "Redovisning av avvikelser")
     async with scenario(tmp_path, app, clock, store_env, START) as s:
-        handles = [await s.client.start_workflow(
-            MeetingWorkflow.run, MeetingInput(meeting_id=str(autumn.meeting(day))),
-            id=meeting_workflow_id(str(autumn.meeting(day))), task_queue=s.task_queue)
-            for day in MEETINGS]
+        handles = [await start_meeting_workflow(s.client, autumn.meeting(day), s.task_queue)
+                   for day in MEETINGS]
         for instant, step in autumn.steps():
             await s.advance_to(instant, *handles)
             step()
