@@ -71,6 +71,13 @@ def test_klarmarkering_and_attest_in_the_browser_update_the_cycle_board(
     assert "Godkänd: 1" in page.locator("main").inner_text()
     shot(page, "04-cykeltavla")
 
+    # The report's page shows it godkänd, with both steps in its history.
+    page.get_by_role("link", name=ENHET, exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"{ENHET} Godkänd"
+    history = page.locator("table").last.inner_text()
+    assert ENHETSCHEF in history and AVDELNINGSCHEF in history
+    shot(page, "05-rapport")
+
 
 def test_a_refusal_is_shown_on_the_page_in_swedish(
         live_server: LiveServer, page: Any) -> None:
@@ -80,4 +87,4 @@ def test_a_refusal_is_shown_on_the_page_in_swedish(
     alert = page.get_by_role("alert")
     assert "Kan inte klarmarkera innan alla underliggande enheter är godkända" in (
         alert.inner_text())
-    shot(page, "05-vagrad-klarmarkering")
+    shot(page, "06-vagrad-klarmarkering")
