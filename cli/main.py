@@ -53,6 +53,11 @@ def import_data(
         if template.exists():
             result = import_report_template(application, "VON", template)
             console.print(f"Rapportmall: version {result.version}")
+        ordning = folder / "delegationsordning_2022.yaml"
+        if ordning.exists():
+            from infrastructure.delegation_import import import_delegationsordning
+            result = import_delegationsordning(application, ordning)
+            console.print(f"Delegationsordning: version {result.version}")
     except DataFileError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
