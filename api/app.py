@@ -9,7 +9,14 @@ from collections.abc import Mapping
 
 from fastapi import APIRouter, FastAPI
 
-from api import routes_calendar, routes_commands, routes_dashboard, routes_feed, routes_reads
+from api import (
+    dashboard_delegation,
+    routes_calendar,
+    routes_commands,
+    routes_dashboard,
+    routes_feed,
+    routes_reads,
+)
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
 from api.read_side import ReadSide
 from api.routes_delegation import router as delegation_router
@@ -23,6 +30,7 @@ ROUTERS: list[APIRouter] = [
     routes_calendar.router,
     routes_feed.router,
     delegation_router,
+    dashboard_delegation.router,
 ]
 
 

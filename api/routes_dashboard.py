@@ -74,11 +74,11 @@ def install(api: FastAPI) -> None:
         assert isinstance(exc, DomainError)
         if request.url.path.startswith("/api"):
             return domain_problem(request, exc)
-        return _page(request, "fel.html", session_principal(request),
+        return render(request, "fel.html", session_principal(request),
                      status_code=status_of(exc)[0], error=str(exc))
 
     async def bad_instant(request: Request, exc: Exception) -> Response:
-        return _page(request, "fel.html", session_principal(request), status_code=422,
+        return render(request, "fel.html", session_principal(request), status_code=422,
                      error=f"Ogiltig tidpunkt: {exc}")
 
     api.add_exception_handler(LoginRequired, to_login)
@@ -104,7 +104,7 @@ def viewer(request: Request) -> Principal:
     return who
 
 
-def _page(request: Request, name: str, who: Principal | None, status_code: int = 200,
+def render(request: Request, name: str, who: Principal | None, status_code: int = 200,
           **context: Any) -> HTMLResponse:
     app: Arsplaner = request.app.state.arsplaner
     org = app.organisation(request.app.state.namnd_code)
@@ -123,7 +123,7 @@ def home(request: Request) -> RedirectResponse:
 
 
 @router.get("/logga-in")
-def login_page(request: Request, app: Arsplaner = Depends(application)) -> HTMLResponse:
+def loginrender(request: Request, app: Arsplaner = Depends(application)) -> HTMLResponse:
     org = app.organisation(request.app.state.namnd_code)
     on = app.today()
     token_of = {pid: tok for tok, pid in request.app.state.tokens.items()
@@ -135,13 +135,13 @@ def login_page(request: Request, app: Arsplaner = Depends(application)) -> HTMLR
         if pid in token_of:
             people.append({"person_id": pid, "name": person["name"], "roles": roles,
                            "token": token_of[pid]})
-    return _page(request, "login.html", session_principal(request), people=people)
+    return render(request, "login.html", session_principal(request), people=people)
 
 
 @router.post("/logga-in")
 def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
     if token not in request.app.state.tokens:
-        return _page(request, "login.html", None, status_code=401, people=[],
+        return render(request, "login.html", None, status_code=401, people=[],
                      error="Okänd inloggning")
     response = RedirectResponse("/att-gora", status_code=303)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
@@ -167,7 +167,7 @@ def todo(request: Request, as_of: datetime | None = Depends(instant),
     # The version the person saw: a button pressed on a stale page is a conflict.
     versions = {t.report_id: app.get(t.report_id, UnitReport).version for t in tasks}
     reminders = q.reminder_outbox(reads.view(ReminderOutboxProjection), who.person_id)
-    return _page(request, "att_gora.html", who, status_code=status_code, tasks=tasks,
+    return render(request, "att_gora.html", who, status_code=status_code, tasks=tasks,
                  versions=versions, reminders=reminders[-10:][::-1], as_of=as_of,
                  error=error, new_command_id=c.new_command_id)
 
@@ -200,7 +200,7 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
 def cycles(request: Request, as_of: datetime | None = Depends(instant),
            who: Principal = Depends(viewer),
            app: Arsplaner = Depends(application)) -> HTMLResponse:
-    return _page(request, "cykler.html", who, cycles=rm.list_cycles(app, as_of), as_of=as_of)
+    return render(request, "cykler.html", who, cycles=rm.list_cycles(app, as_of), as_of=as_of)
 
 
 @router.get("/cykler/{cycle_id}")
@@ -214,7 +214,7 @@ def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(ins
     if view is None:
         raise NotFoundError(f"Cykeln {cycle_id} finns inte")
     counts = {STATUS_LABELS[s]: n for s, n in view.counts.items() if n}
-    return _page(request, "cykel.html", who, cycle=view, counts=counts, as_of=as_of,
+    return render(request, "cykel.html", who, cycle=view, counts=counts, as_of=as_of,
                  summary=rm.load(app, cycle_id, Cycle, as_of))
 
 
@@ -227,7 +227,7 @@ def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(i
         events = q.audit_trail_as_of(app, as_of, aggregate_id=report_id)
     else:
         events = q.audit_trail(reads.view(AuditTrailProjection), aggregate_id=report_id)
-    return _page(request, "rapport.html", who, report=view, events=events, as_of=as_of)
+    return render(request, "rapport.html", who, report=view, events=events, as_of=as_of)
 
 
 @router.get("/revision")
@@ -235,5 +235,5 @@ def audit(request: Request, who: Principal = Depends(viewer),
           app: Arsplaner = Depends(application),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     trail = q.audit_trail(reads.view(AuditTrailProjection))
-    return _page(request, "revision.html", who, verify=verify_store(app),
+    return render(request, "revision.html", who, verify=verify_store(app),
                  events=trail[-50:][::-1])

@@ -1,0 +1,35 @@
+"""Dashboard page for the delegation register (D's read model), searchable and as-of."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from api.auth import Principal, application, read_side
+from api.read_side import ReadSide
+from api.routes_dashboard import NAV_LINKS, instant, render, viewer
+from domain.application import Arsplaner
+from projections import delegation_queries as dq
+from projections.delegation_register import DelegationRegisterProjection
+
+router = APIRouter(include_in_schema=False)
+NAV_LINKS.append({"href": "/delegationer", "label": "Delegationer"})
+
+
+@router.get("/delegationer")
+def register(request: Request, row_nr: str | None = None, person_id: str | None = None,
+             decided_from: date | None = None, decided_to: date | None = None,
+             as_of: datetime | None = Depends(instant), who: Principal = Depends(viewer),
+             app: Arsplaner = Depends(application),
+             reads: ReadSide = Depends(read_side)) -> HTMLResponse:
+    where = dq.RegisterFilter(row_nr=row_nr or None, person_id=person_id or None,
+                              decided_from=decided_from, decided_to=decided_to)
+    code = request.app.state.namnd_code
+    if as_of is not None:
+        entries = dq.search_register_as_of(app, as_of, code, where)
+    else:
+        entries = dq.search_register(reads.view(DelegationRegisterProjection), code, where)
+    return render(request, "delegationer.html", who, entries=entries, where=where,
+                  as_of=as_of)
