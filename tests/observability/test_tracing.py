@@ -7,14 +7,13 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator, MutableMapping
+from collections.abc import AsyncIterator, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import structlog
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from temporalio.client import Client
@@ -23,7 +22,6 @@ from temporalio.worker import Worker
 
 from api.app import create_app
 from domain.application import Arsplaner
-from infrastructure.logging import configure_logging
 from infrastructure.settings import Settings
 from infrastructure.tracing import build_tracer_provider, instrument_api, tracing_interceptors
 from tests.observability.traced_activities import notify_chef, stamp_report
@@ -35,21 +33,6 @@ from tests.support.stores import MEMORY_ENV
 TEST_SERVER = Path(sys.executable).parent / "temporal-test-server"
 ROOT = Path(__file__).resolve().parents[2]
 TRACING_ON = Settings(otel_enabled=True, otel_service_name="arsplan-test")
-
-
-@pytest.fixture
-def exporter() -> InMemorySpanExporter:
-    return InMemorySpanExporter()
-
-
-@pytest.fixture
-def logs() -> Iterator[list[MutableMapping[str, Any]]]:
-    """Log entries as the configured chain builds them, minus the final JSON rendering."""
-    configure_logging("INFO")
-    chain = [p for p in structlog.get_config()["processors"]
-             if not isinstance(p, structlog.processors.JSONRenderer)]
-    with structlog.testing.capture_logs(processors=chain) as entries:
-        yield entries
 
 
 @pytest.fixture
