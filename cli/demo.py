@@ -58,6 +58,28 @@ def load_demo_data(app: Arsplaner, folder: Path) -> DemoData:
     if ordning.exists():
         from infrastructure.delegation_import import import_delegationsordning
         loaded.append(f"delegationsordning v{import_delegationsordning(app, ordning).version}")
+        loaded.append(f"{record_demo_beslut(app)} delegationsbeslut")
     result = app.execute(demo_cycle_command(app.today()), DEMO_CONTROLLER)
     cycle = app.get(result.aggregate_id, Cycle)  # on a later day: the cycle opened then
     return DemoData(cycle.id, cycle.title, loaded)
+
+
+def record_demo_beslut(app: Arsplaner) -> int:
+    """Two delegationsbeslut for the register page, taken the first day the demo runs:
+    one the förvaltningschef takes alone, one over her limit that goes to the AU."""
+    from domain.delegation_commands import RecordDelegationsbeslut
+
+    today = app.today()
+    demo = [
+        ("p-birgitta-exempelsson", "2.1.3", None,
+         "Avslag på begäran om avgörande av ärende som inletts av enskild part"),
+        ("p-karin-testsson", "3.3.2", 25.0,
+         "Personlig assistans 25 timmar per vecka utöver tidigare beslut"),
+    ]
+    for i, (person_id, row_nr, amount, beslut) in enumerate(demo, start=1):
+        command = RecordDelegationsbeslut(
+            command_id=f"demo-beslut:{NAMND_CODE}:{today.year}:{i}", namnd_code=NAMND_CODE,
+            row_nr=row_nr, arende_ref=f"{today.year}.{100 + i} VON", beslut=beslut,
+            decided_on=today, amount=amount)
+        app.record_delegationsbeslut(command, person_id)
+    return len(demo)

@@ -9,6 +9,7 @@ from cli.demo import demo_cycle_command, load_demo_data
 from domain.application import Arsplaner
 from domain.calendar import local_date
 from domain.cycle import Cycle
+from projections.delegation_queries import search_register_as_of
 from tests.support.clock import ManualClock
 from tests.support.stores import sqlite_env
 
@@ -37,4 +38,7 @@ def test_loading_twice_records_nothing_new(tmp_path: Path) -> None:
     cycle = app.get(first.cycle_id, Cycle)
     assert local_date(cycle.deadlines["enhet"]) == date(2026, 12, 6)
     assert len(cycle.unit_ids) == 23
+    register = search_register_as_of(app, clock.now, "VON")
+    assert [(e.row_nr, e.decider) for e in register] == [
+        ("2.1.3", "p-birgitta-exempelsson"), ("3.3.2", "p-karin-testsson")]
     app.close()
