@@ -35,12 +35,14 @@ bench: $(STAMP)
 
 # Debian's chromium for tests/browser (Playwright drives it; no browser is downloaded).
 # Never fails: where it cannot be installed, the browser tests skip and say why.
+CHROMIUM ?= /usr/bin/chromium
+APT_GET ?= apt-get
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
-			>/dev/null) || echo "browser: chromium could not be installed; browser tests will skip"; \
-	else echo "browser: no /usr/bin/chromium and apt-get is not usable; browser tests will skip"; fi
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v $(APT_GET) >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		($(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq \
+			chromium >/dev/null) || echo "browser: chromium could not be installed; browser tests will skip"; \
+	else echo "browser: no $(CHROMIUM) and apt-get is not usable; browser tests will skip"; fi
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache var
