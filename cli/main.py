@@ -70,6 +70,21 @@ def dev() -> None:
     main_job(get_settings(), console)
 
 
+@app.command()
+def simulate(
+    store: Path = typer.Option(None, help="Keep the simulated event store in this SQLite file"),
+) -> None:
+    """Delårsbokslut 2022 VON in time-skipped simulation, with the outcome per unit."""
+    import os
+    import sys
+
+    from cli.simulate import render_outcome, run_simulation
+    outcome = run_simulation(get_settings(), console, store)
+    console.print(render_outcome(outcome))
+    sys.stdout.flush()
+    os._exit(0)  # temporalio's runtime threads can abort a normal exit (sdk-python #300)
+
+
 @app.command("api")
 def api_only(
     host: str = typer.Option(None, help="Interface (default ARSPLAN_API_HOST)"),
