@@ -41,8 +41,10 @@ def execute(app: Arsplaner, command: c.Command, who: Principal) -> CommandAccept
         raise RequestValidationError([{
             "loc": ("body", "occurred_at"), "type": "value_error",
             "msg": "occurred_at sätts av servern och får inte anges"}])
+    ids = {name: str(getattr(command, name)) for name in ("report_id", "cycle_id")
+           if hasattr(command, name)}
     log = get_logger(command=type(command).__name__, command_id=command.command_id,
-                     person_id=who.person_id)
+                     person_id=who.person_id, **ids)
     result = app.execute(command, who.person_id)
     log.info("command_executed", aggregate_id=str(result.aggregate_id), version=result.version,
              duplicate=result.duplicate)
