@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Self
+from typing import Any, Self
 from uuid import UUID
 
 from domain.base import AuditedAggregate, Cause
@@ -42,14 +42,14 @@ class DelegationLedger(AuditedAggregate):
         grounds: str
 
         def apply(self, aggregate: DelegationLedger) -> None:
-            aggregate.jav.setdefault(self.arende_ref, set()).add(self.person_id)
+            aggregate.jav.setdefault(self.arende_ref, []).append(self.person_id)
 
     class AwaitingAnmalan(AuditedAggregate.Event):
         beslut_id: UUID
         decided_on: date
 
         def apply(self, aggregate: DelegationLedger) -> None:
-            aggregate.pending[self.beslut_id] = self.decided_on
+            aggregate.pending[str(self.beslut_id)] = self.decided_on
 
     class AnmalningslistaTaken(AuditedAggregate.Event):
         meeting_id: UUID
@@ -57,7 +57,7 @@ class DelegationLedger(AuditedAggregate):
 
         def apply(self, aggregate: DelegationLedger) -> None:
             for beslut_id in self.beslut_ids:
-                aggregate.pending.pop(beslut_id, None)
+                aggregate.pending.pop(str(beslut_id), None)
 
     class MatterHandedBack(AuditedAggregate.Event):
         arende_ref: str
@@ -68,8 +68,9 @@ class DelegationLedger(AuditedAggregate):
         reason: str
 
         def apply(self, aggregate: DelegationLedger) -> None:
-            aggregate.handed_back[self.arende_ref] = HandedBackMatter(
-                self.arende_ref, self.rubrik, self.row_nr, self.person_id, self.on, self.reason)
+            aggregate.handed_back[self.arende_ref] = {
+                "arende_ref": self.arende_ref, "rubrik": self.rubrik, "row_nr": self.row_nr,
+                "person_id": self.person_id, "on": self.on, "reason": self.reason}
 
     class MattersPlacedOnArendelista(AuditedAggregate.Event):
         meeting_id: UUID
@@ -80,10 +81,12 @@ class DelegationLedger(AuditedAggregate):
                 aggregate.handed_back.pop(ref, None)
 
     def __init__(self, namnd_code: str) -> None:
+        # JSON-shaped state (str keys, lists, dicts): snapshots of this busy aggregate
+        # are stored with the same transcoder as its events.
         self.namnd_code = namnd_code
-        self.jav: dict[str, set[str]] = {}
-        self.pending: dict[UUID, date] = {}
-        self.handed_back: dict[str, HandedBackMatter] = {}
+        self.jav: dict[str, list[str]] = {}
+        self.pending: dict[str, date] = {}
+        self.handed_back: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def open(cls, namnd_code: str, cause: Cause) -> Self:
@@ -94,24 +97,27 @@ class DelegationLedger(AuditedAggregate):
                     cause: Cause) -> None:
         if not grounds.strip():
             raise InvalidInputError("Ange grunden för jävet (6 kap. 28 § KL)")
-        if person_id in self.jav.get(arende_ref, set()):
+        if person_id in self.jav.get(arende_ref, []):
             return
         self._record(self.JavDeclared, cause, arende_ref=arende_ref, person_id=person_id,
                      on=on, grounds=grounds)
 
     def javiga(self, arende_ref: str | None) -> set[str]:
-        return set(self.jav.get(arende_ref, set())) if arende_ref else set()
+        return set(self.jav.get(arende_ref, [])) if arende_ref else set()
 
     def await_anmalan(self, beslut_id: UUID, decided_on: date, cause: Cause) -> None:
         self._record(self.AwaitingAnmalan, cause, beslut_id=beslut_id, decided_on=decided_on)
 
     def due_for(self, cutoff: date) -> list[UUID]:
         """Pending beslut decided on or before the cut-off, oldest first."""
-        due = [(d, str(b), b) for b, d in self.pending.items() if d <= cutoff]
-        return [b for _, _, b in sorted(due)]
+        return [UUID(b) for d, b in sorted((d, b) for b, d in self.pending.items()
+                                           if d <= cutoff)]
+
+    def is_pending(self, beslut_id: UUID) -> bool:
+        return str(beslut_id) in self.pending
 
     def take_for_meeting(self, meeting_id: UUID, beslut_ids: list[UUID], cause: Cause) -> None:
-        missing = [b for b in beslut_ids if b not in self.pending]
+        missing = [b for b in beslut_ids if str(b) not in self.pending]
         if missing:
             raise RuleViolationError(
                 f"{len(missing)} beslut står redan på en annan anmälningslista",
@@ -121,7 +127,8 @@ class DelegationLedger(AuditedAggregate):
 
     def place_handed_back(self, meeting_id: UUID, cause: Cause) -> list[HandedBackMatter]:
         """Every återlämnat ärende goes on the next ärendelista, once."""
-        matters = sorted(self.handed_back.values(), key=lambda m: (m.on, m.arende_ref))
+        matters = sorted((HandedBackMatter(**m) for m in self.handed_back.values()),
+                         key=lambda m: (m.on, m.arende_ref))
         if matters:
             self._record(self.MattersPlacedOnArendelista, cause, meeting_id=meeting_id,
                          arende_refs=[m.arende_ref for m in matters])

