@@ -67,6 +67,9 @@ COMMAND_PATHS: dict[str, tuple[type[c.Command], str]] = {
     "reopen": (c.Reopen, "Öppna en klarmarkerad rapport igen med motivering"),
     "change-item": (c.ChangeItem, "Ändra ett fält i en rapportpunkt"),
     "move-report-deadline": (c.MoveReportDeadline, "Flytta en rapports tidsgräns"),
+    "record-indicator": (c.RecordIndicator, "Registrera ett nyckeltal (målvärde, utfall)"),
+    "set-bedomning": (c.SetBedomning, "Bedöma måluppfyllelse (förslag eller motiverat val)"),
+    "record-ekonomi": (c.RecordEkonomi, "Registrera en ekonomitabell (drift, investeringar)"),
     "open-cycle": (c.OpenCycle, "Öppna en cykel och alla enheters rapporter"),
     "move-cycle-deadline": (c.MoveCycleDeadline, "Flytta en nivås tidsgräns i en cykel"),
 }

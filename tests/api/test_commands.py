@@ -122,3 +122,37 @@ class TestOpenApi:
             ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
             assert ref.endswith(f"/{model}")
             assert {"401", "403", "404", "409", "413", "422"} <= set(post["responses"])
+
+
+class TestReportContent:
+    INDICATOR = {"indicator_id": "insatstid", "name": "Insatstid trygghetslarm",
+                 "direction": "lower", "malvarde": "302",
+                 "utfall": [{"period": "2022-08-31", "totalt": "291"}]}
+
+    async def test_the_chef_records_an_indicator_and_a_bedomning(
+            self, world: ApiWorld) -> None:
+        recorded = await world.post("record-indicator", "anna", report_id=EKHAGEN,
+                                    item_id="mal-trygg-vard", indicator=self.INDICATOR)
+        assert recorded.status_code == 200, recorded.text
+        judged = await world.post("set-bedomning", "anna", report_id=EKHAGEN,
+                                  item_id="mal-trygg-vard", bedomning="Helt uppfyllt")
+        assert judged.status_code == 200, judged.text
+        events = [e["event_type"] for e in await world.json(f"/api/history/{EKHAGEN}")]
+        assert events[-2:] == ["UnitReport.IndicatorRecorded", "UnitReport.BedomningSet"]
+
+    async def test_an_indicator_on_an_internkontroll_point_is_refused(
+            self, world: ApiWorld) -> None:
+        response = await world.post("record-indicator", "anna", report_id=EKHAGEN,
+                                    item_id="ik-bestallningar", indicator=self.INDICATOR)
+        assert (response.status_code, response.json()["rule"]) == (422, "goal_item")
+
+    async def test_the_chef_records_an_ekonomi_table(self, world: ApiWorld) -> None:
+        rows = [{"label": "Intäkter", "role": "intakter", "values": {"utfall": 100}},
+                {"label": "Kostnader", "role": "kostnader", "values": {"utfall": -500}},
+                {"label": "Netto", "role": "netto", "values": {"utfall": -400}}]
+        response = await world.post("record-ekonomi", "anna", report_id=EKHAGEN,
+                                    kind="drift", columns={"utfall": "Delår 2022"}, rows=rows)
+        assert response.status_code == 200, response.text
+        refused = await world.post("record-ekonomi", "bertil", report_id=EKHAGEN,
+                                   kind="drift", columns={"utfall": "Delår 2022"}, rows=rows)
+        assert refused.status_code == 403
