@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.problems import PROBLEM_MEDIA_TYPE
+from api.routes_commands import COMMAND_PATHS
 from tests.api.conftest import ApiWorld, auth, report_id
 
 EKHAGEN = report_id("enh-ekhagen")
@@ -130,10 +131,10 @@ json_values = st.recursive(
 command_bodies = st.dictionaries(
     st.sampled_from(["report_id", "cycle_id", "reason", "item_id", "field", "value",
                      "command_id", "expected_version", "new_deadline", "level", "year",
-                     "namnd_code", "enhet_deadline", "unit_ids"]),
+                     "namnd_code", "enhet_deadline", "unit_ids", "indicator", "bedomning",
+                     "kind", "columns", "rows"]),
     json_values | st.just(EKHAGEN), max_size=6)
-commands = st.sampled_from(["klarmarkera", "godkann", "atersand", "reopen", "change-item",
-                            "move-report-deadline", "open-cycle", "move-cycle-deadline"])
+commands = st.sampled_from(sorted(COMMAND_PATHS))
 
 
 class TestNoServerErrors:
