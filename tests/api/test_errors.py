@@ -149,3 +149,40 @@ class TestNoServerErrors:
         assert response.status_code < 500, response.text
         if response.status_code >= 400:
             assert response.headers["content-type"] == PROBLEM_MEDIA_TYPE
+
+
+figures = st.none() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+ekonomi_bodies = st.fixed_dictionaries({
+    "report_id": st.just(EKHAGEN), "kind": st.sampled_from(["drift", "investeringar"]),
+    "columns": st.dictionaries(st.text(max_size=8), st.text(max_size=10), max_size=3),
+    "rows": st.lists(st.fixed_dictionaries({
+        "label": st.text(min_size=1, max_size=10),
+        "role": st.sampled_from(["intakter", "kostnader", "netto", "kostnadsgrupp"])
+        | st.text(min_size=1, max_size=12),
+        "values": st.dictionaries(st.text(max_size=8), figures, max_size=3)}), max_size=5)})
+indicator_bodies = st.fixed_dictionaries({
+    "report_id": st.just(EKHAGEN), "item_id": st.sampled_from(["mal-trygg-vard", "x"]),
+    "indicator": st.fixed_dictionaries({
+        "name": st.text(min_size=1, max_size=20),
+        "direction": st.sampled_from(["higher", "lower"]), "malvarde": figures,
+        "utfall": st.lists(st.fixed_dictionaries({
+            "period": st.text(min_size=1, max_size=10), "totalt": figures,
+            "kvinnor": figures, "man": figures}), max_size=3)})})
+
+
+class TestNoServerErrorsInReportContent:
+    """Well-shaped content with arbitrary figures reaches the domain: it must still answer."""
+
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(body=ekonomi_bodies)
+    async def test_ekonomi_tables(self, world: ApiWorld, body: dict[str, Any]) -> None:
+        response = await world.post("record-ekonomi", "anna", **body)
+        assert response.status_code < 500, response.text
+
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(body=indicator_bodies)
+    async def test_indicators(self, world: ApiWorld, body: dict[str, Any]) -> None:
+        response = await world.post("record-indicator", "anna", **body)
+        assert response.status_code < 500, response.text
