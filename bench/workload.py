@@ -90,7 +90,7 @@ class BareReport(Aggregate):
 
     @event("ItemChanged")
     def change_item(self, item_id: str, field: str, value: str) -> None:
-        self.values[(item_id, field)] = value
+        self.values[f"{item_id}.{field}"] = value
         self.status = "pagar"
 
     @event("Klarmarkerad")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.base import Actor
+from domain.organisation import RoleAssignment, Unit
+from domain.unit_report import Item
 
 
 class DateAsISO(Transcoding):
@@ -33,6 +36,23 @@ class ActorAsDict(Transcoding):
         return Actor(**data)
 
 
+class StateValueAsDict(Transcoding):
+    """A dataclass held in aggregate state, so that snapshots of the state can be stored."""
+
+    def __init__(self, value_type: type[Any], name: str) -> None:
+        self.type = value_type
+        self.name = name
+
+    def encode(self, obj: Any) -> dict[str, Any]:
+        return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return self.type(**data)
+
+
 def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
     transcoder.register(ActorAsDict())
+    transcoder.register(StateValueAsDict(Item, "report_item"))
+    transcoder.register(StateValueAsDict(Unit, "org_unit"))
+    transcoder.register(StateValueAsDict(RoleAssignment, "role_assignment"))
