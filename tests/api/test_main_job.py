@@ -79,8 +79,9 @@ def wait_for_health(base: str, process: subprocess.Popen[bytes], log: Path) -> N
 
 
 @pytest.mark.slow
-def test_dev_shows_the_demo_tasks_and_stops_cleanly_on_sigint(
-        main_job: tuple[subprocess.Popen[bytes], str, Path]) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
+def test_dev_shows_the_demo_tasks_and_stops_cleanly(
+        main_job: tuple[subprocess.Popen[bytes], str, Path], stop_signal: signal.Signals) -> None:
     process, base, log = main_job
     wait_for_health(base, process, log)
     assert "Dashboard" in log.read_text() and "dev-sara-demodal" in log.read_text()
@@ -97,7 +98,7 @@ def test_dev_shows_the_demo_tasks_and_stops_cleanly_on_sigint(
 
     children = descendants(process.pid)
     assert children, "the Temporal dev server runs as a child process"
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop_signal)
     assert process.wait(timeout=60) == 0, log.read_text()
     assert [pid for pid in children if alive(pid)] == []
     assert "Stoppat." in log.read_text()
