@@ -36,13 +36,15 @@ ROUTERS: list[APIRouter] = [
 
 def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
                read_models: ReadModels | None = None, runner_is_running: bool = False,
-               namnd_code: str = "VON",
+               namnd_code: str = "VON", dev_login: bool = True,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """``tokens`` maps bearer token → person_id (see ``api.auth.dev_tokens``).
 
     ``read_models``: the projections' views (opened on the application's store when
     None). With ``runner_is_running`` the projection runner keeps them up to date and
     reads wait for it; otherwise the API catches them up itself before each read.
+    ``dev_login``: the dashboard's login page lists the people and their tokens (demo
+    only); otherwise it asks for a token.
     """
     api = FastAPI(title="Årsplan API", version="0.1.0",
                   description="Kommandon och läsmodeller för årsplanens cykler. "
@@ -50,6 +52,7 @@ def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
     api.state.arsplaner = application
     api.state.tokens = dict(tokens)
     api.state.namnd_code = namnd_code
+    api.state.dev_login = dev_login
     api.state.read_side = ReadSide(application, read_models or ReadModels.for_app(application),
                                    runner_is_running=runner_is_running)
     install_problem_handlers(api)

@@ -123,7 +123,10 @@ def home(request: Request) -> RedirectResponse:
 
 
 @router.get("/logga-in")
-def loginrender(request: Request, app: Arsplaner = Depends(application)) -> HTMLResponse:
+def login_page(request: Request, app: Arsplaner = Depends(application)) -> HTMLResponse:
+    if not request.app.state.dev_login:
+        # Real tokens are secrets: ask for one instead of listing them.
+        return render(request, "login.html", session_principal(request), people=[])
     org = app.organisation(request.app.state.namnd_code)
     on = app.today()
     token_of = {pid: tok for tok, pid in request.app.state.tokens.items()

@@ -14,6 +14,7 @@ import uvicorn
 from api.app import create_app
 from api.auth import dev_tokens
 from cli.demo import NAMND_CODE
+from infrastructure.logging import get_logger
 from infrastructure.settings import Settings
 from infrastructure.store import build_application
 from infrastructure.tracing import instrument_api
@@ -40,7 +41,10 @@ def serve_api(settings: Settings, host: str, port: int, tokens_file: Path | None
     app = build_application(settings)
     read_models = ReadModels.for_app(app)
     try:
-        api = create_app(app, tokens, read_models=read_models, namnd_code=NAMND_CODE)
+        if tokens_file is None:
+            get_logger().warning("dev_tokens_in_use", hint="set ARSPLAN_API_TOKENS_FILE")
+        api = create_app(app, tokens, read_models=read_models, namnd_code=NAMND_CODE,
+                         dev_login=tokens_file is None)
         instrument_api(api, settings)
         uvicorn.run(api, host=host, port=port, log_level="warning")
     finally:

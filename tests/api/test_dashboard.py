@@ -7,6 +7,8 @@ from uuid import UUID
 
 import httpx
 
+from api.app import create_app
+from projections.read_models import ReadModels
 from tests.api.conftest import ApiWorld, report_id
 from tests.support.org import CYCLE
 from tests.support.tamper import StoreTamperer
@@ -133,3 +135,18 @@ class TestTimeTravelAndErrors:
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("text/html")
         assert "Det gick inte" in response.text
+
+
+async def test_with_real_tokens_the_login_page_lists_no_one(world: ApiWorld) -> None:
+    read_models = ReadModels.for_app(world.app)
+    api = create_app(world.app, {"s3cret-anna": "anna"}, read_models=read_models,
+                     dev_login=False)
+    transport = httpx.ASGITransport(app=api)
+    async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
+        page = (await http.get("/logga-in")).text
+        assert "s3cret" not in page and "Anna" not in page and 'type="password"' in page
+        await http.post("/logga-in", data={"token": "s3cret-anna"})
+        assert "Att göra för Anna" in (await http.get("/att-gora")).text
+        refused = await http.post("/logga-in", data={"token": "guess"})
+        assert refused.status_code == 401
+    read_models.close()
