@@ -16,6 +16,7 @@ from api import (
     routes_dashboard,
     routes_feed,
     routes_reads,
+    routes_underlag,
 )
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
 from api.read_side import ReadSide
@@ -31,6 +32,7 @@ ROUTERS: list[APIRouter] = [
     routes_feed.router,
     delegation_router,
     dashboard_delegation.router,
+    routes_underlag.router,
 ]
 
 

@@ -1,0 +1,43 @@
+"""The förvaltning's underlag for a cycle (R's compile), on the dashboard and as .docx."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+from pydantic import AwareDatetime
+
+from api.auth import Principal, application, current_principal
+from api.routes_dashboard import instant, render, viewer
+from domain.application import Arsplaner
+from domain.cycle import Cycle
+from reporting.compile import compile_underlag, underlag_html
+
+router = APIRouter()
+
+
+@router.get("/cykler/{cycle_id}/underlag", include_in_schema=False)
+def underlag_page(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(instant),
+                  who: Principal = Depends(viewer),
+                  app: Arsplaner = Depends(application)) -> HTMLResponse:
+    cycle = app.get(cycle_id, Cycle)
+    # R's renderer escapes every value; the fragment is embedded as it is.
+    fragment = Markup(underlag_html(app, cycle_id, as_of))
+    return render(request, "underlag.html", who, cycle=cycle, fragment=fragment, as_of=as_of)
+
+
+@router.get("/api/cycles/{cycle_id}/underlag.docx", tags=["läsmodeller"],
+            response_class=Response,
+            responses={200: {"content": {"application/vnd.openxmlformats-officedocument"
+                                         ".wordprocessingml.document": {}}}})
+def underlag_docx(cycle_id: UUID, as_of: AwareDatetime | None = None,
+                  _: Principal = Depends(current_principal),
+                  app: Arsplaner = Depends(application)) -> Response:
+    """The underlag as compiled from the godkända reports (as of an instant: as it was)."""
+    app.get(cycle_id, Cycle)  # 404 for an unknown cycle
+    document = compile_underlag(app, cycle_id, as_of)
+    return Response(document.content, media_type=document.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{document.filename}"'})
