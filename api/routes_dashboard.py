@@ -47,7 +47,7 @@ ROLE_LABELS = {"forvaltningschef": "förvaltningschef", "ordforande": "ordföran
                "stallforetradande_forvaltningschef": "ställföreträdande förvaltningschef",
                "vice_ordforande": "vice ordförande", "au_ledamot": "AU-ledamot",
                "namndsekreterare": "nämndsekreterare", "workflow": "arbetsflöde",
-               "import": "import"}
+               "import": "import", "au": "arbetsutskottet"}
 LEVEL_LABELS = {"forvaltning": "förvaltning", "avdelning": "avdelning", "enhet": "enhet"}
 
 templates.env.filters["lokal"] = _local
