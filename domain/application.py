@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -90,8 +90,11 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
             ) from None
 
     def _change(self, aggregate_id: UUID, kind: type[A], command: c.Command,
-                act: Callable[[A], None]) -> CommandResult:
-        """Runs one command against one aggregate: idempotent and version-checked."""
+                act: Callable[[A], Sequence[AuditedAggregate] | None]) -> CommandResult:
+        """Runs one command against one aggregate: idempotent and version-checked.
+
+        ``act`` may return further aggregates it changed; all are saved atomically.
+        """
         aggregate = self.get(aggregate_id, kind)
         if aggregate.handled_command(command.command_id):
             return CommandResult(aggregate.id, aggregate._command_versions[command.command_id],
@@ -101,9 +104,9 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
                 f"Versionen har ändrats ({command.expected_version} → {aggregate.version}); "
                 "ladda om och försök igen"
             )
-        act(aggregate)
+        also = act(aggregate) or ()
         try:
-            self.save(aggregate)
+            self.save(aggregate, *also)
         except IntegrityError:
             # A concurrent delivery of the same command may have won the race.
             current = self.get(aggregate_id, kind)
@@ -234,11 +237,22 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         return self._change(cmd.report_id, UnitReport, cmd, act)
 
     def _move_cycle_deadline(self, cmd: c.MoveCycleDeadline, person_id: str) -> CommandResult:
-        def act(cy: Cycle) -> None:
+        def act(cy: Cycle) -> list[UnitReport]:
             actor = self.any_capacity(person_id, CYCLE_ADMIN_ROLES, cy.namnd_code,
                                       cmd.occurred_at or self.clock())
-            cy.move_deadline(cmd.level, cmd.new_deadline, cmd.reason, self._cause(actor, cmd))
+            cause = self._cause(actor, cmd)
+            old = cy.deadlines[cmd.level]
+            cy.move_deadline(cmd.level, cmd.new_deadline, cmd.reason, cause)
+            # Reports of that level follow, except those whose deadline was moved on its own.
+            following = [r for r in self._reports_of(cy)
+                         if r.unit_kind == cmd.level and r.deadline == old]
+            for r in following:
+                r.move_deadline("klarmarkering", cmd.new_deadline, cmd.reason, cause)
+            return following
         return self._change(cmd.cycle_id, Cycle, cmd, act)
+
+    def _reports_of(self, cycle: Cycle) -> list[UnitReport]:
+        return [self.get(unit_report_id(cycle.id, u), UnitReport) for u in cycle.unit_ids]
 
     def _open_cycle(self, cmd: c.OpenCycle, person_id: str) -> CommandResult:
         actor = self.any_capacity(person_id, CYCLE_ADMIN_ROLES, cmd.namnd_code,

@@ -6,12 +6,14 @@ Each carries a ``command_id``; repeating it records nothing new (retries are saf
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+# Instants are kept in UTC: an ambiguous local time (DST fold) can't be told apart later.
+Instant = Annotated[AwareDatetime, AfterValidator(lambda d: d.astimezone(UTC))]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")]
@@ -27,7 +29,7 @@ class Command(BaseModel):
     command_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
         default_factory=new_command_id)
     expected_version: int | None = Field(default=None, ge=1)
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Instant | None = None
 
 
 class ReportCommand(Command):
@@ -50,7 +52,7 @@ class Godkann(ReportCommand):
 
 class Atersand(ReportCommand):
     reason: Reason
-    new_deadline: AwareDatetime | None = None
+    new_deadline: Instant | None = None
 
 
 class Reopen(ReportCommand):
@@ -59,7 +61,7 @@ class Reopen(ReportCommand):
 
 class MoveReportDeadline(ReportCommand):
     deadline_kind: Literal["klarmarkering", "attest"] = "klarmarkering"
-    new_deadline: AwareDatetime
+    new_deadline: Instant
     reason: Reason
 
 
@@ -79,7 +81,7 @@ class OpenCycle(Command):
 class MoveCycleDeadline(Command):
     cycle_id: UUID
     level: Literal["enhet", "avdelning", "forvaltning"]
-    new_deadline: AwareDatetime
+    new_deadline: Instant
     reason: Reason
 
 
