@@ -10,6 +10,7 @@ from rich.console import Console
 from cli.audit_commands import audit_app
 from cli.read_model_commands import read_models_app
 from cli.report_commands import report_app
+from cli.run_commands import follow_command, worker_command
 from domain.audit import Seal, verify_store
 from infrastructure.importer import (
     DataFileError,
@@ -26,6 +27,8 @@ app = typer.Typer(help="Årsplan workflow engine", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(read_models_app, name="read-models")
+app.command("worker")(worker_command)
+app.command("follow")(follow_command)
 console = Console()
 
 
