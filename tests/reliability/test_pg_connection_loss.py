@@ -1,0 +1,160 @@
+"""PostgreSQL connections lost mid-command: a retry or a clear error, never half a command."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from eventsourcing.persistence import OperationalError
+
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.audit import verify_store
+from domain.base import Actor
+from domain.cycle import Cycle
+from domain.errors import NotFoundError
+from domain.ids import unit_report_id
+from domain.unit_report import UnitReport
+from tests.reliability.pg_proxy import FaultyProxy
+from tests.reliability.writers import EKHAGEN
+from tests.support.clock import ManualClock
+from tests.support.org import CYCLE, DELAR_2022, TEMPLATE, UNITS, build_organisation
+from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_schema_env
+
+pytestmark = pytest.mark.postgres
+WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
+CONTROLLER = Actor("gun", "controller", "von-forv")
+EDITS_UNDER_FIRE = 12
+REPORTED_UNITS = [u["unit_id"] for u in UNITS if u["kind"] != "namnd"]
+
+
+@pytest.fixture
+def proxy() -> Iterator[FaultyProxy]:
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    p = FaultyProxy()
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def app(proxy: FaultyProxy, clock: ManualClock) -> Iterator[Arsplaner]:
+    with postgres_schema_env() as env:
+        application = Arsplaner(env={**env, "POSTGRES_PORT": str(proxy.port)}, clock=clock)
+        build_organisation(application)
+        yield application
+        application.close()
+
+
+def _edit(n: int) -> c.ChangeItem:
+    return c.ChangeItem(command_id=f"edit-{n}", report_id=EKHAGEN, item_id="mal-trygg-vard",
+                        field="analys", value=f"Version {n}", occurred_at=WHEN)
+
+
+def _recorded_command_ids(app: Arsplaner) -> Counter[str | None]:
+    return Counter(e.command_id for e in app.aggregate_events(EKHAGEN))
+
+
+def _cycle_is_whole_or_absent(app: Arsplaner) -> bool:
+    """open_cycle writes the cycle and every report: all of them exist, or none."""
+    present = [app.exists(CYCLE)] + [app.exists(unit_report_id(CYCLE, u))
+                                      for u in REPORTED_UNITS]
+    return all(present) or not any(present)
+
+
+class TestCutBeforeCommit:
+    """The server never sees COMMIT: the transaction rolls back and the store retries."""
+
+    def test_an_edit_is_retried_and_recorded_once(self, app: Arsplaner,
+                                                  proxy: FaultyProxy) -> None:
+        app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        proxy.cut_when(b"COMMIT", after_reply=False)
+        result = app.execute(_edit(1), "anna")
+        assert proxy.cuts_made == 1
+        assert not result.duplicate
+        assert _recorded_command_ids(app)["edit-1"] == 1
+        assert verify_store(app).ok
+
+    def test_opening_a_cycle_is_retried_and_written_whole(self, app: Arsplaner,
+                                                          proxy: FaultyProxy) -> None:
+        proxy.cut_when(b"COMMIT", after_reply=False)
+        app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        assert proxy.cuts_made == 1
+        assert app.exists(CYCLE) and _cycle_is_whole_or_absent(app)
+        assert verify_store(app).ok
+
+
+class TestCutAfterCommit:
+    """COMMIT happened but its answer was lost: the retry finds the command done."""
+
+    def test_an_edit_is_answered_as_already_recorded(self, app: Arsplaner,
+                                                     proxy: FaultyProxy) -> None:
+        app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        proxy.cut_when(b"COMMIT", after_reply=True)
+        result = app.execute(_edit(1), "anna")
+        assert proxy.cuts_made == 1
+        assert result.duplicate and result.version == 2
+        assert _recorded_command_ids(app)["edit-1"] == 1
+
+    def test_opening_a_cycle_is_answered_as_already_opened(self, app: Arsplaner,
+                                                           proxy: FaultyProxy) -> None:
+        proxy.cut_when(b"COMMIT", after_reply=True)
+        result = app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        assert proxy.cuts_made == 1
+        assert result.duplicate
+        assert app.get(CYCLE, Cycle).version == 1 and _cycle_is_whole_or_absent(app)
+
+
+def test_a_connection_that_never_commits_gives_an_error_and_writes_nothing(
+        app: Arsplaner, proxy: FaultyProxy) -> None:
+    proxy.cut_when(b"COMMIT", after_reply=False, times=1000)
+    with pytest.raises(OperationalError):
+        app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+    proxy.cut_when(b"COMMIT", after_reply=False, times=0)
+    with pytest.raises(NotFoundError):
+        app.get(CYCLE, Cycle)
+    assert _cycle_is_whole_or_absent(app)
+    assert verify_store(app).ok
+
+
+@pytest.mark.slow
+def test_backends_terminated_mid_run_lose_nothing_and_half_write_nothing(
+        app: Arsplaner, proxy: FaultyProxy) -> None:
+    app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+    outcomes: dict[str, str] = {}
+    done = threading.Event()
+
+    def write() -> None:
+        for n in range(EDITS_UNDER_FIRE):
+            try:
+                result = app.execute(_edit(n), "anna")
+                outcomes[f"edit-{n}"] = "duplicate" if result.duplicate else "recorded"
+            except OperationalError:
+                outcomes[f"edit-{n}"] = "error"
+        done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    terminated = 0
+    with psycopg.connect(POSTGRES_DSN, autocommit=True) as admin:
+        # Only the app's own backends (through the proxy), never anyone else's.
+        while not done.wait(0.3):
+            ports = proxy.upstream_ports()
+            rows = admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE client_addr = '127.0.0.1' AND client_port = ANY(%s)", (ports,)).fetchall()
+            terminated += len(rows)
+    writer.join()
+
+    assert terminated > 0, "the run was never disturbed"
+    recorded = _recorded_command_ids(app)
+    assert all(count == 1 for cid, count in recorded.items() if cid), "nothing twice"
+    for cid, outcome in outcomes.items():
+        assert recorded[cid] == (0 if outcome == "error" else 1), (cid, outcome)
+    assert app.get(EKHAGEN, UnitReport).version == 1 + sum(1 for o in outcomes.values()
+                                                          if o != "error")
+    assert verify_store(app).ok
