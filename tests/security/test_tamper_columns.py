@@ -1,0 +1,78 @@
+"""verify also catches edits of the columns beside the payload: topic and originator id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from eventsourcing.utils import get_topic
+
+from domain import commands as c
+from domain.application import Arsplaner
+from domain.audit import verify_store
+from domain.ids import unit_report_id
+from domain.unit_report import UnitReport
+from tests.support.clock import ManualClock
+from tests.support.org import CYCLE, build_organisation, open_delar_2022
+from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
+from tests.support.tamper import StoreTamperer
+
+EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
+BJORKLIDEN = unit_report_id(CYCLE, "enh-bjorkliden")
+
+
+class ColumnTamperer(StoreTamperer):
+    def set_topic(self, originator_id: UUID, version: int, topic: str) -> None:
+        self._run("UPDATE {table} SET topic = ? WHERE originator_id = ? AND "
+                  "originator_version = ?", (topic, self._oid(originator_id), version))
+
+    def move(self, originator_id: UUID, version: int, to: UUID, to_version: int) -> None:
+        self._run("UPDATE {table} SET originator_id = ?, originator_version = ? WHERE "
+                  "originator_id = ? AND originator_version = ?",
+                  (self._oid(to), to_version, self._oid(originator_id), version))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    if request.param == "sqlite":
+        yield sqlite_env(tmp_path / "events.sqlite")
+    else:
+        if not postgres_available():
+            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+        with postgres_schema_env() as env:
+            yield env
+
+
+@pytest.fixture
+def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+    app = Arsplaner(env=durable_env, clock=clock)
+    build_organisation(app)
+    open_delar_2022(app)
+    app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
+                             value="Analys"), "anna")
+    app.execute(c.Klarmarkera(report_id=EKHAGEN), "anna")
+    yield app
+    app.close()
+
+
+def test_a_klarmarkering_relabelled_as_godkand_is_found(
+        history: Arsplaner, durable_env: dict[str, str]) -> None:
+    # Both event classes carry no payload, so the row still decodes: only the hash knows.
+    ColumnTamperer(durable_env).set_topic(EKHAGEN, 3, get_topic(UnitReport.Godkand))
+    result = verify_store(history)
+    assert result.broken is not None
+    assert (result.broken.originator_id, result.broken.originator_version) == (str(EKHAGEN), 3)
+    assert result.broken.reason == "content does not match its hash"
+
+
+def test_an_event_moved_to_another_report_is_found(
+        history: Arsplaner, durable_env: dict[str, str]) -> None:
+    # Anna's klarmarkering moved onto Björkliden's report, as its next version.
+    ColumnTamperer(durable_env).move(EKHAGEN, 3, to=BJORKLIDEN, to_version=2)
+    result = verify_store(history)
+    assert result.broken is not None
+    assert (result.broken.originator_id, result.broken.originator_version) == \
+        (str(BJORKLIDEN), 2)
+    assert result.broken.reason == "link to the previous event does not match"
