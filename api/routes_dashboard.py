@@ -14,6 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
 from api import read_models as rm
 from api.auth import SESSION_COOKIE, Principal, application, read_side, session_principal
@@ -179,18 +180,23 @@ def todo(request: Request, as_of: datetime | None = Depends(instant),
 def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
             command_id: Annotated[str, Form(min_length=1, max_length=200)],
             version: Annotated[int, Form(ge=1)],
+            reason: Annotated[str | None, Form(max_length=5000)] = None,
             who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
             reads: ReadSide = Depends(read_side)) -> Response:
     kinds: dict[str, type[c.ReportCommand]] = {"klarmarkera": c.Klarmarkera,
-                                                "attestera": c.Godkann}
+                                                "attestera": c.Godkann, "atersand": c.Atersand}
     if task not in kinds:
         return todo(request, None, who, app, reads, error=f"Okänd åtgärd {task!r}",
                     status_code=404)
-    command = kinds[task](report_id=report_id, command_id=command_id, expected_version=version)
+    fields: dict[str, Any] = {"reason": reason} if task == "atersand" else {}
     log = get_logger(command=task, command_id=command_id, person_id=who.person_id,
                      report_id=str(report_id))
     try:
-        app.execute(command, who.person_id)
+        app.execute(kinds[task](report_id=report_id, command_id=command_id,
+                                expected_version=version, **fields), who.person_id)
+    except ValidationError:
+        return todo(request, None, who, app, reads, error="En motivering krävs",
+                    status_code=422)
     except DomainError as exc:
         log.info("dashboard_command_refused", rule=exc.rule)
         return todo(request, None, who, app, reads, error=str(exc),

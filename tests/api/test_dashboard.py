@@ -150,3 +150,25 @@ async def test_with_real_tokens_the_login_page_lists_no_one(world: ApiWorld) -> 
         refused = await http.post("/logga-in", data={"token": "guess"})
         assert refused.status_code == 401
     read_models.close()
+
+
+class TestAtersand:
+    async def test_the_avdelningschef_atersander_with_a_reason(self, world: ApiWorld) -> None:
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        await login(world, "david")
+        form = task_form((await world.http.get("/att-gora")).text, "atersand")
+        form["reason"] = "Analysen av sjukfrånvaron saknas"
+        assert (await world.http.post("/att-gora/atersand", data=form)).status_code == 303
+        report = await world.json(f"/api/reports/{EKHAGEN}")
+        assert report["status"] == "pagar"
+        await login(world, "anna")
+        assert "Ekhagens äldreboende" in (await world.http.get("/att-gora")).text
+
+    async def test_atersand_without_a_reason_is_refused_on_the_page(
+            self, world: ApiWorld) -> None:
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        await login(world, "david")
+        form = task_form((await world.http.get("/att-gora")).text, "atersand")
+        response = await world.http.post("/att-gora/atersand", data={**form, "reason": " "})
+        assert response.status_code == 422 and "En motivering krävs" in response.text
+        assert (await world.json(f"/api/reports/{EKHAGEN}"))["status"] == "klarmarkerad"
