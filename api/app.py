@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from fastapi import APIRouter, FastAPI
 
 from api import (
+    dashboard_base,
     dashboard_delegation,
     routes_calendar,
     routes_commands,
@@ -58,7 +59,7 @@ def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
     api.state.read_side = ReadSide(application, read_models or ReadModels.for_app(application),
                                    runner_is_running=runner_is_running)
     install_problem_handlers(api)
-    routes_dashboard.install(api)
+    dashboard_base.install(api)
     for router in ROUTERS:
         api.include_router(router)
     api.add_api_route("/health", routes_reads.health, include_in_schema=False)  # probes

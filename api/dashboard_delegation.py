@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from api.auth import Principal, application, read_side
+from api.dashboard_base import NAV_LINKS, instant, render, viewer
 from api.read_side import ReadSide
-from api.routes_dashboard import NAV_LINKS, instant, render, viewer
 from domain.application import Arsplaner
 from projections import delegation_queries as dq
 from projections.delegation_register import DelegationRegisterProjection

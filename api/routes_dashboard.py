@@ -7,23 +7,21 @@ session cookie; the domain decides, and a refusal is shown on the page.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from api import read_models as rm
 from api.auth import SESSION_COOKIE, Principal, application, read_side, session_principal
-from api.problems import domain_problem, status_of
+from api.dashboard_base import ROLE_LABELS, instant, render, viewer
+from api.problems import status_of
 from api.read_side import ReadSide
 from domain import commands as c
 from domain.application import Arsplaner
 from domain.audit import verify_store
-from domain.calendar import STOCKHOLM
 from domain.cycle import Cycle
 from domain.errors import DomainError, NotFoundError
 from domain.unit_report import STATUS_LABELS, UnitReport
@@ -33,88 +31,7 @@ from projections.audit_trail import AuditTrailProjection
 from projections.reminders import ReminderOutboxProjection
 from projections.reporting import ReportingProjection
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 router = APIRouter(include_in_schema=False)
-# Others add a page to the menu with one line, e.g. {"href": "/delegation", "label": "…"}.
-NAV_LINKS: list[dict[str, str]] = []
-
-
-def _local(value: datetime | None) -> str:
-    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else "–"
-
-
-ROLE_LABELS = {"forvaltningschef": "förvaltningschef", "ordforande": "ordförande",
-               "stallforetradande_forvaltningschef": "ställföreträdande förvaltningschef",
-               "vice_ordforande": "vice ordförande", "au_ledamot": "AU-ledamot",
-               "namndsekreterare": "nämndsekreterare", "workflow": "arbetsflöde",
-               "import": "import", "au": "arbetsutskottet"}
-LEVEL_LABELS = {"forvaltning": "förvaltning", "avdelning": "avdelning", "enhet": "enhet"}
-
-templates.env.filters["lokal"] = _local
-templates.env.filters["roll"] = lambda role: ROLE_LABELS.get(role, role)
-templates.env.filters["niva"] = lambda kind: LEVEL_LABELS.get(kind, kind)
-templates.env.globals["stockholm"] = STOCKHOLM
-
-
-class LoginRequired(Exception):
-    pass
-
-
-class BadInstant(Exception):
-    pass
-
-
-def install(api: FastAPI) -> None:
-    """Sends a visitor without a session to the login page instead of a 401, and shows
-    refusals on dashboard pages as a page (the API keeps problem+json)."""
-    async def to_login(request: Request, exc: Exception) -> Response:
-        return RedirectResponse("/logga-in", status_code=303)
-
-    async def domain_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, DomainError)
-        if request.url.path.startswith("/api"):
-            return domain_problem(request, exc)
-        return render(request, "fel.html", session_principal(request),
-                     status_code=status_of(exc)[0], error=str(exc))
-
-    async def bad_instant(request: Request, exc: Exception) -> Response:
-        return render(request, "fel.html", session_principal(request), status_code=422,
-                     error=f"Ogiltig tidpunkt: {exc}")
-
-    api.add_exception_handler(LoginRequired, to_login)
-    api.add_exception_handler(DomainError, domain_error)
-    api.add_exception_handler(BadInstant, bad_instant)
-
-
-def instant(as_of: str | None = None) -> datetime | None:
-    """The dashboard's "as of": an ISO instant; without an offset it is Swedish time."""
-    if not as_of:
-        return None
-    try:
-        value = datetime.fromisoformat(as_of)
-    except ValueError:
-        raise BadInstant(as_of) from None
-    return value if value.tzinfo else value.replace(tzinfo=STOCKHOLM)
-
-
-def viewer(request: Request) -> Principal:
-    who = session_principal(request)
-    if who is None:
-        raise LoginRequired
-    return who
-
-
-def render(request: Request, name: str, who: Principal | None, status_code: int = 200,
-          **context: Any) -> HTMLResponse:
-    app: Arsplaner = request.app.state.arsplaner
-    org = app.organisation(request.app.state.namnd_code)
-    names = {pid: p["name"] for pid, p in org.people.items()} | {"system": "Systemet"}
-    person = names.get(who.person_id, who.person_id) if who is not None else None
-    return templates.TemplateResponse(
-        request, name, {"who": who, "person_name": person, "names": names,
-                        "extra_links": NAV_LINKS, **context},
-        status_code=status_code)
 
 
 @router.get("/")

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from pydantic import AwareDatetime
 
 from api.auth import Principal, application, current_principal
-from api.routes_dashboard import instant, render, viewer
+from api.dashboard_base import instant, render, viewer
 from domain.application import Arsplaner
 from domain.cycle import Cycle
 from reporting.compile import compile_underlag, underlag_html
