@@ -32,6 +32,7 @@ class ItemView(BaseModel):
     kind: str
     title: str
     values: dict[str, Any]
+    indicators: list[dict[str, Any]] = []
 
 
 class ReportView(BaseModel):
@@ -50,6 +51,7 @@ class ReportView(BaseModel):
     escalations: int
     version: int
     items: list[ItemView]
+    arithmetic_slips: list[dict[str, Any]] = []  # ekonomi sums that do not add up
 
 
 class CycleSummary(BaseModel):
@@ -105,8 +107,10 @@ def report_view(app: Arsplaner, report_id: UUID, as_of: datetime | None = None,
         attest_deadline=r.attest_deadline, klarmarkerad_at=r.klarmarkerad_at,
         godkand_at=r.godkand_at, reminders_sent=r.reminders_sent, escalations=r.escalations,
         version=r.version,
-        items=[ItemView(item_id=i.item_id, kind=i.kind, title=i.title, values=dict(i.values))
+        items=[ItemView(item_id=i.item_id, kind=i.kind, title=i.title, values=dict(i.values),
+                        indicators=list(r.indicators.get(i.item_id, {}).values()))
                for i in r.items.values()],
+        arithmetic_slips=r.arithmetic_slips,
     )
 
 

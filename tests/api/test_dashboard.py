@@ -172,3 +172,19 @@ class TestAtersand:
         response = await world.http.post("/att-gora/atersand", data={**form, "reason": " "})
         assert response.status_code == 422 and "En motivering krävs" in response.text
         assert (await world.json(f"/api/reports/{EKHAGEN}"))["status"] == "klarmarkerad"
+
+
+async def test_the_report_page_shows_indicators_and_ekonomi_slips(world: ApiWorld) -> None:
+    await world.post("record-indicator", "anna", report_id=EKHAGEN, item_id="mal-trygg-vard",
+                     indicator={"indicator_id": "insatstid", "name": "Insatstid larm",
+                                "direction": "lower", "malvarde": "302",
+                                "utfall": [{"period": "2022-08-31", "totalt": "291"}]})
+    rows = [{"label": "Intäkter", "role": "intakter", "values": {"utfall": 100}},
+            {"label": "Kostnader", "role": "kostnader", "values": {"utfall": -500}},
+            {"label": "Netto", "role": "netto", "values": {"utfall": -300}}]  # should be -400
+    await world.post("record-ekonomi", "anna", report_id=EKHAGEN, kind="drift",
+                     columns={"utfall": "Delår 2022"}, rows=rows)
+    await login(world, "anna")
+    page = (await world.http.get(f"/rapporter/{EKHAGEN}")).text
+    assert "Nyckeltal Insatstid larm: målvärde 302" in page and "2022-08-31: 291" in page
+    assert "Ekonomi: summor som inte stämmer" in page and "-400" in page
