@@ -111,7 +111,9 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
             # A concurrent delivery of the same command may have won the race.
             current = self.get(aggregate_id, kind)
             if current.handled_command(command.command_id):
-                return CommandResult(current.id, current.version, duplicate=True)
+                return CommandResult(current.id,
+                                     current._command_versions[command.command_id],
+                                     duplicate=True)
             raise ConcurrencyConflictError(
                 "Någon annan har ändrat samma sak samtidigt; ladda om och försök igen"
             ) from None
