@@ -28,6 +28,20 @@ def _dumps(doc: Doc) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _put_rows(changes: Sequence[RowChange], tracking: Tracking
+              ) -> list[tuple[str, str, str, int, str]]:
+    """Row tuples for the puts; a doc shared by several rows (the audit trail writes
+    each entry under three kinds) is encoded once."""
+    encoded: dict[int, str] = {}
+    rows = []
+    for c in changes:
+        if isinstance(c, Put):
+            if id(c.doc) not in encoded:
+                encoded[id(c.doc)] = _dumps(c.doc)
+            rows.append((c.kind, c.key, c.partition, _position(c, tracking), encoded[id(c.doc)]))
+    return rows
+
+
 class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
     """In memory: for unit tests and for folding history into an as-of view."""
 
@@ -115,8 +129,12 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as c:
             self._insert_tracking(c, tracking)
-            for change in changes:
-                self._apply(c, change, tracking)
+            if any(isinstance(change, Delete) for change in changes):
+                for change in changes:  # keep the order: a key may be put, then deleted
+                    self._apply(c, change, tracking)
+            else:  # one statement for the batch: a catch-up writes thousands of rows
+                c.executemany(f"INSERT OR REPLACE INTO {self.rows_table} VALUES (?, ?, ?, ?, ?)",
+                              _put_rows(changes, tracking))
 
     def _apply(self, c: SQLiteCursor, change: RowChange, tracking: Tracking) -> None:
         if isinstance(change, Put):
@@ -190,14 +208,15 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
             return [json.loads(r["doc"]) for r in curs.fetchall()]
 
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
-        puts = [(c.kind, c.key, c.partition, _position(c, tracking), _dumps(c.doc))
-                for c in changes if isinstance(c, Put)]
-        deletes = [(c.kind, c.key) for c in changes if isinstance(c, Delete)]
         with self.datastore.transaction(commit=True) as curs:
             self._insert_tracking(curs, tracking)
-            if deletes:
-                curs.executemany(self._delete, deletes)
-            if puts:
+            if any(isinstance(c, Delete) for c in changes):
+                for c in changes:  # keep the order: a key may be put, then deleted
+                    if isinstance(c, Delete):
+                        curs.execute(self._delete, (c.kind, c.key))
+                    else:
+                        curs.execute(self._upsert, _put_rows([c], tracking)[0])
+            elif puts := _put_rows(changes, tracking):
                 curs.executemany(self._upsert, puts)
 
     def rows(self) -> list[Row]:
