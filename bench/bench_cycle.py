@@ -1,0 +1,82 @@
+"""Benchmark 3: a cycle of N enheter on the time-skipping server vs a bare twin.
+
+Ours: ``CycleWorkflow`` with a ``UnitReportWorkflow`` child per enhet, on stand-in
+activities of the same names (bench/orchestration_standins.py): this measures
+orchestration, not the domain. Each enhet has two reminders and a deadline (three
+timers); half are klarmarkerade and godkända after the first reminder, half after
+the deadline; then the underlag, the beslut signal and the export. Baseline, same
+server, same run: ``BareCycle``/``BareUnit`` with the same fan-out, timers,
+activities and signals and none of our logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from bench.orchestration_standins import BareCycle, BareUnit, StandIns
+from bench.report import Row, print_table
+from infrastructure.simulation import start_env
+from workflows.cycle import CycleWorkflow
+from workflows.payloads import CycleInput
+from workflows.unit_report import UnitReportWorkflow
+
+DEFAULT_SIZES = (100, 1_000)
+FULL_SIZES = (1_000, 10_000)
+
+
+async def _timed(env: WorkflowEnvironment, enheter: int, bare: bool) -> float:
+    run = uuid.uuid4().hex[:8]
+    queue = f"bench-{run}"
+    stand_ins = StandIns(env.client, run, enheter)
+    with ThreadPoolExecutor(8) as pool:
+        async with Worker(env.client, task_queue=queue, activity_executor=pool,
+                          workflows=[CycleWorkflow, UnitReportWorkflow, BareCycle, BareUnit],
+                          activities=stand_ins.activities(),
+                          max_concurrent_workflow_tasks=100):
+            started = time.perf_counter()
+            if bare:
+                await env.client.execute_workflow(BareCycle.run, args=[run, enheter],
+                                                  id=f"bare-cycle-{run}", task_queue=queue)
+            else:
+                await env.client.execute_workflow(
+                    CycleWorkflow.run, CycleInput(cycle_id=f"cycle-{run}"),
+                    id=f"cycle-{run}", task_queue=queue)
+            return time.perf_counter() - started
+
+
+async def run_sizes(sizes: tuple[int, ...]) -> list[Row]:
+    rows = []
+    for enheter in sizes:
+        async with await start_env() as env:
+            bare = await _timed(env, enheter, bare=True)
+        async with await start_env() as env:
+            ours = await _timed(env, enheter, bare=False)
+        # Time ratio: lower is better, so the target reads ours/bare ≤ 1.5.
+        rows.append(Row(f"cycle, {enheter:,} enheter (s; ratio = ours/bare)", ours, "s", bare))
+        print(f"{enheter} enheter: ours {ours:.1f} s, bare {bare:.1f} s, "
+              f"ratio {ours / bare:.2f} (target ≤ 1.5)", flush=True)
+    print_table("Cycle orchestration on the time-skipping server (stand-in activities)", rows)
+    return rows
+
+
+def main(sizes: tuple[int, ...]) -> list[Row]:
+    return asyncio.run(run_sizes(sizes))
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--enheter", type=int, nargs="*", default=list(DEFAULT_SIZES))
+    p.add_argument("--full", action="store_true", help="1,000 and 10,000 enheter")
+    args = p.parse_args()
+    main(FULL_SIZES if args.full else tuple(args.enheter))
+    sys.stdout.flush()
+    os._exit(0)  # temporalio's runtime threads can abort a normal exit (sdk-python #300)
