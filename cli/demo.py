@@ -65,21 +65,26 @@ def load_demo_data(app: Arsplaner, folder: Path) -> DemoData:
 
 
 def record_demo_beslut(app: Arsplaner) -> int:
-    """Two delegationsbeslut for the register page, taken the first day the demo runs:
-    one the förvaltningschef takes alone, one over her limit that goes to the AU."""
+    """Three delegationsbeslut for the register page, taken the first day the demo runs:
+    one the förvaltningschef takes alone, one over her limit that goes to the AU, and an
+    ordförandebeslut. Only the last must be anmält: the ordning marks rows 2.1.3 and 3.3.2
+    with no "Ska anmälas till nämnd" (seed 000 l.17025-17037, l.17103-17120, l.17388-17407)."""
     from domain.delegation_commands import RecordDelegationsbeslut
 
     today = app.today()
     demo = [
-        ("p-birgitta-exempelsson", "2.1.3", None,
+        ("p-birgitta-exempelsson", "2.1.3", None, None,
          "Avslag på begäran om avgörande av ärende som inletts av enskild part"),
-        ("p-karin-testsson", "3.3.2", 25.0,
+        ("p-karin-testsson", "3.3.2", 25.0, None,
          "Personlig assistans 25 timmar per vecka utöver tidigare beslut"),
+        # A yttrande is not överklagbart by laglighetsprövning; it is anmält as brådskande.
+        ("p-anna-demo", "2.1.1", None, False,
+         "Brådskande yttrande till IVO som inte kan vänta till nämndens sammanträde"),
     ]
-    for i, (person_id, row_nr, amount, beslut) in enumerate(demo, start=1):
+    for i, (person_id, row_nr, amount, appealable, beslut) in enumerate(demo, start=1):
         command = RecordDelegationsbeslut(
             command_id=f"demo-beslut:{NAMND_CODE}:{today.year}:{i}", namnd_code=NAMND_CODE,
             row_nr=row_nr, arende_ref=f"{today.year}.{100 + i} VON", beslut=beslut,
-            decided_on=today, amount=amount)
+            decided_on=today, amount=amount, laglighetsprovning=appealable)
         app.record_delegationsbeslut(command, person_id)
     return len(demo)

@@ -39,6 +39,9 @@ def test_loading_twice_records_nothing_new(tmp_path: Path) -> None:
     assert local_date(cycle.deadlines["enhet"]) == date(2026, 12, 6)
     assert len(cycle.unit_ids) == 23
     register = search_register_as_of(app, clock.now, "VON")
-    assert [(e.row_nr, e.decider) for e in register] == [
-        ("2.1.3", "p-birgitta-exempelsson"), ("3.3.2", "p-karin-testsson")]
+    # Only the ordförandebeslut must be anmält: 2.1.3 and 3.3.2 are not marked
+    # "Ska anmälas till nämnd" in the ordning (seed 000 l.17025-17037).
+    assert [(e.row_nr, e.decider, e.must_be_anmald) for e in register] == [
+        ("2.1.1", "p-anna-demo", True), ("2.1.3", "p-birgitta-exempelsson", False),
+        ("3.3.2", "p-karin-testsson", False)]
     app.close()

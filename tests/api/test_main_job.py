@@ -91,7 +91,8 @@ def test_dev_shows_the_demo_tasks_and_stops_cleanly(
         page = browser.post("/logga-in", data={"token": "dev-sara-demodal"}).text
         assert "Att göra för Sara Demodal" in page
         assert "Schema och resursenheten" in page and "(demo, öppnad" in page
-        assert "Personlig assistans 25 timmar" in browser.get("/delegationer").text
+        register = browser.get("/delegationer").text
+        assert "Personlig assistans 25 timmar" in register and "ska anmälas" in register
     tasks = httpx.get(f"{base}/api/att-gora",
                       headers={"Authorization": "Bearer dev-lena-testlund"}).json()
     assert [t["unit_id"] for t in tasks] == ["avd-aldreboende"]
