@@ -65,7 +65,7 @@ async def build_worker(client: Client, app: Arsplaner, settings: Settings, *,
 def build_follower(app: Arsplaner, client: Client, settings: Settings,
                    timeline: Timeline = REAL_TIME) -> Follower:
     positions = PositionStore(sidecar_for(settings.eventsourcing_env(), "follower"))
-    return Follower(app, client, positions, timeline=timeline)
+    return Follower(app, client, positions, timeline=timeline, task_queue=settings.task_queue)
 
 
 async def connect(settings: Settings) -> Client:

@@ -17,7 +17,6 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
-from uuid import UUID
 
 import uvicorn
 from rich.console import Console
@@ -102,8 +101,8 @@ async def _serve(app: Arsplaner, settings: Settings, demo: DemoData, tokens: dic
 
     stop = asyncio.Event()
     _on_stop_signals(stop.set)
+    # The follower starts the demo cycle's workflow from its Opened event, as for any cycle.
     client = await connect(settings)
-    await _start_cycle_workflow(client, settings, demo.cycle_id)
     api = create_app(app, tokens, read_models=read_models, runner_is_running=True,
                      namnd_code=NAMND_CODE)
     instrument_api(api, settings)
@@ -123,20 +122,6 @@ async def _serve(app: Arsplaner, settings: Settings, demo: DemoData, tokens: dic
     for task in done:
         if task in (web, workers) and task.exception() is not None:
             raise task.exception()  # type: ignore[misc]
-
-
-async def _start_cycle_workflow(client: Any, settings: Settings, cycle_id: UUID) -> None:
-    """Starts the demo cycle's workflow, or finds it running from an earlier start."""
-    from temporalio.common import WorkflowIDConflictPolicy
-
-    from workflows.cycle import CycleWorkflow
-    from workflows.ids import cycle_workflow_id
-    from workflows.payloads import CycleInput
-
-    await client.start_workflow(
-        CycleWorkflow.run, CycleInput(cycle_id=str(cycle_id)),
-        id=cycle_workflow_id(cycle_id), task_queue=settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
 
 
 def _on_stop_signals(stop: Callable[[], None]) -> None:

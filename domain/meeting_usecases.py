@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from domain.application import CommandResult
 
 JUSTERARE_ROLES = ("vice_ordforande", "au_ledamot", "ledamot", "ersattare")
+PROTOKOLL_ANSLAG_PREFIX = "anslag:"
+
+
+def protokoll_anslag_command_id(mid: UUID) -> str:
+    """The command id of a protokoll's anslag; its beslut's timers belong to the meeting."""
+    return f"{PROTOKOLL_ANSLAG_PREFIX}{mid}"
+
+
+def is_protokoll_anslag(command_id: str | None) -> bool:
+    return command_id is not None and command_id.startswith(PROTOKOLL_ANSLAG_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -177,7 +187,7 @@ class MeetingUseCases(ApplicationHost):
         listed = [self.get(b, Delegationsbeslut) for b in meeting.anmalningslista or []]
         if meeting.anslag_date is None:
             cause = self._cause(actor or Actor.system(), occurred_at=at,
-                                command_id=f"anslag:{mid}")
+                                command_id=protokoll_anslag_command_id(mid))
             meeting.anslaa(anslag_date, cause)
             changed = [b for b in listed
                        if b.facts.laglighetsprovning and b.anslag_date is None]

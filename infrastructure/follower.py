@@ -2,6 +2,8 @@
 
 Delivery is at-least-once: the position is saved after each delivered event, so a
 crash redelivers at most that event, and workflows dedupe by aggregate version.
+A "start" delivery starts a workflow (id from workflows/ids.py) or finds it running,
+so every opened cycle is driven however it was opened (API, CLI, ÅrsplanWorkflow).
 Other engineers add routes for their events with ``register_route``.
 """
 
@@ -16,6 +18,8 @@ from typing import Any, Literal
 from eventsourcing.utils import get_topic
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.application import Arsplaner
@@ -24,16 +28,27 @@ from domain.unit_report import UnitReport
 from infrastructure.logging import get_logger
 from infrastructure.positions import PositionStore
 from infrastructure.timeline import REAL_TIME, Timeline
+from workflows.cycle import CycleWorkflow
 from workflows.ids import cycle_workflow_id, unit_report_workflow_id
-from workflows.payloads import BeslutNotice, DeadlineChange, ReportEvent, ReportEventKind
+from workflows.payloads import (
+    BeslutNotice,
+    CycleInput,
+    DeadlineChange,
+    ReportEvent,
+    ReportEventKind,
+)
+
+DEFAULT_TASK_QUEUE = "arsplan"
 
 
 @dataclass(frozen=True)
 class Delivery:
+    """A signal or update named ``name``, or (kind "start") a start of workflow type ``name``."""
+
     workflow_id: str
     name: str
     arg: BaseModel
-    kind: Literal["signal", "update"] = "signal"
+    kind: Literal["signal", "update", "start"] = "signal"
 
 
 Route = Callable[[Any, Timeline], list[Delivery]]
@@ -69,6 +84,12 @@ def _beslut_recorded(event: Any, timeline: Timeline) -> list[Delivery]:
     return [Delivery(cycle_workflow_id(event.originator_id), "beslut_recorded", notice)]
 
 
+def _cycle_opened(event: Any, timeline: Timeline) -> list[Delivery]:
+    return [Delivery(cycle_workflow_id(event.originator_id), CycleWorkflow.__name__,
+                     CycleInput(cycle_id=str(event.originator_id)), kind="start")]
+
+
+register_route(Cycle.Opened, _cycle_opened)
 register_route(UnitReport.Klarmarkerad, _report_event("klarmarkerad"))
 register_route(UnitReport.Godkand, _report_event("godkand"))
 register_route(UnitReport.Atersand, _report_event("atersand"))
@@ -82,8 +103,10 @@ class Follower:
 
     def __init__(self, app: Arsplaner, client: Client, positions: PositionStore, *,
                  name: str = "workflow-signals", timeline: Timeline = REAL_TIME,
-                 batch_size: int = 200, routes: dict[str, Route] | None = None) -> None:
+                 batch_size: int = 200, routes: dict[str, Route] | None = None,
+                 task_queue: str = DEFAULT_TASK_QUEUE) -> None:
         self.app = app
+        self.task_queue = task_queue
         self.client = client
         self.positions = positions
         self.name = name
@@ -112,12 +135,12 @@ class Follower:
     async def _deliver(self, d: Delivery, notification_id: int) -> None:
         log = self.log.bind(workflow_id=d.workflow_id, notification_id=notification_id,
                             event_id=getattr(d.arg, "event_id", None), name=d.name)
-        handle = self.client.get_workflow_handle(d.workflow_id)
         try:
-            if d.kind == "update":
-                await handle.execute_update(d.name, d.arg)
-            else:
-                await handle.signal(d.name, d.arg)
+            await self._send(d)
+        except WorkflowAlreadyStartedError:
+            # REJECT_DUPLICATE: the workflow ran and closed; never run it twice.
+            log.info("workflow_already_closed")
+            return
         except RPCError as exc:
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise
@@ -128,6 +151,19 @@ class Follower:
             log.warning("update_rejected", reason=str(exc.cause))
             return
         log.info("delivered")
+
+    async def _send(self, d: Delivery) -> None:
+        if d.kind == "start":
+            await self.client.start_workflow(
+                d.name, d.arg, id=d.workflow_id, task_queue=self.task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+            return
+        handle = self.client.get_workflow_handle(d.workflow_id)
+        if d.kind == "update":
+            await handle.execute_update(d.name, d.arg)
+        else:
+            await handle.signal(d.name, d.arg)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
         """Polls until ``stop`` is set; a failed poll is retried from the saved position."""

@@ -80,7 +80,8 @@ class Simulation:
 
     def make_follower(self) -> Follower:
         positions = PositionStore(sidecar_for(self.store_env, "follower"))
-        return Follower(self.app, self.client, positions, timeline=self.timeline)
+        return Follower(self.app, self.client, positions, timeline=self.timeline,
+                        task_queue=self.task_queue)
 
     async def start_worker(self, **options: Any) -> None:
         self.worker = await build_worker(self.client, self.app, self.settings,

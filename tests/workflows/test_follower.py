@@ -38,11 +38,17 @@ def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict
 
 
 class RecordingClient:
-    """Stands in for the Temporal client: records signals, can fail after N deliveries."""
+    """Stands in for the Temporal client: records signals and starts, can fail after N."""
 
     def __init__(self, fail_after: int | None = None) -> None:
         self.delivered: list[tuple[str, str, Any]] = []
         self.fail_after = fail_after
+
+    async def start_workflow(self, workflow: str, arg: Any, *, id: str, **_: Any) -> None:
+        await self.get_workflow_handle(id).signal(f"start:{workflow}", arg)
+
+    def signals(self) -> list[tuple[str, str, Any]]:
+        return [d for d in self.delivered if not d[1].startswith("start:")]
 
     def get_workflow_handle(self, workflow_id: str) -> Any:
         client = self
@@ -84,7 +90,7 @@ class TestDurablePosition:
         await second.poll_once()
         app.close()
 
-        delivered = [(w, a.kind) for w, _, a in crashing.delivered + resumed.delivered]
+        delivered = [(w, a.kind) for w, _, a in crashing.signals() + resumed.signals()]
         assert delivered == [(unit_report_workflow_id(report(u)), "klarmarkerad") for u in UNITS]
 
     async def test_polling_again_delivers_nothing_new(
@@ -95,10 +101,12 @@ class TestDurablePosition:
         klarmarkera_all(app)
         client = RecordingClient()
         follower = Follower(app, client, PositionStore(sidecar_for(durable_env, "follower")))  # type: ignore[arg-type]
-        assert await follower.poll_once() == 3
+        # The cycle's Opened (its workflow started) and three klarmarkeringar.
+        assert await follower.poll_once() == 4
         assert await follower.poll_once() == 0
         app.close()
-        assert len(client.delivered) == 3
+        assert [name for _, name, _ in client.delivered] == [
+            "start:CycleWorkflow", "report_event", "report_event", "report_event"]
 
 
 class TestRoutes:
@@ -112,7 +120,7 @@ class TestRoutes:
         await follower.poll_once()
         event = list(app.aggregate_events(report("enh-ekhagen")))[-1]
         assert isinstance(event, UnitReport.Klarmarkerad)
-        workflow_id, name, signal = client.delivered[0]
+        workflow_id, name, signal = client.signals()[0]
         assert (workflow_id, name) == (unit_report_workflow_id(report("enh-ekhagen")),
                                        "report_event")
         assert (signal.event_id, signal.version) == (str(event.event_id),
