@@ -17,7 +17,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from projections.base import Delete, Doc, Put, ReadModelView, Row, RowChange
+from projections.base import Delete, Doc, Put, ReadModelView, Row, RowChange, canonical_json
 
 
 def _position(change: Put, tracking: Tracking) -> int:
@@ -25,7 +25,7 @@ def _position(change: Put, tracking: Tracking) -> int:
 
 
 def _dumps(doc: Doc) -> str:
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return canonical_json(doc)
 
 
 def _put_rows(changes: Sequence[RowChange], tracking: Tracking
@@ -78,6 +78,10 @@ class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
         with self._database_lock:
             items = sorted(self._rows.items())
         return [Row(k[0], k[1], part, json.loads(doc)) for k, (_, part, doc) in items]
+
+    def encoded_rows(self) -> list[tuple[str, str, str, str]]:
+        with self._database_lock:
+            return [(k[0], k[1], part, doc) for k, (_, part, doc) in sorted(self._rows.items())]
 
     def reset(self) -> None:
         with self._database_lock:
@@ -150,6 +154,11 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
             c.execute(f"SELECT kind, key, part, doc FROM {self.rows_table} ORDER BY kind, key")
             return [Row(r["kind"], r["key"], r["part"], json.loads(r["doc"]))
                     for r in c.fetchall()]
+
+    def encoded_rows(self) -> list[tuple[str, str, str, str]]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT kind, key, part, doc FROM {self.rows_table} ORDER BY kind, key")
+            return [(r["kind"], r["key"], r["part"], r["doc"]) for r in c.fetchall()]
 
     def reset(self) -> None:
         with self.datastore.transaction(commit=True) as c:
@@ -224,6 +233,11 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
             curs.execute(self._all)
             return [Row(r["kind"], r["key"], r["part"], json.loads(r["doc"]))
                     for r in curs.fetchall()]
+
+    def encoded_rows(self) -> list[tuple[str, str, str, str]]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._all)
+            return [(r["kind"], r["key"], r["part"], r["doc"]) for r in curs.fetchall()]
 
     def reset(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
