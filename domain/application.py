@@ -21,6 +21,7 @@ from domain.delegation_usecases import DelegationUseCases
 from domain.errors import ConcurrencyConflictError, NotAuthorisedError, NotFoundError
 from domain.ids import cycle_id, organisation_id, report_template_id, unit_report_id
 from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
+from domain.projector import project_events
 from domain.read_cache import FastForwardCache
 from domain.report_template import ReportTemplate
 from domain.transcodings import register_domain_transcodings
@@ -60,7 +61,8 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
 
     def get(self, aggregate_id: UUID, kind: type[A], version: int | None = None) -> A:
         try:
-            aggregate: Any = self.repository.get(aggregate_id, version=version)
+            aggregate: Any = self.repository.get(aggregate_id, version=version,
+                                                 projector_func=project_events)
         except AggregateNotFoundError:
             raise NotFoundError(f"{kind.__name__} {aggregate_id} finns inte") from None
         if not isinstance(aggregate, kind):
