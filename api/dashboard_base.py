@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.auth import Principal, session_principal
+from api.labels import install_filters
 from api.problems import domain_problem, status_of
 from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
@@ -41,6 +42,7 @@ templates.env.filters["lokal"] = _local
 templates.env.filters["roll"] = lambda role: ROLE_LABELS.get(role, role)
 templates.env.filters["niva"] = lambda kind: LEVEL_LABELS.get(kind, kind)
 templates.env.globals["stockholm"] = STOCKHOLM
+install_filters(templates.env)
 
 
 class LoginRequired(Exception):
@@ -96,8 +98,10 @@ def render(request: Request, name: str, who: Principal | None, status_code: int 
     app: Arsplaner = request.app.state.arsplaner
     org = app.organisation(request.app.state.namnd_code)
     names = {pid: p["name"] for pid, p in org.people.items()} | {"system": "Systemet"}
+    # Pages show unit names, never ids (an actor's unit, a reminder's unit).
+    unit_names = {uid: u.name for uid, u in org.units.items()}
     person = names.get(who.person_id, who.person_id) if who is not None else None
     return templates.TemplateResponse(
         request, name, {"who": who, "person_name": person, "names": names,
-                        "extra_links": NAV_LINKS, **context},
+                        "unit_names": unit_names, "extra_links": NAV_LINKS, **context},
         status_code=status_code)
