@@ -80,7 +80,7 @@ def _event_classes() -> list[tuple[type, str]]:
     from domain.report_template import ReportTemplate
     from domain.unit_report import UnitReport
 
-    out = []
+    out: list[tuple[type, str]] = []
     for aggregate in (Arsplan, Cycle, Delegationsordning, DelegationLedger, Delegationsbeslut,
                       Meeting, Organisation, ParagraphRegister, ReportTemplate, UnitReport):
         for name, member in vars(aggregate).items():
