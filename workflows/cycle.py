@@ -49,6 +49,7 @@ class CycleWorkflow:
         self._early_beslut: BeslutNotice | None = None
         self._phase = "starting"
         self._busy = 0
+        self._children_index: tuple[list[UnitRef], dict[str, list[UnitRef]]] | None = None
 
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleStatus:
@@ -132,12 +133,23 @@ class CycleWorkflow:
         return status == "godkand" or (unit.kind == "forvaltning" and status == "klarmarkerad")
 
     def _children_done(self, unit: UnitRef) -> bool:
-        units = self._require_state().plan.units
-        return all(self._done(u) for u in units if u.parent_unit_id == unit.unit_id)
+        return all(self._done(u) for u in self._children_of().get(unit.unit_id, []))
 
     def _report_id(self, unit_id: str) -> str:
         return next(u.report_id for u in self._require_state().plan.units
                     if u.unit_id == unit_id)
+
+    def _children_of(self) -> dict[str, list[UnitRef]]:
+        """Units by parent, built once per plan: scanning every unit for every unit was
+        quadratic (10^8 steps per pass for 10,000 enheter). Pure: replays alike."""
+        units = self._require_state().plan.units
+        if self._children_index is None or self._children_index[0] is not units:
+            index: dict[str, list[UnitRef]] = {}
+            for u in units:
+                if u.parent_unit_id is not None:
+                    index.setdefault(u.parent_unit_id, []).append(u)
+            self._children_index = (units, index)
+        return self._children_index[1]
 
     def _fact(self, what: str) -> CycleFact:
         return CycleFact(cycle_id=self._cycle_id, key=f"{workflow.info().workflow_id}:{what}",
