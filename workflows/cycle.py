@@ -50,6 +50,7 @@ class CycleWorkflow:
         self._phase = "starting"
         self._busy = 0
         self._children_index: tuple[list[UnitRef], dict[str, list[UnitRef]]] | None = None
+        self._report_ids: tuple[list[UnitRef], dict[str, str]] | None = None
 
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleStatus:
@@ -136,8 +137,10 @@ class CycleWorkflow:
         return all(self._done(u) for u in self._children_of().get(unit.unit_id, []))
 
     def _report_id(self, unit_id: str) -> str:
-        return next(u.report_id for u in self._require_state().plan.units
-                    if u.unit_id == unit_id)
+        units = self._require_state().plan.units
+        if self._report_ids is None or self._report_ids[0] is not units:
+            self._report_ids = (units, {u.unit_id: u.report_id for u in units})
+        return self._report_ids[1][unit_id]
 
     def _children_of(self) -> dict[str, list[UnitRef]]:
         """Units by parent, built once per plan: scanning every unit for every unit was
