@@ -134,8 +134,10 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
             raise NotAuthorisedError(f"Ingen {role} finns för denna nivå", rule="no_such_role")
         actor = org.acting_capacity(person_id, role, unit_id, local_date(on))
         if actor is None:
+            person = org.people.get(person_id, {}).get("name", person_id)
+            unit = org.units[unit_id].name if unit_id in org.units else unit_id
             raise NotAuthorisedError(
-                f"{person_id} innehar inte rollen {role} för {unit_id} "
+                f"{person} innehar inte rollen {role} för {unit} "
                 f"den {local_date(on).isoformat()} (varken ordinarie eller ersättare)",
                 rule="role_not_held",
             )
@@ -196,7 +198,7 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
     def _klarmarkera(self, cmd: c.Klarmarkera, person_id: str) -> CommandResult:
         def act(r: UnitReport) -> None:
             cause = self._as_owner(r, person_id, cmd)
-            r.klarmarkera(cause, self.child_statuses(r))
+            r.klarmarkera(cause, self.child_statuses(r), self.unit_names(r.namnd_code))
         return self._change(cmd.report_id, UnitReport, cmd, act)
 
     def _godkann(self, cmd: c.Godkann, person_id: str) -> CommandResult:
@@ -302,6 +304,10 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
                 return CommandResult(existing.id, existing.version, duplicate=True)
             raise
         return CommandResult(cycle.id, cycle.version)
+
+    def unit_names(self, namnd_code: str) -> dict[str, str]:
+        """Unit id → name, for refusals that name units the way users know them."""
+        return {u.unit_id: u.name for u in self.organisation(namnd_code).units.values()}
 
     def child_statuses(self, report: UnitReport) -> dict[str, str]:
         cycle = self.get(report.cycle_id, Cycle)

@@ -319,12 +319,15 @@ class UnitReport(AuditedAggregate):
         return [f for kind in sorted(self.ekonomi_flags) for f in self.ekonomi_flags[kind]
                 if not f["rounding"]]
 
-    def klarmarkera(self, cause: Cause, child_statuses: Mapping[str, str]) -> None:
-        """``child_statuses``: the status of every sub-unit's report in this cycle."""
+    def klarmarkera(self, cause: Cause, child_statuses: Mapping[str, str],
+                    unit_names: Mapping[str, str] | None = None) -> None:
+        """``child_statuses``: the status of every sub-unit's report in this cycle;
+        ``unit_names`` lets the refusal name the sub-units as users know them."""
         self._check_owner(cause.actor)
         if self.status in (KLARMARKERAD, GODKAND):
             raise RuleViolationError("Rapporten är redan klarmarkerad", rule="already_klarmarkerad")
-        not_done = sorted(u for u, s in child_statuses.items() if s != GODKAND)
+        names = unit_names or {}
+        not_done = sorted(names.get(u, u) for u, s in child_statuses.items() if s != GODKAND)
         if not_done:
             raise RuleViolationError(
                 "Kan inte klarmarkera innan alla underliggande enheter är godkända: "
