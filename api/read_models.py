@@ -66,14 +66,10 @@ class CycleSummary(BaseModel):
 def load(app: Arsplaner, aggregate_id: UUID, kind: type[A], as_of: datetime | None) -> A:
     if as_of is None:
         return app.get(aggregate_id, kind)
-    version = None
-    for event in app.aggregate_events(aggregate_id):
-        if event.timestamp > as_of:
-            break
-        version = event.originator_version
-    if version is None:
+    found = app.get_as_of(aggregate_id, kind, as_of)
+    if found is None:
         raise NotFoundError(f"{kind.__name__} {aggregate_id} fanns inte {as_of.isoformat()}")
-    return app.get(aggregate_id, kind, version=version)
+    return found
 
 
 def cycle_ids(app: Arsplaner, as_of: datetime | None = None) -> Iterator[UUID]:

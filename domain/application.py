@@ -76,6 +76,20 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
             return False
         return True
 
+    def get_as_of(self, aggregate_id: UUID, kind: type[A], as_of: datetime | None) -> A | None:
+        """The aggregate as last recorded at or before ``as_of`` (now when None); None when
+        it did not exist yet, or at all."""
+        if not self.exists(aggregate_id):
+            return None
+        if as_of is None:
+            return self.get(aggregate_id, kind)
+        version = None
+        for event in self.aggregate_events(aggregate_id):
+            if event.timestamp > as_of:
+                break
+            version = event.originator_version
+        return None if version is None else self.get(aggregate_id, kind, version=version)
+
     def _cause(self, actor: Actor, command: c.Command | None = None,
                occurred_at: datetime | None = None, command_id: str | None = None) -> Cause:
         now = self.clock()

@@ -22,7 +22,6 @@ from reporting.data_files import load_delarsrapport
 from reporting.delarsrapport import delarsrapport_document
 from reporting.document import DOCX_MEDIA_TYPE, CompiledDocument
 from reporting.docx_render import render_docx
-from reporting.history import state_as_of
 from reporting.html_render import render_html
 from reporting.sections import underlag_document
 
@@ -40,15 +39,15 @@ class CycleSnapshot:
 
 
 def cycle_snapshot(app: Arsplaner, cycle_id: UUID, as_of: datetime | None = None) -> CycleSnapshot:
-    cycle = state_as_of(app, cycle_id, Cycle, as_of)
+    cycle = app.get_as_of(cycle_id, Cycle, as_of)
     if cycle is None:
         raise NotFoundError(f"Cykeln {cycle_id} fanns inte vid den tidpunkten")
-    org = state_as_of(app, organisation_id(cycle.namnd_code), Organisation, as_of)
+    org = app.get_as_of(organisation_id(cycle.namnd_code), Organisation, as_of)
     if org is None:
         raise NotFoundError(f"Organisationen {cycle.namnd_code} fanns inte vid den tidpunkten")
     reports: dict[str, UnitReport] = {}
     for unit_id in cycle.unit_ids:
-        report = state_as_of(app, unit_report_id(cycle.id, unit_id), UnitReport, as_of)
+        report = app.get_as_of(unit_report_id(cycle.id, unit_id), UnitReport, as_of)
         if report is not None and _counts(report):
             reports[unit_id] = report
     # Dated by the last approval that shaped the content, not by later facts (UnderlagSent,

@@ -15,7 +15,6 @@ from domain.unit_report import UnitReport
 from reporting.compile import cycle_snapshot
 from reporting.document import DOCX_MEDIA_TYPE, CompiledDocument
 from reporting.docx_render import render_docx
-from reporting.history import state_as_of
 from reporting.html_render import render_html
 from reporting.model import ReportDocument
 from reporting.sections import underlag_document
@@ -34,7 +33,7 @@ def descendants(org: Organisation, unit_id: str) -> set[str]:
 
 def rollup_document(app: Arsplaner, report_id: UUID,
                     as_of: datetime | None = None) -> tuple[ReportDocument, datetime]:
-    own = state_as_of(app, report_id, UnitReport, as_of)
+    own = app.get_as_of(report_id, UnitReport, as_of)
     if own is None:
         raise NotFoundError(f"Rapporten {report_id} fanns inte vid den tidpunkten")
     snapshot = cycle_snapshot(app, own.cycle_id, as_of)
