@@ -20,6 +20,19 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC))
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A store on disk or in PostgreSQL: other applications, threads or processes can open
+    it again (a fresh PostgreSQL schema per test)."""
+    if request.param == "sqlite":
+        yield sqlite_env(tmp_path / "events.sqlite")
+    else:
+        if not _PG:
+            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
+        with postgres_schema_env() as env:
+            yield env
+
+
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
     if request.param == "memory":

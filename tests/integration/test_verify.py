@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -12,21 +11,9 @@ from domain.application import Arsplaner
 from domain.audit import verify_store
 from tests.support.clock import ManualClock
 from tests.support.org import build_organisation, open_delar_2022, report
-from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
 from tests.support.tamper import StoreTamperer
 
 EKHAGEN = report("enh-ekhagen")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    if request.param == "sqlite":
-        yield sqlite_env(tmp_path / "events.sqlite")
-    else:
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
-        with postgres_schema_env() as env:
-            yield env
 
 
 @pytest.fixture

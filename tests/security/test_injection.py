@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +16,6 @@ from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
-from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
 BJORKLIDEN = unit_report_id(CYCLE, "enh-bjorkliden")
@@ -38,29 +36,18 @@ INJECTIONS = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    if request.param == "sqlite":
-        yield sqlite_env(tmp_path / "events.sqlite")
-    else:
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
-        with postgres_schema_env() as env:
-            yield env
-
-
 @pytest.fixture
-def app(store: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=store, clock=clock)
+def app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+    application = Arsplaner(env=durable_env, clock=clock)
     build_organisation(application)
     open_delar_2022(application)
     yield application
     application.close()
 
 
-def _read_back(store: dict[str, str], report_id: object) -> UnitReport:
+def _read_back(durable_env: dict[str, str], report_id: object) -> UnitReport:
     """Through a second application, so nothing comes from memory."""
-    fresh = Arsplaner(env=store)
+    fresh = Arsplaner(env=durable_env)
     try:
         return fresh.get(report_id, UnitReport)  # type: ignore[arg-type]
     finally:
@@ -69,15 +56,15 @@ def _read_back(store: dict[str, str], report_id: object) -> UnitReport:
 
 @pytest.mark.parametrize("text", INJECTIONS)
 def test_injection_strings_in_a_report_field_come_back_verbatim(
-        app: Arsplaner, store: dict[str, str], text: str) -> None:
+        app: Arsplaner, durable_env: dict[str, str], text: str) -> None:
     app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
                              value=text, occurred_at=WHEN), "anna")
-    assert _read_back(store, EKHAGEN).items["mal-trygg-vard"].values["analys"] == text
+    assert _read_back(durable_env, EKHAGEN).items["mal-trygg-vard"].values["analys"] == text
     assert verify_store(app).ok
 
 
 def test_injection_strings_in_reasons_come_back_verbatim(
-        app: Arsplaner, store: dict[str, str]) -> None:
+        app: Arsplaner, durable_env: dict[str, str]) -> None:
     for text in INJECTIONS:
         if not text.strip():
             continue
@@ -87,7 +74,7 @@ def test_injection_strings_in_reasons_come_back_verbatim(
         last = list(app.aggregate_events(EKHAGEN))[-1]
         assert isinstance(last, UnitReport.Reopened)
         assert last.reason == reopen.reason
-    fresh = Arsplaner(env=store)
+    fresh = Arsplaner(env=durable_env)
     try:
         reasons = [e.reason for e in fresh.aggregate_events(EKHAGEN)
                    if isinstance(e, UnitReport.Reopened)]
@@ -101,7 +88,7 @@ def test_injection_strings_in_reasons_come_back_verbatim(
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=500))
 def test_any_text_in_a_report_field_comes_back_verbatim(
-        app: Arsplaner, store: dict[str, str], text: str) -> None:
+        app: Arsplaner, durable_env: dict[str, str], text: str) -> None:
     app.execute(c.ChangeItem(report_id=BJORKLIDEN, item_id="mal-trygg-vard", field="analys",
                              value=text, occurred_at=WHEN), "bertil")
-    assert _read_back(store, BJORKLIDEN).items["mal-trygg-vard"].values["analys"] == text
+    assert _read_back(durable_env, BJORKLIDEN).items["mal-trygg-vard"].values["analys"] == text

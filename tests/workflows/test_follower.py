@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,22 +17,10 @@ from infrastructure.sidecar import sidecar_for
 from infrastructure.timeline import REAL_TIME, Timeline
 from tests.support.clock import ManualClock
 from tests.support.org import build_organisation, open_delar_2022, report
-from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
 from workflows.ids import unit_report_workflow_id
 
 UNITS = ["enh-ekhagen", "enh-bjorkliden", "enh-hemtjanst-norr"]
 CHEFS = {"enh-ekhagen": "anna", "enh-bjorkliden": "bertil", "enh-hemtjanst-norr": "cecilia"}
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    if request.param == "sqlite":
-        yield sqlite_env(tmp_path / "events.sqlite")
-        return
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
-    with postgres_schema_env() as env:
-        yield env
 
 
 class RecordingClient:
