@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.persistence import OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -35,7 +36,8 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
 _RULE_BY_STATUS = {401: "unauthenticated", 404: "unknown_resource", 405: "method_not_allowed"}
 _TITLE_BY_STATUS = {400: "Felaktig begäran", 401: "Inte inloggad", 403: "Ej behörig",
                     404: "Finns inte", 405: "Metoden stöds inte", 409: "Konflikt",
-                    413: "För stor begäran", 415: "Fel innehållstyp", 422: "Ogiltig indata"}
+                    413: "För stor begäran", 415: "Fel innehållstyp", 422: "Ogiltig indata",
+                    503: "Tjänsten är inte tillgänglig"}
 
 
 def problem(status: int, detail: str, *, instance: str, rule: str | None = None,
@@ -89,6 +91,14 @@ def install_problem_handlers(api: FastAPI) -> None:
     async def bad_model(request: Request, exc: ValidationError) -> JSONResponse:
         return problem(422, "Begäran innehåller ogiltiga fält", instance=request.url.path,
                        rule="invalid_input", errors=field_errors(exc.errors()))
+
+    @api.exception_handler(OperationalError)
+    async def database_unreachable(request: Request, exc: OperationalError) -> JSONResponse:
+        # eventsourcing has already retried; the client may safely retry with its command_id.
+        get_logger(path=request.url.path).warning("database_unreachable", error=str(exc))
+        return problem(503, "Databasen svarar inte just nu, försök igen",
+                       instance=request.url.path, rule="database_unavailable",
+                       headers={"Retry-After": "5"})
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -50,6 +50,9 @@ class FaultyProxy:
             return ports
 
     def close(self) -> None:
+        # shutdown wakes the accept thread; close alone leaves the socket listening.
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         with self._lock:
             for client, server in self._links:
