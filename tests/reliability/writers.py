@@ -101,7 +101,8 @@ def race_in_threads(app: Arsplaner, writers: int, rounds: int, maker: str) -> li
 
 def _process_main(env: dict[str, str], writer: int, rounds: int, barrier: Barrier,
                   results: Any, maker: str) -> None:
-    app = Arsplaner(env=env)
+    # The parent created the tables; concurrent CREATE ... IF NOT EXISTS races in PostgreSQL.
+    app = Arsplaner(env={**env, "CREATE_TABLE": "n"})
     try:
         results.put(race(app, writer, rounds, barrier, COMMAND_MAKERS[maker]))
     finally:
