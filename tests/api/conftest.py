@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,11 +15,9 @@ from domain.application import Arsplaner
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
 from tests.support.org import build_organisation, open_delar_2022, report
-from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
 
 TOKENS = {f"t-{p}": p for p in ("anna", "bertil", "david", "eva", "fredrik", "gun", "ida",
                                 "revisor")}
-_PG = postgres_available()
 
 
 @dataclass
@@ -52,21 +49,10 @@ def report_id(unit_id: str) -> str:
     return str(report(unit_id))
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def api_store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    if request.param == "sqlite":
-        yield sqlite_env(tmp_path / "events.sqlite")
-        return
-    if not _PG:
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
-    with postgres_schema_env() as env:
-        yield env
-
-
 @pytest.fixture
-async def world(api_store_env: dict[str, str]) -> AsyncIterator[ApiWorld]:
+async def world(durable_env: dict[str, str]) -> AsyncIterator[ApiWorld]:
     clock = ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC))
-    app = Arsplaner(env=api_store_env, clock=clock)
+    app = Arsplaner(env=durable_env, clock=clock)
     build_organisation(app)
     open_delar_2022(app)
     # raise_app_exceptions=False: a server error must show up as a 500 response, not pass.
@@ -74,6 +60,6 @@ async def world(api_store_env: dict[str, str]) -> AsyncIterator[ApiWorld]:
     api = create_app(app, TOKENS, read_models=read_models)
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
-        yield ApiWorld(http, app, clock, api_store_env)
+        yield ApiWorld(http, app, clock, durable_env)
     read_models.close()
     app.close()

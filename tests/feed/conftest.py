@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
@@ -10,22 +9,8 @@ from feed.positions import ConsumerPositions
 from feed.service import EventFeed
 from tests.feed.scenario import populate
 from tests.support.clock import ManualClock
-from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
 
-_PG = postgres_available()
 SECRET = b"feed-test-secret"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """Stores that outlive the application object, as a restarted process would see them."""
-    if request.param == "sqlite":
-        yield sqlite_env(tmp_path / "events.sqlite")
-        return
-    if not _PG:
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
-    with postgres_schema_env() as env:
-        yield env
 
 
 @pytest.fixture
