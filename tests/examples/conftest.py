@@ -1,3 +1,4 @@
-from tests.feed.conftest import durable_env, open_app, populated
+from tests.feed.conftest import open_app, populated
 
-__all__ = ["durable_env", "open_app", "populated"]
+# durable_env comes from tests/conftest.py.
+__all__ = ["open_app", "populated"]
