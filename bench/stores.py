@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
+from infrastructure.pg_schema import fresh_postgres_schema, postgres_available
 
-from infrastructure.settings import postgres_env
-
-POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
+__all__ = ["STORE_KINDS", "fresh_store", "postgres_available"]
 STORE_KINDS = ("memory", "sqlite", "postgres")
-
-
-def postgres_available() -> bool:
-    try:
-        with psycopg.connect(POSTGRES_DSN, connect_timeout=2):
-            return True
-    except psycopg.OperationalError:
-        return False
 
 
 @contextlib.contextmanager
@@ -35,13 +24,5 @@ def fresh_store(kind: str, pool_size: int = 8) -> Iterator[dict[str, str]]:
                    "SQLITE_DBNAME": str(Path(tmp) / "events.sqlite"),
                    "SQLITE_LOCK_TIMEOUT": "30"}
     else:
-        schema = f"bench_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **postgres_env(POSTGRES_DSN),
-                   "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": str(pool_size),
-                   "POSTGRES_LOCK_TIMEOUT": "30"}
-        finally:
-            with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        with fresh_postgres_schema("bench", pool_size, POSTGRES_LOCK_TIMEOUT="30") as env:
+            yield env

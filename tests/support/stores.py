@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import uuid
-from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-import psycopg
+from infrastructure.pg_schema import POSTGRES_DSN, fresh_postgres_schema, postgres_available
 
-from infrastructure.settings import postgres_env
-
-POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def postgres_available() -> bool:
-    try:
-        with psycopg.connect(POSTGRES_DSN, connect_timeout=2):
-            return True
-    except psycopg.OperationalError:
-        return False
+__all__ = ["MEMORY_ENV", "POSTGRES_DSN", "postgres_available", "postgres_schema_env",
+           "sqlite_env"]
 
 
-@contextlib.contextmanager
-def postgres_schema_env() -> Iterator[dict[str, str]]:
+def postgres_schema_env() -> AbstractContextManager[dict[str, str]]:
     """A fresh schema per test, dropped afterwards, so tests never see each other's rows."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **postgres_env(POSTGRES_DSN),
-               "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": "4"}
-    finally:
-        with psycopg.connect(POSTGRES_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    return fresh_postgres_schema("t", pool_size=4)
 
 
 def sqlite_env(path: Path) -> dict[str, str]:
