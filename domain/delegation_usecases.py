@@ -101,8 +101,17 @@ class DelegationUseCases(MeetingUseCases):
         row = self.delegationsordning(cmd.namnd_code).row_in_force(cmd.row_nr, cmd.on,
                                                                      cmd.arende_ref)
         ledger = self.delegation_ledger(cmd.namnd_code)
-        capacity = self._first_capacity(self.organisation(cmd.namnd_code), person_id, row,
-                                        list(row.delegater), cmd.on, set(), None, None)
+        org = self.organisation(cmd.namnd_code)
+        # A delegat replaced by a vikarie that day hands nothing back; the vikarie does. Jäv
+        # is no bar: handing the ärende back is how a jävig delegat steps aside.
+        replaced = unavailable_people(org, cmd.on, ())
+        capacity = self._first_capacity(org, person_id, row, list(row.delegater), cmd.on,
+                                        replaced, None, None)
+        if capacity is None and person_id in replaced:
+            name = org.people.get(person_id, {}).get("name", person_id)
+            raise NotAuthorisedError(
+                f"{name} har vikarie den {cmd.on.isoformat()}; vikarien lämnar tillbaka "
+                f"ärendet enligt {row.reference()}", rule="ersatt_av_vikarie")
         if capacity is None:
             raise NotAuthorisedError(
                 f"Endast delegaten enligt {row.reference()} kan lämna tillbaka ärendet",

@@ -24,16 +24,15 @@ ARENDE = "2022.301 VON"
 REVISOR = "p-ingrid-kontrollsson"
 
 # Columns: record a beslut on row 2.1.3 (förvaltningschef), hand back an ärende on that row,
-# schedule a sammanträde, återkalla a delegation for one ärende. "Y" allowed, "-" refused,
-# "x" should be refused, "o" should be allowed, but the domain does not yet (strict xfail:
-# hand-back ignores the vikarie's dates; docs/reliability.md, findings).
+# schedule a sammanträde, återkalla a delegation for one ärende. "Y" allowed, "-" refused.
+# Hand-back follows the vikarie's dates: on them the vikarie hands back, the delegat may not.
 COLUMNS = ("Beslut", "HandBack", "Schedule", "Revoke")
 EXPECTED = """
 person                                                | Besl Back Sche Revo
 förvaltningschef (the delegat)                        | Y    Y    -    -
 förvaltningschef, jävig in the ärende                 | -    Y    -    -
-förvaltningschef, on semester                         | -    x    -    -
-ställföreträdande, vikarie on the semester dates      | Y    o    -    -
+förvaltningschef, on semester                         | -    -    -    -
+ställföreträdande, vikarie on the semester dates      | Y    Y    -    -
 ställföreträdande, off those dates, no absence stated | -    -    -    -
 ställföreträdande as ersättare, absence stated        | Y    -    -    -
 ordförande                                            | -    -    Y    Y
@@ -109,9 +108,7 @@ def _cases() -> list[Any]:
     for line in EXPECTED.strip().splitlines()[1:]:
         who, cells = (part.strip() for part in line.split("|"))
         for column, cell in zip(COLUMNS, cells.split(), strict=True):
-            marks = [pytest.mark.xfail(strict=True, reason="hand-back ignores vikarie dates")
-                     ] if cell in ("x", "o") else []
-            cases.append(pytest.param(who, column, cell in ("Y", "o"), marks=marks))
+            cases.append(pytest.param(who, column, cell == "Y"))
     return cases
 
 

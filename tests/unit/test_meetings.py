@@ -20,6 +20,7 @@ from tests.unit.von_delegation import (
     LEDAMOT,
     ORDFORANDE,
     SEKRETERARE,
+    STF_FORVALTNINGSCHEF,
     decide,
     load_von,
 )
@@ -205,3 +206,28 @@ class TestAterlamnande:
                 namnd_code="VON", row_nr="2.1.3", arende_ref="2022.305 VON", rubrik="x",
                 on=date(2022, 9, 10), reason="y"), ORDFORANDE)
         assert refused.value.rule == "ej_delegat"
+
+    def test_on_the_vikaries_dates_the_vikarie_hands_back_and_the_delegat_may_not(
+            self, von: Arsplaner) -> None:
+        semester = date(2022, 8, 3)  # the förvaltningschef's vikarie covers 08-01..07
+        with pytest.raises(NotAuthorisedError) as refused:
+            von.hand_back_matter(hand_back("2022.306 VON", semester), FORVALTNINGSCHEF)
+        assert refused.value.rule == "ersatt_av_vikarie"
+        assert str(refused.value).startswith("Birgitta Exempelsson har vikarie den 2022-08-03")
+        von.hand_back_matter(hand_back("2022.306 VON", semester), STF_FORVALTNINGSCHEF)
+        matter = von.delegation_ledger("VON").handed_back["2022.306 VON"]
+        assert matter["person_id"] == STF_FORVALTNINGSCHEF
+
+    def test_after_the_vikaries_dates_the_delegat_hands_back_again(
+            self, von: Arsplaner) -> None:
+        with pytest.raises(NotAuthorisedError):
+            von.hand_back_matter(hand_back("2022.307 VON", date(2022, 8, 8)),
+                                 STF_FORVALTNINGSCHEF)
+        von.hand_back_matter(hand_back("2022.307 VON", date(2022, 8, 8)), FORVALTNINGSCHEF)
+        assert "2022.307 VON" in von.delegation_ledger("VON").handed_back
+
+
+def hand_back(arende_ref: str, on: date) -> dc.HandBackMatter:
+    return dc.HandBackMatter(namnd_code="VON", row_nr="2.1.3", arende_ref=arende_ref,
+                             rubrik="Ansökan om bistånd", on=on,
+                             reason="Ärendet är av principiell beskaffenhet")
