@@ -7,6 +7,7 @@ SMTP delivery is marked on the row so a retry after a successful send is skipped
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,8 +83,12 @@ class Notifier:
         self.smtp = smtp
 
     async def notify(self, n: Notification) -> None:
-        self.outbox.add(n)
-        if self.smtp is None or not n.recipient_email or self.outbox.is_sent(n.key):
+        # Outbox statements block (a held SQLite lock waits up to 10 s): run them in a
+        # thread so the worker's event loop keeps serving every other workflow task.
+        await asyncio.to_thread(self.outbox.add, n)
+        if self.smtp is None or not n.recipient_email:
+            return
+        if await asyncio.to_thread(self.outbox.is_sent, n.key):
             return
         message = EmailMessage()
         message["From"] = self.smtp.sender
@@ -93,4 +98,4 @@ class Notifier:
         message["X-Arsplan-Key"] = n.key
         message.set_content(n.body)
         await aiosmtplib.send(message, hostname=self.smtp.host, port=self.smtp.port)
-        self.outbox.mark_sent(n.key, datetime.now(tz=UTC))
+        await asyncio.to_thread(self.outbox.mark_sent, n.key, datetime.now(tz=UTC))

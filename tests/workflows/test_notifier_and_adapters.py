@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -59,6 +60,46 @@ class TestOutbox:
         await notifier.notify(reminder("wf:reminder:klarmarkera:2"))
         assert [n.key for n in notifier.outbox.all()] == ["wf:reminder:klarmarkera:1",
                                                           "wf:reminder:klarmarkera:2"]
+
+
+class TestEventLoop:
+    async def test_other_coroutines_run_while_the_outbox_waits_for_a_held_write_lock(
+            self, tmp_path: Path) -> None:
+        path = tmp_path / "outbox.sqlite"
+        db = EnteredSidecar(sqlite_path=str(path))
+        notifier = Notifier(Outbox(db))
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")  # another process writing
+        notifying = asyncio.create_task(notifier.notify(reminder()))
+        progress = 0
+
+        async def keep_working() -> None:
+            # Steps only while the loop is free, i.e. the outbox waits for the lock in a thread.
+            nonlocal progress
+            assert await asyncio.to_thread(db.entered.wait, 60)
+            for _ in range(100):
+                progress += 1
+                await asyncio.sleep(0)
+
+        await keep_working()
+        assert progress == 100 and not notifying.done()
+        holder.execute("ROLLBACK")
+        holder.close()
+        await notifying
+        assert [n.key for n in notifier.outbox.all()] == ["wf:reminder:klarmarkera:1"]
+
+
+class EnteredSidecar(SidecarDB):
+    """Signals when a statement starts, from whichever thread runs it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.entered = threading.Event()
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        if not sql.startswith("CREATE"):
+            self.entered.set()
+        return super().execute(sql, params)
 
 
 class TestSmtp:
