@@ -50,7 +50,7 @@ class ReportActivities:
     async def send_reminder(self, fact: ReportFact) -> None:
         when, deadline = self._domain_times(fact)
         report = await in_domain(lambda: self._report(fact.report_id))
-        org = self.deps.app.organisation(report.namnd_code)
+        org = await in_domain(lambda: self.deps.app.organisation(report.namnd_code))
         to = task_owner(org, report.unit_id, fact.task, local_date(when))
         log = get_logger(report_id=fact.report_id, unit_id=report.unit_id, key=fact.key)
         if to.person_id is None:
@@ -71,7 +71,7 @@ class ReportActivities:
     async def deadline_passed(self, fact: ReportFact) -> None:
         when, deadline = self._domain_times(fact)
         report = await in_domain(lambda: self._report(fact.report_id))
-        org = self.deps.app.organisation(report.namnd_code)
+        org = await in_domain(lambda: self.deps.app.organisation(report.namnd_code))
         target = escalation_target(org, report.unit_id, fact.task, local_date(when))
 
         def record(r: UnitReport, cause: Cause) -> None:
@@ -109,7 +109,7 @@ class ReportActivities:
         report = await in_domain(record)
         if report is None or report.attest_deadline is None:
             return None
-        org = app.organisation(report.namnd_code)
+        org = await in_domain(lambda: app.organisation(report.namnd_code))
         to = task_owner(org, report.unit_id, "attestera", local_date(when))
         if to.person_id is not None:
             email = org.people.get(to.person_id, {}).get("email")
