@@ -65,6 +65,11 @@ class ReadModelView(TrackingRecorder, ABC):
     def get(self, kind: str, key: str) -> Doc | None:
         """One row's document, or None."""
 
+    def get_for_update(self, kind: str, key: str) -> Doc | None:
+        """One row's document for a handler that changes it and writes it back in the
+        same event (a batch may then hand over its own copy instead of a deep copy)."""
+        return self.get(kind, key)
+
     @abstractmethod
     def find(self, kind: str, partition: str | None = None) -> list[Doc]:
         """Every row of a kind (in one partition), in write order."""

@@ -10,8 +10,8 @@ the next catch-up starts again at the batch's first event.
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
@@ -25,6 +25,7 @@ class BatchedView(ReadModelView):
         self._changes: dict[tuple[str, str], RowChange] = {}
         self._tracking: dict[str, Tracking] = {}
         self._read: dict[tuple[str, str], Doc | None] = {}  # safe: one writer per view
+        self._rows_holding: Counter[int] = Counter()  # id(doc) -> overlay rows holding it
 
     def get(self, kind: str, key: str) -> Doc | None:
         change = self._changes.get((kind, key))
@@ -36,16 +37,35 @@ class BatchedView(ReadModelView):
             self._read[(kind, key)] = self.view.get(kind, key)
         return copy.deepcopy(self._read[(kind, key)])
 
+    def get_for_update(self, kind: str, key: str) -> Doc | None:
+        """Hands over the overlay's own doc when no other row holds it: a catch-up
+        updating one report 500 times per batch spent half its time deep-copying it.
+        Safe because a failed event discards the whole batch."""
+        change = self._changes.get((kind, key))
+        if isinstance(change, Put) and self._rows_holding[id(change.doc)] == 1:
+            return change.doc
+        if change is None and (kind, key) in self._read:
+            return self._read.pop((kind, key))  # the caller writes it back
+        return self.get(kind, key)
+
     def find(self, kind: str, partition: str | None = None) -> list[Doc]:
         raise NotImplementedError("projections read single rows while a batch is open")
 
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
         self.insert_tracking(tracking)
         for change in changes:
-            # Each row keeps the position of the event that last wrote it (find order).
-            pinned = replace(change, position=tracking.notification_id) if isinstance(
-                change, Put) else change
-            self._changes[(change.kind, change.key)] = pinned
+            row = (change.kind, change.key)
+            self._release(self._changes.get(row))
+            if isinstance(change, Put):
+                # Each row keeps the position of the event that last wrote it (find order).
+                change = Put(change.kind, change.key, change.doc, change.partition,
+                             tracking.notification_id)
+                self._rows_holding[id(change.doc)] += 1
+            self._changes[row] = change
+
+    def _release(self, replaced: RowChange | None) -> None:
+        if isinstance(replaced, Put):
+            self._rows_holding[id(replaced.doc)] -= 1
 
     def insert_tracking(self, tracking: Tracking) -> None:
         latest = self.max_tracking_id(tracking.application_name)
@@ -65,6 +85,7 @@ class BatchedView(ReadModelView):
         self._changes.clear()
         self._tracking.clear()
         self._read.clear()
+        self._rows_holding.clear()
 
     def rows(self) -> list[Row]:
         raise NotImplementedError("digest the underlying view after the flush")

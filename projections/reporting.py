@@ -131,7 +131,7 @@ class ReportingProjection(ReadModelProjection):
             status="closed", export_reference=event.reference))
 
     def _update_cycle(self, event: Any, tracking: Tracking, change: Any) -> None:
-        doc = self.view.get(CYCLE, str(event.originator_id))
+        doc = self.view.get_for_update(CYCLE, str(event.originator_id))
         if doc is None:
             raise LookupError(f"cycle {event.originator_id} was not projected first")
         change(doc)
@@ -212,7 +212,7 @@ class ReportingProjection(ReadModelProjection):
                             lambda d: d.update(escalations=d["escalations"] + 1))
 
     def _update_report(self, event: Any, tracking: Tracking, change: Any) -> None:
-        doc = self.view.get(REPORT, str(event.originator_id))
+        doc = self.view.get_for_update(REPORT, str(event.originator_id))
         if doc is None:
             raise LookupError(f"report {event.originator_id} was not projected first")
         change(doc)

@@ -147,3 +147,40 @@ def test_a_batch_commits_nothing_until_flushed_then_everything_at_once(
     assert view.get("report", "r1") == {"n": 2} and view.max_tracking_id("a") == 2
     # Rows keep the position of the event that last wrote them.
     assert [d["n"] for d in view.find("report", "c1")] == [2, 1]
+
+
+class TestGetForUpdateInABatch:
+    def test_hands_over_the_batchs_own_doc_instead_of_a_copy(self) -> None:
+        batch = BatchedView(POPOReadModelView("reporting"))
+        doc = {"n": 1, "passed": ["klarmarkera"]}
+        batch.write_with_tracking([Put("report", "r1", doc, "c1")], Tracking("a", 1))
+        assert batch.get_for_update("report", "r1") is doc
+        assert batch.get("report", "r1") is not doc
+
+    def test_copies_a_doc_that_another_row_holds_too(self) -> None:
+        batch = BatchedView(POPOReadModelView("reporting"))
+        shared = {"person_id": "anna", "valid_to": None}
+        batch.write_with_tracking([Put("by_unit", "a1", shared), Put("by_person", "a1", shared)],
+                                  Tracking("a", 1))
+        updated = batch.get_for_update("by_unit", "a1")
+        assert updated is not None and updated is not shared
+        updated["valid_to"] = "2026-12-31"
+        assert batch.get("by_person", "a1") == {"person_id": "anna", "valid_to": None}
+
+    def test_hands_over_a_doc_once_the_other_row_holding_it_was_rewritten(self) -> None:
+        batch = BatchedView(POPOReadModelView("reporting"))
+        shared = {"n": 1}
+        batch.write_with_tracking([Put("x", "1", shared), Put("y", "1", shared)],
+                                  Tracking("a", 1))
+        batch.write_with_tracking([Put("y", "1", {"n": 2})], Tracking("a", 2))
+        assert batch.get_for_update("x", "1") is shared
+
+    def test_a_row_read_from_the_view_is_read_again_after_it_was_handed_over(self) -> None:
+        view = POPOReadModelView("reporting")
+        view.write_with_tracking([Put("report", "r1", {"n": 1})], Tracking("a", 1))
+        batch = BatchedView(view)
+        assert batch.get("report", "r1") == {"n": 1}
+        handed = batch.get_for_update("report", "r1")
+        assert handed == {"n": 1}
+        handed["n"] = 99  # changed but, against the contract, never written back
+        assert batch.get("report", "r1") == {"n": 1}
