@@ -12,6 +12,7 @@ from domain.base import Actor, AuditedAggregate, Cause
 from domain.content.ekonomi import check_table, table_from_dict, table_to_dict
 from domain.content.goals import check_goal_kind, decide_bedomning, indicators_of
 from domain.content.indicators import indicator_from_dict, indicator_to_dict
+from domain.delegation_rows import role_label
 from domain.errors import InvalidInputError, NotAuthorisedError, NotFoundError, RuleViolationError
 from domain.ids import unit_report_id
 from domain.organisation import CHEF_ROLE_BY_KIND
@@ -228,22 +229,32 @@ class UnitReport(AuditedAggregate):
 
     # Guards: each raises before any state changes, naming the rule.
 
-    def _check_owner(self, actor: Actor) -> None:
+    def _check_owner(self, actor: Actor, unit_names: Mapping[str, str] | None = None) -> None:
         if actor.role != self.owner_role or actor.unit_id != self.unit_id:
+            names = unit_names or {}
             raise NotAuthorisedError(
-                f"Endast {self.owner_role} för {self.unit_id} (eller dennes ersättare) "
-                f"får ändra och klarmarkera rapporten",
+                f"Endast {_definite(self.owner_role)} för {names.get(self.unit_id, self.unit_id)}"
+                f" (eller dennes ersättare) får ändra och klarmarkera rapporten; "
+                f"{_acting_as(actor, names)}",
                 rule="only_unit_chef_reports",
             )
 
-    def _check_attester(self, actor: Actor) -> None:
-        if (self.attester_role is None or actor.role != self.attester_role
-                or actor.unit_id != self.parent_unit_id):
+    def _check_attester(self, actor: Actor, unit_names: Mapping[str, str] | None = None) -> None:
+        if (self.attester_role is not None and actor.role == self.attester_role
+                and actor.unit_id == self.parent_unit_id):
+            return
+        names = unit_names or {}
+        unit = names.get(self.unit_id, self.unit_id)
+        if self.attester_role is None or self.parent_unit_id is None:
             raise NotAuthorisedError(
-                f"Endast {self.attester_role or 'ingen'} för {self.parent_unit_id} "
-                f"får attestera eller återsända rapporten för {self.unit_id}",
-                rule="only_parent_chef_attests",
-            )
+                f"Rapporten för {unit} attesteras inte i förvaltningen; den lämnas till "
+                "kommunledningskontoret", rule="only_parent_chef_attests")
+        raise NotAuthorisedError(
+            f"Endast {_definite(self.attester_role)} för "
+            f"{names.get(self.parent_unit_id, self.parent_unit_id)} (eller dennes ersättare) "
+            f"får attestera eller återsända rapporten för {unit}; {_acting_as(actor, names)}",
+            rule="only_parent_chef_attests",
+        )
 
     def _check_editable(self) -> None:
         if self.status in (KLARMARKERAD, GODKAND):
@@ -322,8 +333,8 @@ class UnitReport(AuditedAggregate):
     def klarmarkera(self, cause: Cause, child_statuses: Mapping[str, str],
                     unit_names: Mapping[str, str] | None = None) -> None:
         """``child_statuses``: the status of every sub-unit's report in this cycle;
-        ``unit_names`` lets the refusal name the sub-units as users know them."""
-        self._check_owner(cause.actor)
+        ``unit_names`` lets refusals name the units as users know them."""
+        self._check_owner(cause.actor, unit_names)
         if self.status in (KLARMARKERAD, GODKAND):
             raise RuleViolationError("Rapporten är redan klarmarkerad", rule="already_klarmarkerad")
         names = unit_names or {}
@@ -336,8 +347,8 @@ class UnitReport(AuditedAggregate):
             )
         self._record(self.Klarmarkerad, cause)
 
-    def godkann(self, cause: Cause) -> None:
-        self._check_attester(cause.actor)
+    def godkann(self, cause: Cause, unit_names: Mapping[str, str] | None = None) -> None:
+        self._check_attester(cause.actor, unit_names)
         if self.status != KLARMARKERAD:
             raise RuleViolationError(
                 f"Rapporten kan inte godkännas: den är {STATUS_LABELS[self.status].lower()}, "
@@ -346,8 +357,9 @@ class UnitReport(AuditedAggregate):
             )
         self._record(self.Godkand, cause)
 
-    def atersand(self, reason: str, new_deadline: datetime | None, cause: Cause) -> None:
-        self._check_attester(cause.actor)
+    def atersand(self, reason: str, new_deadline: datetime | None, cause: Cause,
+                 unit_names: Mapping[str, str] | None = None) -> None:
+        self._check_attester(cause.actor, unit_names)
         if self.status not in (KLARMARKERAD, GODKAND):
             raise RuleViolationError("Endast klarmarkerade rapporter kan återsändas",
                                      rule="atersand_requires_klarmarkering")
@@ -400,3 +412,14 @@ class UnitReport(AuditedAggregate):
 def _require_reason(reason: str) -> None:
     if not reason or not reason.strip():
         raise InvalidInputError("En motivering krävs", rule="reason_required")
+
+
+def _definite(role: str) -> str:
+    """The role as its holder is named in a sentence: enhetschef → enhetschefen."""
+    label = role_label(role)
+    return f"{label}en" if label.endswith("chef") else label
+
+
+def _acting_as(actor: Actor, unit_names: Mapping[str, str]) -> str:
+    where = f" för {unit_names.get(actor.unit_id, actor.unit_id)}" if actor.unit_id else ""
+    return f"du agerar som {role_label(actor.role)}{where}"

@@ -8,6 +8,7 @@ import pytest
 
 from domain import commands as c
 from domain.application import Arsplaner
+from domain.base import Actor, Cause
 from domain.errors import (
     ConcurrencyConflictError,
     InvalidInputError,
@@ -19,6 +20,7 @@ from tests.support.clock import ManualClock
 from tests.support.org import build_organisation, open_delar_2022, report
 
 EKHAGEN = report("enh-ekhagen")
+FORVALTNING = report("von-forv")
 BJORKLIDEN = report("enh-bjorkliden")
 ALDREBOENDE = report("avd-aldreboende")
 
@@ -185,3 +187,41 @@ class TestIdempotencyAndConcurrency:
         assert von.get(EKHAGEN, UnitReport).items[  # type: ignore[arg-type]
             "mal-trygg-vard"].values["analys"] == "B"
         other.close()
+
+
+class TestRefusalWording:
+    """The aggregate's own guards, behind the application's role check: they name the units
+    and the role the person acted in, as users know them; the rule codes stay the same."""
+
+    def refuse(self, von: Arsplaner, report_id: object, act: str, actor: Actor) -> str:
+        r = von.get(report_id, UnitReport)  # type: ignore[arg-type]
+        cause = Cause(actor, datetime(2022, 8, 20, 8, tzinfo=UTC))
+        names = von.unit_names("VON")
+        with pytest.raises(NotAuthorisedError) as err:
+            if act == "klarmarkera":
+                r.klarmarkera(cause, {}, names)
+            else:
+                r.godkann(cause, names)
+        return f"{err.value.rule}: {err.value}"
+
+    def test_an_avdelningschef_may_not_klarmarkera_an_enhets_report(
+            self, von: Arsplaner) -> None:
+        assert self.refuse(von, EKHAGEN, "klarmarkera",
+                           Actor("david", "avdelningschef", "avd-aldreboende")) == (
+            "only_unit_chef_reports: Endast enhetschefen för Ekhagens äldreboende (eller "
+            "dennes ersättare) får ändra och klarmarkera rapporten; du agerar som "
+            "avdelningschef för Äldreboende")
+
+    def test_the_enhetschef_may_not_attest_the_own_report(self, von: Arsplaner) -> None:
+        assert self.refuse(von, EKHAGEN, "godkann",
+                           Actor("anna", "enhetschef", "enh-ekhagen")) == (
+            "only_parent_chef_attests: Endast avdelningschefen för Äldreboende (eller dennes "
+            "ersättare) får attestera eller återsända rapporten för Ekhagens äldreboende; du "
+            "agerar som enhetschef för Ekhagens äldreboende")
+
+    def test_the_forvaltnings_report_is_not_attested_within_the_forvaltning(
+            self, von: Arsplaner) -> None:
+        assert self.refuse(von, FORVALTNING, "godkann",
+                           Actor("erik", "forvaltningschef", "von-forv")) == (
+            "only_parent_chef_attests: Rapporten för Vård- och omsorgsförvaltningen attesteras "
+            "inte i förvaltningen; den lämnas till kommunledningskontoret")
