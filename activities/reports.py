@@ -13,6 +13,7 @@ from activities.schedule import attest_deadline
 from domain.base import Cause
 from domain.calendar import local_date
 from domain.errors import RuleViolationError
+from domain.organisation import Organisation
 from domain.unit_report import KLARMARKERAD, UnitReport
 from infrastructure.logging import get_logger
 from infrastructure.notifier import Notification
@@ -61,9 +62,10 @@ class ReportActivities:
             report.id, fact.key, when, lambda r, cause: r.record_reminder(
                 person_id, fact.task, deadline, fact.overdue, cause)))
         late = "Tidsgränsen har passerat" if fact.overdue else "Påminnelse"
+        unit = _unit_name(org, report.unit_id)
         await self._notify(fact.key, to, when, org.people.get(person_id, {}).get("email"),
-                           f"{late}: {TASK_LABELS[fact.task]} rapporten för {report.unit_id}",
-                           f"{TASK_LABELS[fact.task]} rapporten för {report.unit_id} senast "
+                           f"{late}: {TASK_LABELS[fact.task]} rapporten för {unit}",
+                           f"{TASK_LABELS[fact.task]} rapporten för {unit} senast "
                            f"{deadline:%Y-%m-%d %H:%M}.")
         log.info("reminder_sent", task=fact.task, to=person_id, overdue=fact.overdue)
 
@@ -82,11 +84,11 @@ class ReportActivities:
                                                                    record))
         if target.person_id is not None:
             email = org.people.get(target.person_id, {}).get("email")
+            unit = _unit_name(org, report.unit_id)
             await self._notify(fact.key, target, when, email,
-                               f"Eskalering: {report.unit_id} har inte hunnit "
-                               f"{fact.task}",
+                               f"Eskalering: {unit} har inte hunnit {fact.task}",
                                f"Tidsgränsen {deadline:%Y-%m-%d %H:%M} för att "
-                               f"{fact.task} rapporten för {report.unit_id} har passerat.")
+                               f"{fact.task} rapporten för {unit} har passerat.")
         get_logger(report_id=fact.report_id, unit_id=report.unit_id, key=fact.key).info(
             "deadline_passed", task=fact.task, escalated_to=target.person_id)
 
@@ -113,9 +115,10 @@ class ReportActivities:
         to = task_owner(org, report.unit_id, "attestera", local_date(when))
         if to.person_id is not None:
             email = org.people.get(to.person_id, {}).get("email")
+            unit = _unit_name(org, report.unit_id)
             await self._notify(fact.key, to, when, email,
-                               f"Attestera: rapporten för {report.unit_id} är klarmarkerad",
-                               f"Granska och godkänn rapporten för {report.unit_id} senast "
+                               f"Attestera: rapporten för {unit} är klarmarkerad",
+                               f"Granska och godkänn rapporten för {unit} senast "
                                f"{report.attest_deadline:%Y-%m-%d %H:%M}.")
         return self.deps.timeline.to_workflow(report.attest_deadline)
 
@@ -128,3 +131,9 @@ class ReportActivities:
         assert to.person_id is not None
         await self.deps.notifier.notify(Notification(key, to.person_id, email, subject, body,
                                                      when))
+
+
+def _unit_name(org: Organisation, unit_id: str) -> str:
+    """Mail names the unit as its chef knows it."""
+    unit = org.units.get(unit_id)
+    return unit.name if unit is not None else unit_id

@@ -1,0 +1,39 @@
+"""What the report activities mail: units named as their chefs know them, never by id."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from activities.deps import ActivityDeps
+from activities.reports import ReportActivities
+from domain.application import Arsplaner
+from tests.support.org import build_organisation, open_delar_2022, report
+from tests.workflows.harness import test_settings as settings_for
+from workflows.payloads import ReportFact
+
+EKHAGEN = str(report("enh-ekhagen"))
+DEADLINE = datetime(2022, 8, 23, 14, tzinfo=UTC)
+AFTER = datetime(2022, 8, 24, 6, tzinfo=UTC)
+
+
+def fact(key: str, *, overdue: bool = False) -> ReportFact:
+    return ReportFact(report_id=EKHAGEN, key=key, task="klarmarkera", deadline=DEADLINE,
+                      occurred_at=AFTER, overdue=overdue)
+
+
+async def test_reminder_and_escalation_name_the_enhet(tmp_path: Path, app: Arsplaner) -> None:
+    build_organisation(app)
+    open_delar_2022(app)
+    deps = ActivityDeps.from_settings(app, settings_for(tmp_path))
+    activities = ReportActivities(deps)
+
+    await activities.send_reminder(fact("t:reminder", overdue=True))
+    await activities.deadline_passed(fact("t:deadline"))
+
+    mail = {n.key: (n.recipient_person_id, n.subject) for n in deps.notifier.outbox.all()}
+    assert mail == {
+        "t:reminder": ("anna", "Tidsgränsen har passerat: Klarmarkera rapporten för "
+                               "Ekhagens äldreboende"),
+        "t:deadline": ("david", "Eskalering: Ekhagens äldreboende har inte hunnit klarmarkera"),
+    }
