@@ -75,6 +75,11 @@ class ReadModelView(TrackingRecorder, ABC):
         """Every row of a kind (in one partition), in write order."""
 
     @abstractmethod
+    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
+        """Rows of ``kind`` named by the keys of the ``index_kind`` rows in one partition,
+        in the index rows' write order: a narrow index row instead of a second copy."""
+
+    @abstractmethod
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
         """Applies the changes and records the position atomically.
 

@@ -51,6 +51,9 @@ class BatchedView(ReadModelView):
     def find(self, kind: str, partition: str | None = None) -> list[Doc]:
         raise NotImplementedError("projections read single rows while a batch is open")
 
+    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
+        raise NotImplementedError("projections read single rows while a batch is open")
+
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
         self.insert_tracking(tracking)
         for change in changes:

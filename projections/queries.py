@@ -188,9 +188,9 @@ def audit_trail(view: ReadModelView, aggregate_id: UUID | None = None, actor: st
     if aggregate_id is not None:
         docs = view.find(BY_AGGREGATE, str(aggregate_id))
     elif cycle_id is not None:
-        docs = view.find(BY_CYCLE, str(cycle_id))
+        docs = view.find_through(BY_CYCLE, str(cycle_id), BY_AGGREGATE)
     elif actor is not None:
-        docs = view.find(BY_ACTOR, actor)
+        docs = view.find_through(BY_ACTOR, actor, BY_AGGREGATE)
     else:
         docs = view.find(BY_AGGREGATE)
     return [AuditEntry.model_validate(d) for d in docs

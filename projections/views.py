@@ -25,7 +25,7 @@ def _position(change: Put, tracking: Tracking) -> int:
 
 
 def _dumps(doc: Doc) -> str:
-    return canonical_json(doc)
+    return canonical_json(doc) if doc else "{}"  # index rows are empty: skip the encoder
 
 
 def _put_rows(changes: Sequence[RowChange], tracking: Tracking
@@ -60,6 +60,13 @@ class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
             hits = [(pos, k[1], doc) for k, (pos, part, doc) in self._rows.items()
                     if k[0] == kind and (partition is None or part == partition)]
         return [json.loads(doc) for _, _, doc in sorted(hits)]
+
+    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
+        with self._database_lock:
+            hits = sorted((pos, k[1]) for k, (pos, part, _) in self._rows.items()
+                          if k[0] == index_kind and part == partition)
+            docs = [self._rows.get((kind, key)) for _, key in hits]
+        return [json.loads(found[2]) for found in docs if found is not None]
 
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
         # Encode everything before touching state, so a failure changes nothing.
@@ -132,6 +139,13 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
             c.execute(sql + " ORDER BY position, key", params)
             return [json.loads(r["doc"]) for r in c.fetchall()]
 
+    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT r.doc FROM {self.rows_table} i JOIN {self.rows_table} r "
+                      "ON r.kind = ? AND r.key = i.key WHERE i.kind = ? AND i.part = ? "
+                      "ORDER BY i.position, i.key", (kind, index_kind, partition))
+            return [json.loads(r["doc"]) for r in c.fetchall()]
+
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as c:
             self._insert_tracking(c, tracking)
@@ -197,6 +211,9 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
         self._delete = SQL("DELETE FROM {0}.{1} WHERE kind = %s AND key = %s").format(
             schema, table)
         self._select = SQL("SELECT doc FROM {0}.{1} WHERE kind = %s").format(schema, table)
+        self._through = SQL(
+            "SELECT r.doc FROM {0}.{1} i JOIN {0}.{1} r ON r.kind = %s AND r.key = i.key "
+            "WHERE i.kind = %s AND i.part = %s ORDER BY i.position, i.key").format(schema, table)
         self._all = SQL("SELECT kind, key, part, doc FROM {0}.{1} ORDER BY kind, key").format(
             schema, table)
         self._clear_rows = SQL("DELETE FROM {0}.{1}").format(schema, table)
@@ -216,6 +233,11 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
                 curs.execute(self._select + order, (kind,))
             else:
                 curs.execute(self._select + SQL(" AND part = %s") + order, (kind, partition))
+            return [json.loads(r["doc"]) for r in curs.fetchall()]
+
+    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._through, (kind, index_kind, partition))
             return [json.loads(r["doc"]) for r in curs.fetchall()]
 
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:

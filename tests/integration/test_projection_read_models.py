@@ -6,15 +6,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from eventsourcing.persistence import Tracking
 
 from domain import commands as c
 from domain.application import Arsplaner
-from projections.audit_trail import AuditTrailProjection
+from projections.audit_trail import BY_ACTOR, BY_AGGREGATE, BY_CYCLE, AuditTrailProjection
+from projections.base import Put
 from projections.queries import audit_trail, cycle_board, reminder_outbox, todo_for
 from projections.read_models import ReadModels
 from projections.reminders import ReminderOutboxProjection
 from projections.reporting import ReportingProjection
 from projections.runner import catch_up_all
+from projections.views import POPOReadModelView
 from tests.integration.projection_support import (
     BJORKLIDEN,
     EKHAGEN,
@@ -133,6 +136,31 @@ class TestAuditTrail:
         [entry] = audit_trail(read_models.view(AuditTrailProjection), actor="ida")
         assert (entry.role, entry.unit_id, entry.on_behalf_of) == (
             "enhetschef", "enh-ekhagen", "anna")
+
+
+    def test_each_entry_is_stored_once_and_indexed_by_actor_and_cycle_with_empty_rows(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        rows = read_models.view(AuditTrailProjection).rows()
+        entries = [r for r in rows if r.kind == BY_AGGREGATE]
+        assert len(entries) == app.recorder.max_notification_id()
+        assert all(r.doc == {} for r in rows if r.kind in (BY_ACTOR, BY_CYCLE))
+        assert len([r for r in rows if r.kind == BY_ACTOR]) == len(entries)
+        in_cycle = {r.key for r in rows if r.kind == BY_CYCLE and r.partition == str(CYCLE)}
+        assert in_cycle == {e.key for e in entries if e.doc["cycle_id"] == str(CYCLE)}
+
+    def test_a_trail_built_with_full_copies_before_the_index_rows_answers_alike(
+            self, read_models: ReadModels) -> None:
+        view = read_models.view(AuditTrailProjection)
+        questions = [{"actor": "david"}, {"actor": "anna"}, {"cycle_id": CYCLE}]
+        expected = [audit_trail(view, **q) for q in questions]  # type: ignore[arg-type]
+        in_order = view.find(BY_AGGREGATE)
+        entries = {d["event_id"]: d for d in in_order}
+        position = {d["event_id"]: n for n, d in enumerate(in_order, start=1)}
+        old_layout = POPOReadModelView("audit_trail")
+        old_layout.write_with_tracking(
+            [Put(r.kind, r.key, entries[r.key] if r.kind in (BY_ACTOR, BY_CYCLE) else r.doc,
+                 r.partition, position.get(r.key)) for r in view.rows()], Tracking("old", 1))
+        assert [audit_trail(old_layout, **q) for q in questions] == expected  # type: ignore[arg-type]
 
 
 class TestReminderOutbox:

@@ -112,6 +112,19 @@ def test_find_returns_a_partition_in_write_order(view: ReadModelView) -> None:
     assert len(view.find("entry")) == 4
 
 
+def test_find_through_joins_index_rows_to_their_entries_in_the_index_write_order(
+        view: ReadModelView) -> None:
+    # Entries written in one order, indexed under "anna" in another.
+    view.write_with_tracking([Put("entry", k, {"key": k}, "agg") for k in "xyz"],
+                             Tracking("a", 1))
+    for position, key in enumerate(["z", "x"], start=2):
+        view.write_with_tracking([Put("by_actor", key, {}, "anna")], Tracking("a", position))
+    view.write_with_tracking([Put("by_actor", "y", {}, "bo")], Tracking("a", 4))
+    assert [d["key"] for d in view.find_through("by_actor", "anna", "entry")] == ["z", "x"]
+    assert view.find_through("by_actor", "nobody", "entry") == []
+    assert view.find_through("by_actor", "anna", "other_kind") == []
+
+
 def test_reset_forgets_rows_and_position(view: ReadModelView) -> None:
     view.write_with_tracking([Put("entry", "k", {"x": 1})], Tracking("a", 3))
     view.reset()
