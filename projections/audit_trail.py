@@ -5,7 +5,7 @@ ordinary holder, a delegat for the nämnd), when it happened and when it was
 recorded, the payload, and the event's chain hash so a reader can check it
 against ``arsplan verify``. Each entry is stored once, as a ``by_aggregate`` row
 partitioned by aggregate; ``by_actor`` and ``by_cycle`` are narrow index rows (the
-event id as key, an empty doc) that queries join back to the entry. Until 2026-11
+entry's key, an empty doc) that queries join back to the entry. Until 2026-11
 entries were copied under all three kinds, ≈ 4× the log's bytes: a view built then
 still answers (its full copies serve as index rows), but its digest differs from a
 fresh one until ``arsplan read-models rebuild``.
@@ -88,7 +88,10 @@ class AuditTrailProjection(ReadModelProjection):
         else:
             cycle_id = self._cycle_of(event)
         entry = audit_entry(event, cycle_id)
-        key = entry["event_id"]
+        # Keyed by aggregate and version, not by the random event id: an aggregate's
+        # rows then sit together in the key index, and a catch-up at 100k events stops
+        # rewriting a random index page per row.
+        key = f"{entry['aggregate_id']}/{entry['version']:010d}"
         changes.append(Put(BY_AGGREGATE, key, entry, partition=entry["aggregate_id"]))
         changes.append(Put(BY_ACTOR, key, {}, partition=entry["person_id"]))
         if cycle_id is not None:
