@@ -45,6 +45,10 @@ templates.env.globals["stockholm"] = STOCKHOLM
 install_filters(templates.env)
 
 
+# Read by programs (API clients, calendar apps, feed consumers): errors stay problem+json.
+MACHINE_PATHS = ("/api/", "/calendar/", "/feed/")
+
+
 class LoginRequired(Exception):
     pass
 
@@ -61,7 +65,7 @@ def install(api: FastAPI) -> None:
 
     async def domain_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, DomainError)
-        if request.url.path.startswith("/api"):
+        if request.url.path.startswith(MACHINE_PATHS):
             return domain_problem(request, exc)
         return render(request, "fel.html", session_principal(request),
                      status_code=status_of(exc)[0], error=str(exc))

@@ -9,7 +9,7 @@ from eventsourcing.persistence import OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,11 +33,63 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
     (ConcurrencyConflictError, 409, "Konflikt"),
     (InvalidInputError, 422, "Ogiltig indata"),
 )
-_RULE_BY_STATUS = {401: "unauthenticated", 404: "unknown_resource", 405: "method_not_allowed"}
+_RULE_BY_STATUS = {400: "unreadable_body", 401: "unauthenticated", 404: "unknown_resource",
+                   405: "method_not_allowed"}
 _TITLE_BY_STATUS = {400: "Felaktig begäran", 401: "Inte inloggad", 403: "Ej behörig",
                     404: "Finns inte", 405: "Metoden stöds inte", 409: "Konflikt",
                     413: "För stor begäran", 415: "Fel innehållstyp", 422: "Ogiltig indata",
                     503: "Tjänsten är inte tillgänglig"}
+
+
+READ_PROBLEMS = (401, 403, 404, 422, 503)
+# A body that is not even text (invalid UTF-8) is FastAPI's 400 before any validation.
+COMMAND_PROBLEMS = (400, 401, 403, 404, 409, 413, 422, 503)
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details as this API sends them (``rule`` names the broken rule)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    rule: str
+    errors: list[dict[str, str]] | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for error statuses, all application/problem+json."""
+    schema = Problem.model_json_schema()
+    return {status: {"description": _TITLE_BY_STATUS[status],
+                     "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}}} for status in statuses}
+
+
+def document_problems(api: FastAPI) -> None:
+    """Declares in the OpenAPI document the problem statuses every operation can answer.
+
+    Any operation may meet an unknown token, a domain refusal or an unreachable database;
+    only requests with a body can be too large or conflict with a newer version. FastAPI's
+    default 422 (``HTTPValidationError`` as application/json) is replaced: the handlers
+    above never send it. Statuses a route declares as problem+json itself are kept.
+    """
+    build = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = build()
+        for path_item in document.get("paths", {}).values():
+            for method, operation in path_item.items():
+                statuses = COMMAND_PROBLEMS if method in ("post", "put", "patch") \
+                    else READ_PROBLEMS
+                responses = operation.setdefault("responses", {})
+                for status, declared in problem_responses(*statuses).items():
+                    current = responses.get(str(status), {})
+                    if PROBLEM_MEDIA_TYPE not in current.get("content", {}):
+                        responses[str(status)] = declared
+        return document
+
+    api.openapi = openapi  # type: ignore[method-assign]
 
 
 def problem(status: int, detail: str, *, instance: str, rule: str | None = None,
@@ -78,6 +130,8 @@ def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
 
 
 def install_problem_handlers(api: FastAPI) -> None:
+    document_problems(api)
+
     @api.exception_handler(DomainError)
     async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
         return domain_problem(request, exc)

@@ -6,7 +6,6 @@ period when it held a role it no longer holds.
 """
 
 from collections.abc import Callable
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends
@@ -14,20 +13,11 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 
 from api.auth import Principal, application, current_principal
-from api.problems import PROBLEM_MEDIA_TYPE
 from domain import commands as c
 from domain.application import Arsplaner
 from infrastructure.logging import get_logger
 
 router = APIRouter(prefix="/api/commands", tags=["kommandon"])
-
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"description": text, "content": {PROBLEM_MEDIA_TYPE: {}}}
-    for status, text in ((401, "Saknad eller okänd token"), (403, "Ej behörig eller regelbrott"),
-                         (404, "Okänt id"), (409, "Versionskonflikt"),
-                         (413, "För stor begäran"), (422, "Ogiltig indata"))
-}
-
 
 class CommandAccepted(BaseModel):
     aggregate_id: UUID
@@ -77,4 +67,4 @@ COMMAND_PATHS: dict[str, tuple[type[c.Command], str]] = {
 for _path, (_model, _summary) in COMMAND_PATHS.items():
     router.add_api_route(f"/{_path}", _endpoint(_model), methods=["POST"],
                          response_model=CommandAccepted, summary=_summary,
-                         name=f"command_{_path}", responses=PROBLEM_RESPONSES)
+                         name=f"command_{_path}")

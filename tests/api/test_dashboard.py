@@ -76,6 +76,23 @@ class TestAttGora:
         assert "ladda om" in response.text
 
 
+class TestInjectedText:
+    SCRIPT = "<script>alert('xss')</script> & \"citat\""
+
+    async def test_a_script_is_stored_verbatim_and_shown_escaped(self, world: ApiWorld) -> None:
+        response = await world.post("change-item", "anna", report_id=EKHAGEN,
+                                    item_id="mal-trygg-vard", field="analys", value=self.SCRIPT)
+        assert response.status_code == 200, response.text
+        report = await world.json(f"/api/reports/{EKHAGEN}")
+        values = {item["item_id"]: item["values"] for item in report["items"]}
+        assert values["mal-trygg-vard"]["analys"] == self.SCRIPT
+
+        await login(world, "anna")
+        page = (await world.http.get(f"/rapporter/{EKHAGEN}")).text
+        assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt; &amp; &#34;citat&#34;" in page
+        assert "<script>alert" not in page
+
+
 class TestBoardAndAudit:
     async def test_the_board_shows_each_units_status(self, world: ApiWorld) -> None:
         await world.post("klarmarkera", "anna", report_id=EKHAGEN)

@@ -98,10 +98,65 @@ class TestBadInput:
                                                   "content-type": "application/json"})
         assert_problem(response, 422, "invalid_input")
 
+    async def test_a_body_that_is_not_text_is_400_problem(self, world: ApiWorld) -> None:
+        response = await world.http.post("/api/commands/klarmarkera", content=b"\xff\xfe{",
+                                         headers={**auth("anna"),
+                                                  "content-type": "application/json"})
+        assert_problem(response, 400, "unreadable_body")
+
     async def test_a_bad_as_of_is_422(self, world: ApiWorld) -> None:
         body = assert_problem(await world.get("/api/cycles", as_of="igår"), 422,
                               "invalid_input")
         assert body["errors"][0]["field"] == "query.as_of"
+
+
+class TestMalformedDates:
+    async def test_a_deadline_that_is_no_date_is_422_naming_the_field(
+            self, world: ApiWorld) -> None:
+        for bad in ("2022-13-45T10:00:00+02:00", "imorgon", "2022-08-20T25:61:00Z"):
+            response = await world.post("move-report-deadline", "david", report_id=EKHAGEN,
+                                        new_deadline=bad, reason="Sjukdom i personalgruppen")
+            body = assert_problem(response, 422, "invalid_input")
+            assert [e["field"] for e in body["errors"]] == ["body.new_deadline"], bad
+
+    async def test_a_cycle_date_that_does_not_exist_is_422(self, world: ApiWorld) -> None:
+        response = await world.post("open-cycle", "anna", namnd_code="VON", process="bokslut",
+                                    year=2023, title="Bokslut", enhet_deadline="2023-02-30",
+                                    avdelning_deadline="2023-03-05",
+                                    forvaltning_deadline="2023-03-10",
+                                    underlag_date="2023-03-15", beslut_date="2023-03-30")
+        body = assert_problem(response, 422, "invalid_input")
+        assert [e["field"] for e in body["errors"]] == ["body.enhet_deadline"]
+
+    async def test_an_as_of_without_a_time_zone_is_422(self, world: ApiWorld) -> None:
+        body = assert_problem(await world.get(f"/api/reports/{EKHAGEN}",
+                                              as_of="2022-08-20T10:00:00"), 422, "invalid_input")
+        assert body["errors"][0]["field"] == "query.as_of"
+
+
+class TestUnknownIds:
+    UNKNOWN = "00000000-0000-0000-0000-000000000000"
+
+    async def test_reads_of_an_unknown_id_are_404(self, world: ApiWorld) -> None:
+        for path in (f"/api/reports/{self.UNKNOWN}", f"/api/cycles/{self.UNKNOWN}",
+                     f"/api/history/{self.UNKNOWN}",
+                     f"/api/cycles/{self.UNKNOWN}/underlag.docx"):
+            assert_problem(await world.get(path), 404, "unknown_id")
+
+    async def test_a_command_on_an_unknown_cycle_is_404(self, world: ApiWorld) -> None:
+        response = await world.post("move-cycle-deadline", "anna", cycle_id=self.UNKNOWN,
+                                    level="enhet", new_deadline="2022-08-30T15:00:00+02:00",
+                                    reason="Semester")
+        assert_problem(response, 404, "unknown_id")
+
+    async def test_an_id_that_is_no_uuid_is_422(self, world: ApiWorld) -> None:
+        body = assert_problem(await world.get("/api/reports/inte-ett-id"), 422, "invalid_input")
+        assert body["errors"][0]["field"] == "path.report_id"
+
+    async def test_an_unknown_units_calendar_is_404_problem_not_a_page(
+            self, world: ApiWorld) -> None:
+        response = await world.get("/calendar/unit/enh-finns-inte.ics")
+        assert_problem(response, 404, "unknown_id")
 
 
 class TestOversize:
