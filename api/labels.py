@@ -11,6 +11,7 @@ from typing import Any
 EVENT_LABELS = {
     "Arsplan.Adopted": "Årsplan antagen",
     "Arsplan.MilestoneMoved": "Hållpunkt flyttad",
+    "Arsplan.CyclesDefined": "Årsplanens cykler fastställda",
     "Cycle.Opened": "Cykel öppnad",
     "Cycle.DeadlineMoved": "Cykelns sista dag flyttad",
     "Cycle.UnderlagSent": "Underlag skickat till kommunledningskontoret",

@@ -12,14 +12,14 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
 from domain import commands as c
-from domain.arsplan import Arsplan, Milestone
+from domain.arsplan import Arsplan, Milestone, PlannedCycle
 from domain.base import Actor, AuditedAggregate, Cause
 from domain.calendar import end_of_day, local_date
 from domain.chain import BrokenLink, verify_sequence
 from domain.cycle import Cycle
 from domain.delegation_usecases import DelegationUseCases
 from domain.errors import ConcurrencyConflictError, NotAuthorisedError, NotFoundError
-from domain.ids import cycle_id, organisation_id, report_template_id, unit_report_id
+from domain.ids import arsplan_id, cycle_id, organisation_id, report_template_id, unit_report_id
 from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
 from domain.projector import project_events
 from domain.read_cache import FastForwardCache
@@ -190,6 +190,7 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
             c.RecordIndicator: self._record_indicator,
             c.SetBedomning: self._set_bedomning,
             c.RecordEkonomi: self._record_ekonomi,
+            c.MoveMilestone: self._move_milestone,
         }
 
     def _as_owner(self, report: UnitReport, person_id: str, cmd: c.Command) -> Cause:
@@ -270,6 +271,15 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
                 r.move_deadline("klarmarkering", cmd.new_deadline, cmd.reason, cause)
             return following
         return self._change(cmd.cycle_id, Cycle, cmd, act)
+
+    def _move_milestone(self, cmd: c.MoveMilestone, person_id: str) -> CommandResult:
+        def act(plan: Arsplan) -> None:
+            actor = self.any_capacity(person_id, CYCLE_ADMIN_ROLES, plan.namnd_code,
+                                      cmd.occurred_at or self.clock())
+            plan.move_milestone(
+                cmd.milestone_id, cmd.start, cmd.end, cmd.reason, self._cause(actor, cmd),
+                is_opened=lambda cy: self.exists(cycle_id(plan.namnd_code, cy.process, cy.year)))
+        return self._change(arsplan_id(cmd.namnd_code, cmd.label), Arsplan, cmd, act)
 
     def _reports_of(self, cycle: Cycle) -> list[UnitReport]:
         return [self.get(unit_report_id(cycle.id, u), UnitReport) for u in cycle.unit_ids]
@@ -371,11 +381,16 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         return CommandResult(org.id, org.version)
 
     def ensure_arsplan(self, namnd_code: str, label: str, milestones: list[Milestone],
-                       actor: Actor) -> CommandResult:
-        plan = Arsplan.adopt(namnd_code, label, milestones, self._cause(actor))
+                       actor: Actor, cycles: list[PlannedCycle] | None = None) -> CommandResult:
+        """Adopts the plan once; ``cycles`` (re)defines which milestones date which cycle."""
+        cause = self._cause(actor)
+        plan = Arsplan.adopt(namnd_code, label, milestones, cause)
         if self.exists(plan.id):
-            existing = self.get(plan.id, Arsplan)
-            return CommandResult(existing.id, existing.version, duplicate=True)
+            plan = self.get(plan.id, Arsplan)
+        if cycles is not None:
+            plan.define_cycles(cycles, cause)
+        if not plan.pending_events:
+            return CommandResult(plan.id, plan.version, duplicate=True)
         self._save(plan)
         return CommandResult(plan.id, plan.version)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Self
 
 from domain.base import AuditedAggregate, Cause
-from domain.errors import InvalidInputError
+from domain.errors import InvalidInputError, RuleViolationError
 from domain.ids import arsplan_id
 
 LEVELS = ("kommun", "forvaltning")
@@ -31,6 +32,24 @@ class Milestone:
                 "responsible": self.responsible}
 
 
+@dataclass(frozen=True)
+class PlannedCycle:
+    """A cycle the plan defines (e.g. Delårsbokslut 2022) and the milestones that date it."""
+
+    process: str
+    year: int
+    title: str
+    milestone_ids: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"process": self.process, "year": self.year, "title": self.title,
+                "milestone_ids": list(self.milestone_ids)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PlannedCycle:
+        return cls(d["process"], d["year"], d["title"], tuple(d["milestone_ids"]))
+
+
 class Arsplan(AuditedAggregate):
     """The year's plan. Milestones are added, moved or removed, never edited silently."""
 
@@ -39,8 +58,19 @@ class Arsplan(AuditedAggregate):
         label: str
         milestones: list[dict[str, Any]]
 
+    class CyclesDefined(AuditedAggregate.Event):
+        cycles: list[dict[str, Any]]
+
+        def apply(self, aggregate: Arsplan) -> None:
+            aggregate.cycles = [PlannedCycle.from_dict(c) for c in self.cycles]
+
     class MilestoneMoved(AuditedAggregate.Event):
+        # namnd_code and label name the plan (and so its ÅrsplanWorkflow) without a lookup.
+        namnd_code: str
+        label: str
         milestone_id: str
+        old_start: date
+        old_end: date
         start: date
         end: date
         reason: str
@@ -54,6 +84,7 @@ class Arsplan(AuditedAggregate):
         self.namnd_code = namnd_code
         self.label = label
         self.milestones = {m["milestone_id"]: Milestone(**m) for m in milestones}
+        self.cycles: list[PlannedCycle] = []
 
     @classmethod
     def adopt(cls, namnd_code: str, label: str, milestones: list[Milestone],
@@ -69,16 +100,36 @@ class Arsplan(AuditedAggregate):
             label=label, milestones=[m.as_dict() for m in milestones],
         )
 
+    def define_cycles(self, cycles: list[PlannedCycle], cause: Cause) -> None:
+        """Records which milestones date which cycle; the same definition again records nothing."""
+        for cy in cycles:
+            unknown = [m for m in cy.milestone_ids if m not in self.milestones]
+            if unknown:
+                raise InvalidInputError(f"{cy.title}: okända milstolpar {', '.join(unknown)}")
+        if cycles != self.cycles:
+            self._record(self.CyclesDefined, cause, cycles=[cy.as_dict() for cy in cycles])
+
+    def cycles_using(self, milestone_id: str) -> list[PlannedCycle]:
+        return [cy for cy in self.cycles if milestone_id in cy.milestone_ids]
+
     def move_milestone(self, milestone_id: str, start: date, end: date, reason: str,
-                       cause: Cause) -> None:
+                       cause: Cause, *, is_opened: Callable[[PlannedCycle], bool]) -> None:
         if milestone_id not in self.milestones:
             raise InvalidInputError(f"Milstolpen {milestone_id!r} finns inte")
         if not reason.strip():
             raise InvalidInputError("En motivering krävs", rule="reason_required")
+        opened = [cy.title for cy in self.cycles_using(milestone_id) if is_opened(cy)]
+        if opened:
+            # An opened cycle keeps its own deadlines; moving the plan would no longer reach it.
+            raise RuleViolationError(
+                f"Milstolpen {milestone_id!r} daterar {', '.join(opened)}, som redan har "
+                "öppnats; flytta cykelns tidsgräns i stället (move-cycle-deadline)",
+                rule="cycle_already_opened")
         old = self.milestones[milestone_id]
         _check_milestone(Milestone(milestone_id, old.level, old.process, old.step, start, end))
-        self._record(self.MilestoneMoved, cause, milestone_id=milestone_id, start=start, end=end,
-                     reason=reason)
+        self._record(self.MilestoneMoved, cause, namnd_code=self.namnd_code, label=self.label,
+                     milestone_id=milestone_id, old_start=old.start, old_end=old.end,
+                     start=start, end=end, reason=reason)
 
     def process_milestones(self, process: str) -> list[Milestone]:
         return sorted((m for m in self.milestones.values() if m.process == process),

@@ -85,6 +85,17 @@ class MoveCycleDeadline(Command):
     reason: Reason
 
 
+class MoveMilestone(Command):
+    """Moves one milestone of a nämnd's årsplan, e.g. when the nämnd moves its delårsbokslut."""
+
+    namnd_code: Annotated[str, StringConstraints(pattern=r"^[A-ZÅÄÖ]{2,10}$")]
+    label: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    milestone_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    start: date
+    end: date
+    reason: Reason
+
+
 Figure = Annotated[str, StringConstraints(max_length=40)] | int | float | None
 
 
@@ -138,5 +149,5 @@ class RecordEkonomi(ReportCommand):
 
 PERSON_COMMANDS: tuple[type[Command], ...] = (
     ChangeItem, Klarmarkera, Godkann, Atersand, Reopen, MoveReportDeadline, OpenCycle,
-    MoveCycleDeadline, RecordIndicator, SetBedomning, RecordEkonomi,
+    MoveCycleDeadline, RecordIndicator, SetBedomning, RecordEkonomi, MoveMilestone,
 )

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from domain.application import Arsplaner, CommandResult
-from domain.arsplan import Milestone
+from domain.arsplan import Arsplan, Milestone, PlannedCycle
 from domain.base import Actor
 from domain.calendar import shift
 from domain.commands import OpenCycle
@@ -85,6 +85,11 @@ class ArsplanFile(_Spec):
     milestones: list[MilestoneSpec]
     cycles: list[CycleSpec] = []
 
+    def planned_cycles(self) -> list[PlannedCycle]:
+        return [PlannedCycle(cy.process, cy.year, cy.title,
+                             (cy.opens, cy.enhet, cy.avdelning, cy.underlag, cy.beslut))
+                for cy in self.cycles]
+
 
 class ItemSpec(_Spec):
     item_id: str = Slug
@@ -152,7 +157,7 @@ def import_arsplan(app: Arsplaner, path: Path) -> CommandResult:
     milestones = [Milestone(**m.model_dump()) for m in spec.milestones]
     try:
         return app.ensure_arsplan(spec.namnd_code, spec.label, milestones,
-                                  Actor.system("import"))
+                                  Actor.system("import"), spec.planned_cycles())
     except DomainError as exc:
         raise DataFileError(f"{path}: {exc}") from None
 
@@ -165,9 +170,13 @@ class CyclePlan:
     opens_on: date
 
 
-def cycle_plans(path: Path) -> list[CyclePlan]:
+def cycle_plans(path: Path, stored: Arsplan | None = None) -> list[CyclePlan]:
+    """The file's cycles, dated by the ``stored`` plan's milestones where it has them
+    (a moved milestone lives only in the store), else by the file's."""
     spec = load_file(path, ArsplanFile)
-    by_id = {m.milestone_id: m for m in spec.milestones}
+    by_id: dict[str, MilestoneSpec | Milestone] = {m.milestone_id: m for m in spec.milestones}
+    if stored is not None:
+        by_id.update(stored.milestones)
     plans = []
     for i, cy in enumerate(spec.cycles):
         missing = [ref for ref in (cy.opens, cy.enhet, cy.avdelning, cy.underlag, cy.beslut)

@@ -73,6 +73,10 @@ VALID_FIELDS: dict[type[c.Command], dict[str, st.SearchStrategy[Any]]] = {
     c.MoveCycleDeadline: {"cycle_id": st.uuids(),
                           "level": st.sampled_from(["enhet", "avdelning", "forvaltning"]),
                           "new_deadline": aware_datetimes, "reason": reasons},
+    c.MoveMilestone: {"namnd_code": st.from_regex(r"[A-ZÅÄÖ]{2,10}", fullmatch=True),
+                      "label": st.text(min_size=1, max_size=20),
+                      "milestone_id": st.text(min_size=1, max_size=100),
+                      "start": st.dates(), "end": st.dates(), "reason": reasons},
 }
 
 

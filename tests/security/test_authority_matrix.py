@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from domain.base import Actor
 from domain.errors import NotAuthorisedError
 from domain.ids import unit_report_id
 from domain.organisation import RoleAssignment
+from infrastructure.importer import import_arsplan
 from tests.support.clock import ManualClock
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.support.stores import MEMORY_ENV
@@ -27,27 +29,29 @@ IN_SUMMER = datetime(2022, 7, 15, 10, 0, tzinfo=UTC)  # Ida stands in for Anna 1
 IN_AUGUST = datetime(2022, 8, 15, 10, 0, tzinfo=UTC)
 
 # Columns: the commands in COLUMNS' order; "Y" allowed, "-" refused as not authorised.
+# The last column (M) is MoveMilestone.
 COLUMNS = ("ChangeItem", "Klarmarkera", "Godkann", "Atersand", "Reopen", "MoveReportDeadline",
-           "OpenCycle", "MoveCycleDeadline", "RecordIndicator", "SetBedomning", "RecordEkonomi")
+           "OpenCycle", "MoveCycleDeadline", "RecordIndicator", "SetBedomning", "RecordEkonomi",
+           "MoveMilestone")
 EXPECTED = """
-person                                    | Edit Klar Godk Åter Reop MvRD Open MvCD Ind  Bedö Ekon
-enhetschef of this enhet                  | Y    Y    -    -    Y    -    -    -    Y    Y    Y
-enhetschef of other enhet, same avdelning | -    -    -    -    -    -    -    -    -    -    -
-enhetschef of enhet in other avdelning    | -    -    -    -    -    -    -    -    -    -    -
-former enhetschef of this enhet           | -    -    -    -    -    -    -    -    -    -    -
-ersättare for enhetschef, on their dates  | Y    Y    -    -    Y    -    -    -    Y    Y    Y
-ersättare for enhetschef, off their dates | -    -    -    -    -    -    -    -    -    -    -
-avdelningschef above                      | -    -    Y    Y    -    -    -    -    -    -    -
-ersättare for avdelningschef above        | -    -    Y    Y    -    -    -    -    -    -    -
-avdelningschef elsewhere                  | -    -    -    -    -    -    -    -    -    -    -
-förvaltningschef                          | -    -    -    -    -    Y    Y    Y    -    -    -
-ställföreträdande förvaltningschef        | -    -    -    -    -    Y    Y    Y    -    -    -
-controller                                | -    -    -    -    -    Y    Y    Y    -    -    -
-ordförande of the nämnd                   | -    -    -    -    -    -    -    -    -    -    -
-ledamot of the nämnd                      | -    -    -    -    -    -    -    -    -    -    -
-nämndsekreterare                          | -    -    -    -    -    -    -    -    -    -    -
-revisor                                   | -    -    -    -    -    -    -    -    -    -    -
-unknown person                            | -    -    -    -    -    -    -    -    -    -    -
+person                                    | Edit Klar Godk Åter Reop MvRD Open MvCD Ind  Bedö Ekon M
+enhetschef of this enhet                  | Y    Y    -    -    Y    -    -    -    Y    Y    Y    -
+enhetschef of other enhet, same avdelning | -    -    -    -    -    -    -    -    -    -    -    -
+enhetschef of enhet in other avdelning    | -    -    -    -    -    -    -    -    -    -    -    -
+former enhetschef of this enhet           | -    -    -    -    -    -    -    -    -    -    -    -
+ersättare for enhetschef, on their dates  | Y    Y    -    -    Y    -    -    -    Y    Y    Y    -
+ersättare for enhetschef, off their dates | -    -    -    -    -    -    -    -    -    -    -    -
+avdelningschef above                      | -    -    Y    Y    -    -    -    -    -    -    -    -
+ersättare for avdelningschef above        | -    -    Y    Y    -    -    -    -    -    -    -    -
+avdelningschef elsewhere                  | -    -    -    -    -    -    -    -    -    -    -    -
+förvaltningschef                          | -    -    -    -    -    Y    Y    Y    -    -    -    Y
+ställföreträdande förvaltningschef        | -    -    -    -    -    Y    Y    Y    -    -    -    Y
+controller                                | -    -    -    -    -    Y    Y    Y    -    -    -    Y
+ordförande of the nämnd                   | -    -    -    -    -    -    -    -    -    -    -    -
+ledamot of the nämnd                      | -    -    -    -    -    -    -    -    -    -    -    -
+nämndsekreterare                          | -    -    -    -    -    -    -    -    -    -    -    -
+revisor                                   | -    -    -    -    -    -    -    -    -    -    -    -
+unknown person                            | -    -    -    -    -    -    -    -    -    -    -    -
 """
 
 
@@ -91,6 +95,10 @@ EXTRA_ASSIGNMENTS = [
 
 def _klarmarkerad(app: Arsplaner) -> None:
     app.execute(c.Klarmarkera(report_id=EKHAGEN, occurred_at=IN_AUGUST), "anna")
+
+
+def _arsplan_adopted(app: Arsplaner) -> None:
+    import_arsplan(app, Path("data/von/arsplan_2022_2023.yaml"))
 
 
 def _nothing(app: Arsplaner) -> None:
@@ -137,6 +145,11 @@ COMMANDS: dict[str, CommandCase] = {
     "MoveCycleDeadline": CommandCase(_nothing, lambda at: c.MoveCycleDeadline(
         cycle_id=CYCLE, level="enhet", new_deadline=datetime(2022, 8, 26, 21, 59, tzinfo=UTC),
         reason="Hypergene låg nere", occurred_at=at)),
+    # The årsbokslut has not opened (the fixture opens the delårsbokslut only).
+    "MoveMilestone": CommandCase(_arsplan_adopted, lambda at: c.MoveMilestone(
+        namnd_code="VON", label="2022/2023", milestone_id="f-ars-2022-enhetschefer",
+        start=date(2023, 1, 12), end=date(2023, 1, 23), reason="Nämnden flyttade sammanträdet",
+        occurred_at=at)),
 }
 
 
