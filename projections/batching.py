@@ -44,8 +44,10 @@ class BatchedView(ReadModelView):
         change = self._changes.get((kind, key))
         if isinstance(change, Put) and self._rows_holding[id(change.doc)] == 1:
             return change.doc
-        if change is None and (kind, key) in self._read:
-            return self._read.pop((kind, key))  # the caller writes it back
+        if change is None:
+            if (kind, key) in self._read:
+                return self._read.pop((kind, key))  # the caller writes it back
+            return self.view.get(kind, key)  # freshly decoded: nobody else holds it
         return self.get(kind, key)
 
     def find(self, kind: str, partition: str | None = None) -> list[Doc]:
