@@ -1,4 +1,8 @@
-"""Activities of the ÅrsplanWorkflow: which cycles open when, and opening one."""
+"""Activities of the ÅrsplanWorkflow: which cycles open when, and opening one.
+
+The data file defines the cycles; their dates come from the stored Arsplan when it
+exists, so a milestone moved with MoveMilestone is what opens the cycle and dates it.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from pathlib import Path
 from temporalio import activity
 
 from activities.deps import ActivityDeps, in_domain
+from domain.arsplan import Arsplan
 from domain.base import Actor
 from domain.calendar import STOCKHOLM
-from domain.ids import cycle_id
+from domain.ids import arsplan_id, cycle_id
 from infrastructure.importer import CyclePlan, cycle_plans
 from infrastructure.logging import get_logger
 from workflows import activity_names as names
@@ -28,7 +33,10 @@ class ArsplanActivities:
                 / f"arsplan_{label.replace('/', '_')}.yaml")
 
     def _plans(self, namnd_code: str, label: str) -> list[CyclePlan]:
-        return cycle_plans(self._plan_file(namnd_code, label))
+        app = self.deps.app
+        plan_id = arsplan_id(namnd_code, label)
+        stored = app.get(plan_id, Arsplan) if app.exists(plan_id) else None
+        return cycle_plans(self._plan_file(namnd_code, label), stored)
 
     @activity.defn(name=names.ARSPLAN_OPENINGS)
     async def arsplan_openings(self, inp: ArsplanInput) -> list[CycleOpening]:
@@ -46,7 +54,8 @@ class ArsplanActivities:
     async def open_cycle(self, request: OpenCycleRequest) -> str:
         """Opens the cycle and its reports in the store (idempotent by command id)."""
         app = self.deps.app
-        plan = next(p for p in self._plans(request.namnd_code, request.label)
+        plans = await in_domain(lambda: self._plans(request.namnd_code, request.label))
+        plan = next(p for p in plans
                     if p.command.process == request.process and p.command.year == request.year)
         cid = cycle_id(request.namnd_code, request.process, request.year)
         command = plan.command.model_copy(

@@ -23,13 +23,15 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.application import Arsplaner
+from domain.arsplan import Arsplan
 from domain.cycle import Cycle
 from domain.unit_report import UnitReport
 from infrastructure.logging import get_logger
 from infrastructure.positions import PositionStore
 from infrastructure.timeline import REAL_TIME, Timeline
+from workflows.arsplan_payloads import PlanChange
 from workflows.cycle import CycleWorkflow
-from workflows.ids import cycle_workflow_id, unit_report_workflow_id
+from workflows.ids import arsplan_workflow_id, cycle_workflow_id, unit_report_workflow_id
 from workflows.payloads import (
     BeslutNotice,
     CycleInput,
@@ -89,7 +91,13 @@ def _cycle_opened(event: Any, timeline: Timeline) -> list[Delivery]:
                      CycleInput(cycle_id=str(event.originator_id)), kind="start")]
 
 
+def _milestone_moved(event: Any, timeline: Timeline) -> list[Delivery]:
+    return [Delivery(arsplan_workflow_id(event.namnd_code, event.label), "plan_changed",
+                     PlanChange(event_id=str(event.event_id)))]
+
+
 register_route(Cycle.Opened, _cycle_opened)
+register_route(Arsplan.MilestoneMoved, _milestone_moved)
 register_route(UnitReport.Klarmarkerad, _report_event("klarmarkerad"))
 register_route(UnitReport.Godkand, _report_event("godkand"))
 register_route(UnitReport.Atersand, _report_event("atersand"))

@@ -12,6 +12,7 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
+    from workflows.arsplan_payloads import PlanChange
     from workflows.cycle import CycleWorkflow
     from workflows.ids import cycle_workflow_id
     from workflows.payloads import (
@@ -24,6 +25,12 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(minutes=2)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
+# Runs begun before the plan_changed signal existed keep replaying their plain timer.
+PLAN_CHANGED_PATCH = "arsplan-plan-changed-signal"
+# Memo key: plan changes already honoured, carried over continue-as-new so a redelivered
+# signal does not wake the next run (the last few are enough: moves are rare).
+PLAN_CHANGES_MEMO = "plan_changes_seen"
+PLAN_CHANGES_KEPT = 50
 
 
 @workflow.defn
@@ -31,13 +38,18 @@ class ArsplanWorkflow:
     """Sleeps until the next cycle's opening date, opens it, starts its CycleWorkflow.
 
     Each run handles one cycle and then continues as new, so a year-long history
-    stays a handful of events per run. The plan is re-read on every run, so a
-    moved milestone is honoured as long as its cycle has not opened yet.
+    stays a handful of events per run. The plan is re-read on every run; the
+    follower signals ``plan_changed`` when a milestone is moved, and a run woken by
+    it continues as new at once, so the move is honoured while its cycle waits.
     """
 
     def __init__(self) -> None:
         self._inp: ArsplanInput | None = None
         self._next: CycleOpening | None = None
+        self._plan_changed = False
+        # Read here, not in run: a signal may be handled before run starts.
+        self._plan_changes_seen: list[str] = list(
+            workflow.memo_value(PLAN_CHANGES_MEMO, [], type_hint=list[str]))
 
     @workflow.run
     async def run(self, inp: ArsplanInput) -> ArsplanStatus:
@@ -50,7 +62,14 @@ class ArsplanWorkflow:
             return self.status()
         self._next = pending[0]
         wait = self._next.opens_at - workflow.now()
-        if wait > timedelta(0):
+        if workflow.patched(PLAN_CHANGED_PATCH):
+            if wait > timedelta(0):
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(lambda: self._plan_changed, timeout=wait)
+            if self._plan_changed:
+                workflow.continue_as_new(inp, memo={
+                    PLAN_CHANGES_MEMO: self._plan_changes_seen[-PLAN_CHANGES_KEPT:]})
+        elif wait > timedelta(0):
             await workflow.sleep(wait)
         opening = self._next
         await workflow.execute_activity(
@@ -67,6 +86,13 @@ class ArsplanWorkflow:
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
         workflow.continue_as_new(ArsplanInput(namnd_code=inp.namnd_code, label=inp.label,
                                               started=[*inp.started, opening.cycle_id]))
+
+    @workflow.signal
+    def plan_changed(self, change: PlanChange) -> None:
+        if change.event_id in self._plan_changes_seen:
+            return
+        self._plan_changes_seen.append(change.event_id)
+        self._plan_changed = True
 
     @workflow.query
     def status(self) -> ArsplanStatus:

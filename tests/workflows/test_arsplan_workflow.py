@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+import contextlib
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
-from temporalio.client import WorkflowExecutionStatus
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError
 
 from domain.application import Arsplaner
-from domain.calendar import STOCKHOLM
+from domain.calendar import STOCKHOLM, end_of_day
+from domain.commands import MoveMilestone
 from domain.cycle import Cycle
-from domain.ids import cycle_id
+from domain.ids import arsplan_id, cycle_id
 from infrastructure.importer import import_arsplan, import_organisation, import_report_template
 from tests.support.clock import ManualClock
 from tests.workflows.harness import scenario
 from workflows.arsplan import ArsplanWorkflow
+from workflows.arsplan_payloads import PlanChange
 from workflows.cycle import CycleWorkflow
 from workflows.ids import arsplan_workflow_id, cycle_workflow_id
-from workflows.payloads import ArsplanInput
+from workflows.payloads import ArsplanInput, ArsplanStatus
 
 DATA = Path("data/von")
 START = datetime(2022, 8, 1, 9, 0, tzinfo=STOCKHOLM)
 DELAR = cycle_id("VON", "delarsbokslut", 2022)
+CONTROLLER = "p-johan-kalkylsson"
 
 
 async def test_opens_the_delarsbokslut_on_its_date_and_continues_as_new(
@@ -66,3 +73,78 @@ async def test_opens_the_delarsbokslut_on_its_date_and_continues_as_new(
     assert {u for u in cycle_status.started if u.startswith("enh-")} == {
         u for u in opened.unit_ids if u.startswith("enh-")}
     assert not any(u.startswith("avd-") for u in cycle_status.started)
+
+
+async def _waiting_until(handle: WorkflowHandle[Any, Any], opens_at: datetime) -> ArsplanStatus:
+    """The latest run's status once it waits for ``opens_at`` (a plan change continues as
+    new; the next run re-reads the plan in an activity)."""
+    for _ in range(250):
+        with contextlib.suppress(RPCError):
+            status: ArsplanStatus = await handle.query(ArsplanWorkflow.status)
+            if status.opens_at == opens_at:
+                return status
+        await asyncio.sleep(0.04)
+    raise AssertionError(f"ÅrsplanWorkflow never waited for {opens_at}")
+
+
+async def _signal_handled(run: WorkflowHandle[Any, Any]) -> None:
+    """Until a workflow task has completed after the run's last signal."""
+    for _ in range(250):
+        events = [e async for e in run.fetch_history_events()]
+        kinds = [e.WhichOneof("attributes") for e in events]
+        last_signal = max(i for i, k in enumerate(kinds)
+                          if k == "workflow_execution_signaled_event_attributes")
+        if "workflow_task_completed_event_attributes" in kinds[last_signal:]:
+            return
+        await asyncio.sleep(0.04)
+    raise AssertionError("the signal was never handled")
+
+
+async def test_a_milestone_moved_while_it_sleeps_opens_the_cycle_on_the_new_date(
+        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+    clock.now = START
+    import_organisation(app, DATA / "organisation.yaml")
+    import_report_template(app, "VON", DATA / "report_template.yaml")
+    import_arsplan(app, DATA / "arsplan_2022_2023.yaml")
+    async with scenario(tmp_path, app, clock, store_env, START) as s:
+        handle = await s.client.start_workflow(
+            ArsplanWorkflow.run, ArsplanInput(namnd_code="VON", label="2022/2023"),
+            id=arsplan_workflow_id("VON", "2022/2023"), task_queue=s.task_queue)
+        await _waiting_until(handle, s.timeline.to_workflow(
+            datetime(2022, 8, 12, 7, 0, tzinfo=STOCKHOLM)))
+        await s.advance_to(datetime(2022, 8, 5, 10, 0, tzinfo=STOCKHOLM))
+        sleeping_run = (await handle.describe()).run_id
+
+        # The nämnd moves the delårsbokslut a week; the controller moves the milestones.
+        await s.act(CONTROLLER, MoveMilestone(
+            namnd_code="VON", label="2022/2023", milestone_id="f-delar-2022-utfall-nyckeltal",
+            start=date(2022, 8, 19), end=date(2022, 8, 19),
+            reason="Nämnden flyttade delårsbokslutet en vecka"))
+        await s.act(CONTROLLER, MoveMilestone(
+            namnd_code="VON", label="2022/2023", milestone_id="f-delar-2022-enhetschefer",
+            start=date(2022, 8, 19), end=date(2022, 8, 30),
+            reason="Nämnden flyttade delårsbokslutet en vecka"))
+        moved = await _waiting_until(handle, s.timeline.to_workflow(
+            datetime(2022, 8, 19, 7, 0, tzinfo=STOCKHOLM)))
+        rerun = (await handle.describe()).run_id
+
+        # A redelivered signal (same domain event) wakes nothing.
+        last_move = list(app.aggregate_events(arsplan_id("VON", "2022/2023")))[-1]
+        run = s.client.get_workflow_handle(handle.id, run_id=rerun)
+        await run.signal(ArsplanWorkflow.plan_changed,
+                         PlanChange(event_id=str(last_move.event_id)))
+        await _signal_handled(run)
+        after_redelivery = await run.describe()
+
+        await s.advance_to(datetime(2022, 8, 12, 9, 0, tzinfo=STOCKHOLM))
+        opened_on_old_date = app.exists(DELAR)
+        await s.advance_to(datetime(2022, 8, 19, 9, 0, tzinfo=STOCKHOLM))
+        await s.settle(s.client.get_workflow_handle(cycle_workflow_id(DELAR)))
+
+    assert sleeping_run != rerun
+    assert after_redelivery.status == WorkflowExecutionStatus.RUNNING
+    assert moved.waiting_for == "Delårsbokslut 2022"
+    assert not opened_on_old_date
+    opened_at = next(iter(app.aggregate_events(DELAR))).occurred_at
+    assert opened_at.astimezone(STOCKHOLM).date() == date(2022, 8, 19)
+    assert app.get(DELAR, Cycle).deadlines["enhet"] == end_of_day(date(2022, 8, 30))
