@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 from api import (
     dashboard_base,
     dashboard_delegation,
+    routes_arsplan,
     routes_calendar,
     routes_commands,
     routes_dashboard,
@@ -34,6 +35,7 @@ ROUTERS: list[APIRouter] = [
     delegation_router,
     dashboard_delegation.router,
     routes_underlag.router,
+    routes_arsplan.router,
 ]
 
 
