@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from cli.arsplan_commands import plan_app
 from cli.audit_commands import audit_app
 from cli.read_model_commands import read_models_app
 from cli.report_commands import report_app
@@ -27,6 +28,7 @@ app = typer.Typer(help="Årsplan workflow engine", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(read_models_app, name="read-models")
+app.add_typer(plan_app, name="plan")
 app.command("worker")(worker_command)
 app.command("follow")(follow_command)
 console = Console()
