@@ -10,7 +10,6 @@ the next catch-up starts again at the batch's first event.
 from __future__ import annotations
 
 import copy
-from collections import Counter
 from collections.abc import Sequence
 
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -25,7 +24,7 @@ class BatchedView(ReadModelView):
         self._changes: dict[tuple[str, str], RowChange] = {}
         self._tracking: dict[str, Tracking] = {}
         self._read: dict[tuple[str, str], Doc | None] = {}  # safe: one writer per view
-        self._rows_holding: Counter[int] = Counter()  # id(doc) -> overlay rows holding it
+        self._rows_holding: dict[int, int] = {}  # id(doc) -> overlay rows holding it
 
     def get(self, kind: str, key: str) -> Doc | None:
         change = self._changes.get((kind, key))
@@ -42,7 +41,7 @@ class BatchedView(ReadModelView):
         updating one report 500 times per batch spent half its time deep-copying it.
         Safe because a failed event discards the whole batch."""
         change = self._changes.get((kind, key))
-        if isinstance(change, Put) and self._rows_holding[id(change.doc)] == 1:
+        if isinstance(change, Put) and self._rows_holding.get(id(change.doc)) == 1:
             return change.doc
         if change is None:
             if (kind, key) in self._read:
@@ -60,17 +59,16 @@ class BatchedView(ReadModelView):
         self.insert_tracking(tracking)
         for change in changes:
             row = (change.kind, change.key)
-            self._release(self._changes.get(row))
+            replaced = self._changes.get(row)
+            if isinstance(replaced, Put):
+                self._rows_holding[id(replaced.doc)] -= 1
             if isinstance(change, Put):
                 # Each row keeps the position of the event that last wrote it (find order).
                 change = Put(change.kind, change.key, change.doc, change.partition,
                              tracking.notification_id)
-                self._rows_holding[id(change.doc)] += 1
+                holding = id(change.doc)
+                self._rows_holding[holding] = self._rows_holding.get(holding, 0) + 1
             self._changes[row] = change
-
-    def _release(self, replaced: RowChange | None) -> None:
-        if isinstance(replaced, Put):
-            self._rows_holding[id(replaced.doc)] -= 1
 
     def insert_tracking(self, tracking: Tracking) -> None:
         latest = self.max_tracking_id(tracking.application_name)
