@@ -26,13 +26,14 @@ from infrastructure.store import build_application
 from infrastructure.timeline import REAL_TIME, Timeline
 from infrastructure.tracing import configure_tracing, tracing_interceptors
 from workflows.arsplan import ArsplanWorkflow
+from workflows.avdelning import AvdelningWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.meeting import MeetingWorkflow
 from workflows.overklagande import OverklagandeWorkflow
 from workflows.unit_report import UnitReportWorkflow
 
 WORKFLOWS: list[type] = [ArsplanWorkflow, CycleWorkflow, UnitReportWorkflow, MeetingWorkflow,
-                         OverklagandeWorkflow]
+                         OverklagandeWorkflow, AvdelningWorkflow]
 
 
 def build_activities(app: Arsplaner, settings: Settings, timeline: Timeline = REAL_TIME,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -12,8 +13,12 @@ from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
-    from workflows.ids import unit_report_workflow_id
+    from workflows.avdelning import AvdelningWorkflow
+    from workflows.ids import avdelning_workflow_id, unit_report_workflow_id
+    from workflows.levels import AvdelningGroup, avdelning_groups, is_done
     from workflows.payloads import (
+        AvdelningInput,
+        AvdelningProgress,
         BeslutNotice,
         CycleFact,
         CycleInput,
@@ -28,6 +33,8 @@ with workflow.unsafe.imports_passed_through():
 
 ACTIVITY_TIMEOUT = timedelta(minutes=5)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+# Cycles begun before this start every report themselves and keep doing so on replay.
+FAN_OUT_BY_AVDELNING = "cycle-fan-out-by-avdelning"
 
 
 @workflow.defn
@@ -39,6 +46,12 @@ class CycleWorkflow:
     förvaltning has klarmarkerat) the underlag goes to KLK and the reports close;
     then the cycle waits for the nämnd's beslut (signalled by the follower) and
     exports the beslut package to the diarium. State survives continue-as-new.
+
+    Fan-out by level (``FAN_OUT_BY_AVDELNING``): each avdelning with enheter in
+    scope gets an ``AvdelningWorkflow`` that starts its enheter and its own report
+    and relays their progress here (``avdelning_progress``); the cycle starts the
+    rest (the förvaltning, avdelningar without enheter) itself. Temporal caps a
+    workflow at 2,000 pending children, so a large förvaltning needs this level.
     """
 
     @workflow.init
@@ -51,20 +64,25 @@ class CycleWorkflow:
         self._busy = 0
         self._children_index: tuple[list[UnitRef], dict[str, list[UnitRef]]] | None = None
         self._report_ids: tuple[list[UnitRef], dict[str, str]] | None = None
+        self._groups: tuple[list[UnitRef], list[AvdelningGroup], set[str]] | None = None
 
     @workflow.run
     async def run(self, inp: CycleInput) -> CycleStatus:
         if self._state is None:
+            by_avdelning = workflow.patched(FAN_OUT_BY_AVDELNING)
             plan: CyclePlan = await self._activity(act.LOAD_CYCLE, inp.cycle_id, CyclePlan)
             self._state = CycleState(plan=plan,
-                                     unit_status={u.unit_id: u.status for u in plan.units})
+                                     unit_status={u.unit_id: u.status for u in plan.units},
+                                     by_avdelning=by_avdelning)
         state = self._state
         state.unit_status.update(self._early_progress)
         state.beslut = state.beslut or self._early_beslut
         plan = state.plan
+        if state.by_avdelning:
+            return await self._run_by_avdelning()
 
         self._phase = "reporting"
-        await self._open_levels()
+        await self._open_levels(plan.units)
         self._phase = "waiting_for_underlag_date"
         remaining = plan.underlag_at - workflow.now()
         if remaining > timedelta(0):
@@ -72,17 +90,55 @@ class CycleWorkflow:
         self._phase = "waiting_for_forvaltning"
         await self._wait(lambda: all(self._done(u) for u in plan.units))
         if not state.underlag_sent:
-            self._phase = "sending_underlag"
-            await self._activity(act.SEND_UNDERLAG, self._fact("underlag"), None)
-            state.underlag_sent = True
+            await self._send_underlag()
         if not state.children_closed:
-            for unit_id in state.started:
-                await workflow.get_external_workflow_handle(
-                    unit_report_workflow_id(self._report_id(unit_id))
-                ).signal(UnitReportWorkflow.close)
+            await self._close_reports(state.started)
             state.children_closed = True
         self._phase = "waiting_for_beslut"
         await self._wait(lambda: state.beslut is not None)
+        return await self._export()
+
+    async def _run_by_avdelning(self) -> CycleStatus:
+        """The same steps as ``run``; waits wake on signals and continue as new when suggested."""
+        state = self._require_state()
+        plan = state.plan
+        self._phase = "reporting"
+        _, groups, delegated = self._avdelning_groups()
+        for group in groups:
+            if group.avdelning_id not in state.avdelningar:
+                await self._start_avdelning(group)
+        own_units = [u for u in plan.units if u.unit_id not in delegated]
+        await self._open_levels(own_units, self._wait_or_continue)
+        self._phase = "waiting_for_underlag_date"
+        await self._wait_or_continue(lambda: False, until=plan.underlag_at)
+        self._phase = "waiting_for_forvaltning"
+        await self._wait_or_continue(lambda: all(self._done(u) for u in plan.units))
+        if not state.underlag_sent:
+            await self._send_underlag()
+        if not state.children_closed:
+            for avdelning_id in state.avdelningar:
+                await workflow.get_external_workflow_handle(
+                    avdelning_workflow_id(self._cycle_id, avdelning_id)
+                ).signal(AvdelningWorkflow.close)
+            await self._close_reports([u for u in state.started if u not in delegated])
+            state.children_closed = True
+        self._phase = "waiting_for_beslut"
+        await self._wait_or_continue(lambda: state.beslut is not None)
+        return await self._export()
+
+    async def _send_underlag(self) -> None:
+        self._phase = "sending_underlag"
+        await self._activity(act.SEND_UNDERLAG, self._fact("underlag"), None)
+        self._require_state().underlag_sent = True
+
+    async def _close_reports(self, unit_ids: list[str]) -> None:
+        for unit_id in unit_ids:
+            await workflow.get_external_workflow_handle(
+                unit_report_workflow_id(self._report_id(unit_id))
+            ).signal(UnitReportWorkflow.close)
+
+    async def _export(self) -> CycleStatus:
+        state = self._require_state()
         if not state.exported:
             self._phase = "exporting_beslut"
             await self._activity(act.EXPORT_BESLUT, self._fact("beslut-export"), None)
@@ -90,16 +146,37 @@ class CycleWorkflow:
         self._phase = "closed"
         return self.status()
 
-    async def _open_levels(self) -> None:
+    async def _open_levels(self, units: list[UnitRef],
+                           wait: Callable[[Callable[[], bool]], Any] | None = None) -> None:
+        """Starts each unit's report once its sub-units are done, until all are started."""
         state = self._require_state()
+        wait = wait or self._wait
         while True:
-            for unit in state.plan.units:
+            for unit in units:
                 if unit.unit_id not in state.started and self._children_done(unit):
                     await self._start_child(unit)
-            if len(state.started) == len(state.plan.units):
+            started = set(state.started)
+            if all(u.unit_id in started for u in units):
                 return
-            await self._wait(lambda: any(u.unit_id not in state.started and
-                                         self._children_done(u) for u in state.plan.units))
+            await wait(lambda: any(u.unit_id not in state.started and
+                                   self._children_done(u) for u in units))
+
+    async def _start_avdelning(self, group: AvdelningGroup) -> None:
+        self._busy += 1
+        try:
+            await workflow.start_child_workflow(
+                AvdelningWorkflow.run,
+                AvdelningInput(cycle_id=self._cycle_id, avdelning_id=group.avdelning_id,
+                               avdelning=group.avdelning, enheter=group.enheter),
+                id=avdelning_workflow_id(self._cycle_id, group.avdelning_id),
+                parent_close_policy=ParentClosePolicy.ABANDON,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        except WorkflowAlreadyStartedError:
+            pass
+        finally:
+            self._busy -= 1
+        self._require_state().avdelningar.append(group.avdelning_id)
 
     async def _start_child(self, unit: UnitRef) -> None:
         self._busy += 1
@@ -129,9 +206,28 @@ class CycleWorkflow:
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(CycleInput(cycle_id=self._cycle_id, state=self._state))
 
+    async def _wait_or_continue(self, condition: Callable[[], bool],
+                                until: datetime | None = None) -> None:
+        """Waits for the condition, or for ``until`` to pass if one is given; continues as
+        new as soon as the server suggests it, so relayed progress never outgrows the
+        history limit."""
+        def suggested() -> bool:
+            return workflow.info().is_continue_as_new_suggested()
+        while not condition():
+            if suggested():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(CycleInput(cycle_id=self._cycle_id, state=self._state))
+            timeout = None if until is None else until - workflow.now()
+            if timeout is not None and timeout <= timedelta(0):
+                return
+            try:
+                await workflow.wait_condition(lambda: condition() or suggested(),
+                                              timeout=timeout)
+            except TimeoutError:
+                return  # ``until`` has passed: its timer, not a clock comparison, decides
+
     def _done(self, unit: UnitRef) -> bool:
-        status = self._require_state().unit_status.get(unit.unit_id)
-        return status == "godkand" or (unit.kind == "forvaltning" and status == "klarmarkerad")
+        return is_done(unit, self._require_state().unit_status.get(unit.unit_id))
 
     def _children_done(self, unit: UnitRef) -> bool:
         return all(self._done(u) for u in self._children_of().get(unit.unit_id, []))
@@ -154,6 +250,14 @@ class CycleWorkflow:
             self._children_index = (units, index)
         return self._children_index[1]
 
+    def _avdelning_groups(self) -> tuple[list[UnitRef], list[AvdelningGroup], set[str]]:
+        """The plan's avdelning groups and the units they cover, once per plan."""
+        units = self._require_state().plan.units
+        if self._groups is None or self._groups[0] is not units:
+            groups = avdelning_groups(units)
+            self._groups = (units, groups, {u for g in groups for u in g.unit_ids()})
+        return self._groups
+
     def _fact(self, what: str) -> CycleFact:
         return CycleFact(cycle_id=self._cycle_id, key=f"{workflow.info().workflow_id}:{what}",
                          occurred_at=workflow.now())
@@ -168,6 +272,17 @@ class CycleWorkflow:
             self._early_progress[progress.unit_id] = progress.status
         else:
             self._state.unit_status[progress.unit_id] = progress.status
+
+    @workflow.signal
+    def avdelning_progress(self, progress: AvdelningProgress) -> None:
+        state = self._state
+        # A relay seen before (same or lower sequence) is dropped; relays arrive only
+        # after the plan is loaded, since the avdelning workflows start after that.
+        if state is None or progress.sequence <= state.relayed.get(progress.avdelning_id, 0):
+            return
+        state.relayed[progress.avdelning_id] = progress.sequence
+        state.unit_status.update(progress.unit_status)
+        state.started.extend(progress.started)
 
     @workflow.signal
     def beslut_recorded(self, notice: BeslutNotice) -> None:

@@ -15,3 +15,7 @@ def cycle_workflow_id(cycle_id: UUID | str) -> str:
 
 def arsplan_workflow_id(namnd_code: str, label: str) -> str:
     return f"arsplan-{namnd_code.upper()}-{label.replace('/', '-')}"
+
+
+def avdelning_workflow_id(cycle_id: UUID | str, avdelning_id: str) -> str:
+    return f"avdelning-{cycle_id}-{avdelning_id}"

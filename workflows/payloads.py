@@ -118,7 +118,12 @@ class BeslutNotice(Payload):
 
 
 class CycleState(BaseModel):
-    """Everything a cycle run carries over a continue-as-new."""
+    """Everything a cycle run carries over a continue-as-new.
+
+    ``by_avdelning`` is None for runs begun before the avdelning fan-out (they
+    start every report themselves); ``avdelningar`` are the avdelning workflows
+    started and ``relayed`` the last relay sequence seen from each.
+    """
 
     plan: CyclePlan
     unit_status: dict[str, str]
@@ -127,6 +132,50 @@ class CycleState(BaseModel):
     children_closed: bool = False
     beslut: BeslutNotice | None = None
     exported: bool = False
+    by_avdelning: bool | None = None
+    avdelningar: list[str] = []
+    relayed: dict[str, int] = {}
+
+
+class AvdelningState(BaseModel):
+    """What an avdelning run carries over a continue-as-new."""
+
+    unit_status: dict[str, str]
+    started: list[str] = []
+    relayed_status: dict[str, str] = {}
+    relayed_started: int = 0
+    sequence: int = 0
+    closing: bool = False
+
+
+class AvdelningInput(Payload):
+    """One avdelning's share of a cycle: its enheter and its own report (if in scope)."""
+
+    cycle_id: str
+    avdelning_id: str
+    avdelning: UnitRef | None
+    enheter: list[UnitRef]
+    state: AvdelningState | None = None
+
+
+class AvdelningProgress(Payload):
+    """Avdelning → cycle: statuses changed and reports started since the last relay.
+
+    ``sequence`` grows by one per relay, so the cycle ignores a relay it has seen.
+    """
+
+    avdelning_id: str
+    sequence: int
+    unit_status: dict[str, str]
+    started: list[str]
+
+
+class AvdelningStatus(Payload):
+    avdelning_id: str
+    phase: str
+    unit_status: dict[str, str]
+    started: list[str]
+    busy: bool
 
 
 class CycleInput(Payload):

@@ -1,6 +1,8 @@
 """Recorded histories replay against the current workflow code: non-determinism fails CI.
 
-Re-record after an intended, versioned change with
+Histories without ``by_avdelning`` in their name were recorded before the cycle fanned
+out by avdelning and are kept unchanged: they prove cycles begun then still replay
+(``workflow.patched``). Record the current path with
 ``ARSPLAN_RECORD_HISTORIES=1 pytest tests/workflows/test_delarsbokslut_cycle.py``.
 """
 
@@ -9,19 +11,41 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from worker import WORKFLOWS
 
-HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+HISTORY_DIR = Path(__file__).parent / "histories"
+HISTORIES = sorted(HISTORY_DIR.glob("*.json"))
 
 
 def test_histories_are_checked_in() -> None:
     assert {p.stem for p in HISTORIES} >= {
         "delarsbokslut_2022_cycle", "delarsbokslut_2022_unit_report_late_enhet",
-        "delarsbokslut_2022_unit_report_atersand", "delarsbokslut_2022_unit_report_forvaltning"}
+        "delarsbokslut_2022_unit_report_atersand", "delarsbokslut_2022_unit_report_forvaltning",
+        "delarsbokslut_2022_by_avdelning_cycle",
+        "delarsbokslut_2022_by_avdelning_avdelning_aldreboende",
+        "delarsbokslut_2022_by_avdelning_unit_report_late_enhet",
+        "delarsbokslut_2022_by_avdelning_unit_report_forvaltning"}
+
+
+def started_workflow_types(name: str) -> tuple[bool, set[str]]:
+    """Whether the history carries the fan-out patch marker, and the types it started."""
+    history = WorkflowHistory.from_json(name, (HISTORY_DIR / f"{name}.json").read_text())
+    marked = any(e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED for e in history.events)
+    types = {e.start_child_workflow_execution_initiated_event_attributes.workflow_type.name
+             for e in history.events
+             if e.event_type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED}
+    return marked, types
+
+
+def test_both_cycle_paths_are_covered_by_a_recorded_history() -> None:
+    assert started_workflow_types("delarsbokslut_2022_cycle") == (False, {"UnitReportWorkflow"})
+    assert started_workflow_types("delarsbokslut_2022_by_avdelning_cycle") == (
+        True, {"AvdelningWorkflow", "UnitReportWorkflow"})
 
 
 @pytest.fixture

@@ -1,0 +1,150 @@
+"""AvdelningWorkflow: one avdelning's reports in a cycle, so the cycle fans out by level."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.ids import unit_report_workflow_id
+    from workflows.levels import is_done
+    from workflows.payloads import (
+        AvdelningInput,
+        AvdelningProgress,
+        AvdelningState,
+        AvdelningStatus,
+        ReportProgress,
+        UnitRef,
+        UnitReportInput,
+    )
+    from workflows.unit_report import UnitReportWorkflow
+
+
+@workflow.defn
+class AvdelningWorkflow:
+    """Starts an avdelning's enhet reports, then its own report once they are godkända.
+
+    Its children signal ``report_progress`` here; changes are relayed to the cycle in
+    batches (``AvdelningProgress``, numbered so the cycle drops a repeat). The cycle
+    signals ``close`` after the underlag; this closes its reports and ends. With
+    this level between them, no workflow has more children than an avdelning has
+    enheter plus one, whatever the size of the förvaltning.
+    """
+
+    @workflow.init
+    def __init__(self, inp: AvdelningInput) -> None:
+        units = [*inp.enheter, *([inp.avdelning] if inp.avdelning else [])]
+        self._inp = inp
+        # The cycle knows the plan's statuses already: only changes are relayed.
+        self._state = inp.state or AvdelningState(
+            unit_status={u.unit_id: u.status for u in units},
+            relayed_status={u.unit_id: u.status for u in units})
+        self._report_ids = {u.unit_id: u.report_id for u in units}
+        # Reports started by this run (not by one before a continue-as-new).
+        self._children: dict[str, ChildWorkflowHandle[Any, Any]] = {}
+        self._phase = "starting"
+        self._busy = 0
+
+    @workflow.run
+    async def run(self, inp: AvdelningInput) -> AvdelningStatus:
+        state = self._state
+        self._phase = "reporting"
+        for unit in inp.enheter:
+            await self._start_report(unit)
+        while True:
+            if self._avdelning_ready():
+                assert inp.avdelning is not None
+                await self._start_report(inp.avdelning)
+            if self._unrelayed():
+                await self._relay()
+                continue
+            if state.closing:
+                break
+            await self._wait_for_news()
+        self._phase = "closing"
+        for unit_id in state.started:
+            await workflow.get_external_workflow_handle(
+                unit_report_workflow_id(self._report_ids[unit_id])).signal(UnitReportWorkflow.close)
+        # Ending before the reports it started have ended leaves their completion with no
+        # open parent to record it in (the time-skipping server then stops skipping time).
+        await asyncio.gather(*self._children.values())
+        self._phase = "closed"
+        return self.status()
+
+    def _avdelning_ready(self) -> bool:
+        own = self._inp.avdelning
+        return (own is not None and own.unit_id not in self._state.started
+                and all(is_done(u, self._state.unit_status.get(u.unit_id))
+                        for u in self._inp.enheter))
+
+    def _unrelayed(self) -> bool:
+        state = self._state
+        return (state.relayed_started < len(state.started)
+                or state.relayed_status != state.unit_status)
+
+    async def _wait_for_news(self) -> None:
+        """Waits for a status change or close; continues as new first if the history grew."""
+        if workflow.info().is_continue_as_new_suggested():
+            await workflow.wait_condition(workflow.all_handlers_finished)
+            workflow.continue_as_new(self._inp.model_copy(update={"state": self._state}))
+        state = self._state
+        await workflow.wait_condition(
+            lambda: state.closing or self._unrelayed() or self._avdelning_ready())
+
+    async def _relay(self) -> None:
+        state = self._state
+        changed = {u: s for u, s in state.unit_status.items() if state.relayed_status.get(u) != s}
+        started = state.started[state.relayed_started:]
+        state.sequence += 1
+        progress = AvdelningProgress(avdelning_id=self._inp.avdelning_id,
+                                     sequence=state.sequence, unit_status=changed,
+                                     started=started)
+        # Marked relayed before the await: changes arriving meanwhile go in the next batch.
+        state.relayed_status = {**state.relayed_status, **changed}
+        state.relayed_started += len(started)
+        parent = workflow.info().parent
+        assert parent is not None, "an avdelning workflow runs as a cycle's child"
+        self._busy += 1
+        try:
+            await workflow.get_external_workflow_handle(parent.workflow_id).signal(
+                "avdelning_progress", progress)
+        finally:
+            self._busy -= 1
+
+    async def _start_report(self, unit: UnitRef) -> None:
+        if unit.unit_id in self._state.started:
+            return
+        self._busy += 1
+        try:
+            self._children[unit.unit_id] = await workflow.start_child_workflow(
+                UnitReportWorkflow.run, UnitReportInput(report_id=unit.report_id),
+                id=unit_report_workflow_id(unit.report_id),
+                # Reports outlive a continue-as-new; this workflow closes them itself.
+                parent_close_policy=ParentClosePolicy.ABANDON,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        except WorkflowAlreadyStartedError:
+            pass
+        finally:
+            self._busy -= 1
+        self._state.started.append(unit.unit_id)
+
+    @workflow.signal
+    def report_progress(self, progress: ReportProgress) -> None:
+        self._state.unit_status[progress.unit_id] = progress.status
+
+    @workflow.signal
+    def close(self) -> None:
+        self._state.closing = True
+
+    @workflow.query
+    def status(self) -> AvdelningStatus:
+        return AvdelningStatus(
+            avdelning_id=self._inp.avdelning_id, phase=self._phase,
+            unit_status=dict(self._state.unit_status), started=list(self._state.started),
+            busy=self._busy > 0 or self._unrelayed())

@@ -1,0 +1,50 @@
+"""Level rules shared by the cycle and avdelning workflows (pure, replay-safe)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.payloads import UnitRef
+
+
+def is_done(unit: UnitRef, status: str | None) -> bool:
+    """Done for the level above: godkänd, or klarmarkerad for the förvaltning (no attester)."""
+    return status == "godkand" or (unit.kind == "forvaltning" and status == "klarmarkerad")
+
+
+@dataclass(frozen=True)
+class AvdelningGroup:
+    """An avdelning's enheter and, if the cycle covers it, the avdelning's own report."""
+
+    avdelning_id: str
+    avdelning: UnitRef | None
+    enheter: list[UnitRef]
+
+    def unit_ids(self) -> list[str]:
+        own = [self.avdelning.unit_id] if self.avdelning else []
+        return [*(u.unit_id for u in self.enheter), *own]
+
+
+def avdelning_groups(units: list[UnitRef]) -> list[AvdelningGroup]:
+    """Enheter grouped by their avdelning, in plan order.
+
+    A parent qualifies when every one of its units in the plan is an enhet and the
+    parent is an avdelning in the plan or outside it. Other units (the förvaltning,
+    avdelningar without enheter in scope) stay with the cycle.
+    """
+    by_id = {u.unit_id: u for u in units}
+    children: dict[str, list[UnitRef]] = {}
+    for u in units:
+        if u.parent_unit_id is not None:
+            children.setdefault(u.parent_unit_id, []).append(u)
+    groups = []
+    for parent_id, members in children.items():
+        parent = by_id.get(parent_id)
+        if parent is not None and parent.kind != "avdelning":
+            continue
+        if all(m.kind == "enhet" for m in members):
+            groups.append(AvdelningGroup(parent_id, parent, members))
+    return groups
