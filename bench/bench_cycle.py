@@ -1,11 +1,12 @@
 """Benchmark 3: a cycle of N enheter on the time-skipping server vs a bare twin.
 
-Ours: ``CycleWorkflow`` with a ``UnitReportWorkflow`` child per enhet, on stand-in
+Ours: ``CycleWorkflow`` with an ``AvdelningWorkflow`` child per avdelning (20
+enheter each), which starts a ``UnitReportWorkflow`` per enhet, on stand-in
 activities of the same names (bench/orchestration_standins.py): this measures
 orchestration, not the domain. Each enhet has two reminders and a deadline (three
 timers); half are klarmarkerade and godkända after the first reminder, half after
 the deadline; then the underlag, the beslut signal and the export. Baseline, same
-server, same run: ``BareCycle``/``BareUnit`` with the same fan-out, timers,
+server, same run: ``BareCycle``/``BareAvdelning``/``BareUnit`` with the same fan-out, timers,
 activities and signals and none of our logic.
 """
 
@@ -22,9 +23,10 @@ from concurrent.futures import ThreadPoolExecutor
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from bench.orchestration_standins import BareCycle, BareUnit, StandIns
+from bench.orchestration_standins import BareAvdelning, BareCycle, BareUnit, StandIns
 from bench.report import Row, print_table
 from infrastructure.simulation import start_env
+from workflows.avdelning import AvdelningWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.payloads import CycleInput
 from workflows.unit_report import UnitReportWorkflow
@@ -39,12 +41,14 @@ async def _timed(env: WorkflowEnvironment, enheter: int, bare: bool) -> float:
     stand_ins = StandIns(env.client, run, enheter)
     with ThreadPoolExecutor(8) as pool:
         async with Worker(env.client, task_queue=queue, activity_executor=pool,
-                          workflows=[CycleWorkflow, UnitReportWorkflow, BareCycle, BareUnit],
+                          workflows=[CycleWorkflow, AvdelningWorkflow, UnitReportWorkflow,
+                                     BareCycle, BareAvdelning, BareUnit],
                           activities=stand_ins.activities(),
                           max_concurrent_workflow_tasks=100):
             started = time.perf_counter()
             if bare:
-                await env.client.execute_workflow(BareCycle.run, args=[run, enheter],
+                await env.client.execute_workflow(BareCycle.run,
+                                                  args=[run, enheter, stand_ins.per_avdelning],
                                                   id=f"bare-cycle-{run}", task_queue=queue)
             else:
                 await env.client.execute_workflow(

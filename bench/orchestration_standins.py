@@ -3,12 +3,14 @@
 The cycle benchmark measures orchestration only: these activities do no domain
 work; the ones at a reminder or deadline signal the unit's workflow as the
 follower would (klarmarkerad, then godkänd), half after the first reminder and
-half after the deadline passed. The bare twin has the same fan-out, timers,
-activities and signals with none of our logic.
+half after the deadline passed. The bare twin has the same fan-out (cycle ->
+avdelning -> enhet, ``per_avdelning`` enheter each), timers, activities and
+signals with none of our logic.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -158,20 +160,59 @@ class BareUnit:
 
 
 @workflow.defn
+class BareAvdelning:
+    """Starts its units, relays each one's progress to the cycle, closes them on close."""
+
+    def __init__(self) -> None:
+        self.closing = False
+        self.unrelayed: list[int] = []
+
+    @workflow.run
+    async def run(self, run: str, units: list[int]) -> None:
+        children = [await workflow.start_child_workflow(
+            BareUnit.run, n, id=f"bare-{run}-{n}", parent_close_policy=ParentClosePolicy.ABANDON)
+            for n in units]
+        parent = workflow.info().parent
+        assert parent is not None
+        cycle = workflow.get_external_workflow_handle(parent.workflow_id)
+        while True:
+            await workflow.wait_condition(lambda: self.closing or bool(self.unrelayed))
+            while self.unrelayed:
+                await cycle.signal("progress", self.unrelayed.pop(0))
+            if self.closing:
+                break
+        for n in units:
+            await workflow.get_external_workflow_handle(f"bare-{run}-{n}").signal("close")
+        await asyncio.gather(*children)
+
+    @workflow.signal
+    def progress(self, n: int) -> None:
+        self.unrelayed.append(n)
+
+    @workflow.signal
+    def close(self) -> None:
+        self.closing = True
+
+
+@workflow.defn
 class BareCycle:
-    """Starts every unit as a child, waits for each one's progress, closes them all."""
+    """One BareAvdelning per ``per_avdelning`` units (our fan-out shape); waits for every
+    unit's progress, then closes the avdelningar."""
 
     def __init__(self) -> None:
         self.done: set[int] = set()
 
     @workflow.run
-    async def run(self, run: str, enheter: int) -> int:
-        for n in range(enheter):
-            await workflow.start_child_workflow(BareUnit.run, n, id=f"bare-{run}-{n}",
-                                                parent_close_policy=ParentClosePolicy.ABANDON)
+    async def run(self, run: str, enheter: int, per_avdelning: int) -> int:
+        avdelningar = range(0, enheter, per_avdelning)
+        for first in avdelningar:
+            units = list(range(first, min(first + per_avdelning, enheter)))
+            await workflow.start_child_workflow(
+                BareAvdelning.run, args=[run, units], id=f"bare-avd-{run}-{first}",
+                parent_close_policy=ParentClosePolicy.ABANDON)
         await workflow.wait_condition(lambda: len(self.done) == enheter)
-        for n in range(enheter):
-            await workflow.get_external_workflow_handle(f"bare-{run}-{n}").signal("close")
+        for first in avdelningar:
+            await workflow.get_external_workflow_handle(f"bare-avd-{run}-{first}").signal("close")
         return len(self.done)
 
     @workflow.signal
