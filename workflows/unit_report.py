@@ -23,7 +23,9 @@ with workflow.unsafe.imports_passed_through():
         UnitReportStatus,
     )
 
-ACTIVITY_TIMEOUT = timedelta(minutes=2)
+# Short store writes: a worker killed inside one gets it retried elsewhere after this,
+# not after minutes (Temporal notices a dead worker only when the timeout runs out).
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 OPEN_FOR = {"klarmarkera": ("ej_paborjad", "pagar"), "attestera": ("klarmarkerad",)}
 STATUS_AFTER = {"klarmarkerad": "klarmarkerad", "godkand": "godkand", "atersand": "pagar",
