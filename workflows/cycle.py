@@ -301,6 +301,8 @@ class CycleWorkflow:
             underlag_sent=bool(state and state.underlag_sent),
             beslut_event_id=state.beslut.event_id if state and state.beslut else None,
             exported=bool(state and state.exported), busy=self._busy > 0,
+            avdelningar=[avdelning_workflow_id(self._cycle_id, a) for a in state.avdelningar]
+            if state else [],
         )
 
     async def _activity(self, name: str, arg: Any, result_type: type | None) -> Any:

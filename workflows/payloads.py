@@ -198,6 +198,9 @@ class CycleStatus(Payload):
     beslut_event_id: str | None
     exported: bool
     busy: bool
+    # Avdelning workflows started (fan-out by avdelning): a driver waiting for quiet
+    # (infrastructure.simulation.settle) can query them too.
+    avdelningar: list[str] = []
 
 
 class ArsplanInput(Payload):

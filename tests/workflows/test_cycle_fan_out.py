@@ -21,6 +21,7 @@ from workflows import activity_names as act
 from workflows.avdelning import AvdelningWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.ids import avdelning_workflow_id
+from workflows.levels import avdelning_groups
 from workflows.payloads import (
     AvdelningProgress,
     BeslutNotice,
@@ -114,6 +115,8 @@ class TestFanOutByAvdelning:
 
         units = plan_units()
         assert final.phase == "closed" and final.exported
+        assert final.avdelningar == [avdelning_workflow_id(cycle_id, a)
+                                     for a in AVDELNINGAR_WITH_ENHETER]
         assert sorted(final.started) == sorted(u.unit_id for u in units)
         assert fakes.cycle_facts == ["underlag", "export"]
         # The cycle starts the avdelning workflows, the avdelning without enheter and the
@@ -152,3 +155,22 @@ class TestFanOutByAvdelning:
         assert status.phase == "waiting_for_beslut"
         assert status.unit_status["enh-avd-a-0"] == "godkand"
         assert status.started.count("enh-avd-a-0") == 1
+
+
+class TestAvdelningGroups:
+    def test_enheter_directly_under_the_forvaltning_stay_with_the_cycle(self) -> None:
+        units = [UnitRef(unit_id=u, kind=k, parent_unit_id=p, report_id=f"r-{u}",
+                         status="ej_paborjad")
+                 for u, k, p in (("forv", "forvaltning", None), ("enh-stab-1", "enhet", "forv"),
+                                 ("enh-stab-2", "enhet", "forv"))]
+        assert avdelning_groups(units) == []
+        assert [g.avdelning_id for g in avdelning_groups(plan_units())] == (
+            AVDELNINGAR_WITH_ENHETER)
+
+    def test_enheter_whose_avdelning_is_out_of_scope_still_get_their_own_workflow(
+            self) -> None:
+        units = [UnitRef(unit_id=f"enh-{n}", kind="enhet", parent_unit_id=f"avd-{n // 2}",
+                         report_id=f"r-{n}", status="ej_paborjad") for n in range(5)]
+        groups = avdelning_groups(units)
+        assert [(g.avdelning_id, g.avdelning, len(g.enheter)) for g in groups] == [
+            ("avd-0", None, 2), ("avd-1", None, 2), ("avd-2", None, 1)]
