@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.read_side import ReadSide
@@ -56,9 +56,13 @@ def principal_for(request: Request, token: str | None) -> Principal | None:
     return Principal(person_id, token) if person_id and token else None
 
 
-async def current_principal(request: Request) -> Principal:
-    """The bearer token's person; 401 when the token is missing or unknown."""
-    credentials: HTTPAuthorizationCredentials | None = await bearer(request)
+async def current_principal(
+        request: Request,
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+    """The bearer token's person; 401 when the token is missing or unknown.
+
+    Through ``Depends(bearer)`` the OpenAPI document declares the bearer scheme.
+    """
     found = principal_for(request, credentials.credentials if credentials else None)
     if found is None:
         raise HTTPException(401, "Saknad eller okänd token (Authorization: Bearer …)",

@@ -66,9 +66,10 @@ def event_feed(request: Request) -> EventFeed:
     return feed
 
 
-async def feed_grant(request: Request) -> FeedGrant:
+async def feed_grant(
+        request: Request,
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> FeedGrant:
     """An integration's token grants what it was configured with; a person's, their roles'."""
-    credentials: HTTPAuthorizationCredentials | None = await bearer(request)
     token = credentials.credentials if credentials else None
     state = request.app.state
     grants = getattr(state, "feed_grants", None)

@@ -27,6 +27,27 @@ def assert_problem(response: httpx.Response, status: int, rule: str) -> dict[str
     return body
 
 
+class TestOpenApiDocument:
+    async def test_every_operation_declares_its_errors_as_problems(self, world: ApiWorld) -> None:
+        document = (await world.http.get("/openapi.json")).json()
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                errors = {status: response for status, response in
+                          operation["responses"].items() if status.startswith(("4", "5"))}
+                expected = {"401", "403", "404", "422", "503"} | (
+                    {"400", "409", "413"} if method == "post" else set())
+                assert expected <= errors.keys(), (method, path)
+                for response in errors.values():
+                    assert list(response["content"]) == [PROBLEM_MEDIA_TYPE], (method, path)
+
+    async def test_protected_operations_declare_the_bearer_scheme(self, world: ApiWorld) -> None:
+        document = (await world.http.get("/openapi.json")).json()
+        assert document["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+        for path in ("/api/me", "/api/commands/klarmarkera", "/feed/events"):
+            operation = next(iter(document["paths"][path].values()))
+            assert operation["security"] == [{"HTTPBearer": []}], path
+
+
 class TestUnauthenticated:
     async def test_a_missing_token_is_401_with_a_bearer_challenge(self, world: ApiWorld) -> None:
         response = await world.http.post("/api/commands/klarmarkera",
