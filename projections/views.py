@@ -208,6 +208,14 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
             "INSERT INTO {0}.{1} VALUES (%s, %s, %s, %s, %s) ON CONFLICT (kind, key) DO UPDATE "
             "SET part = EXCLUDED.part, position = EXCLUDED.position, doc = EXCLUDED.doc"
         ).format(schema, table)
+        # One statement per batch: row by row, the audit trail's 100k-event catch-up spent
+        # 70 % of its time in psycopg's pipeline sending 300k upserts.
+        self._upsert_all = SQL(
+            # Binary parameters (%b): the pure-Python text dumper escapes every doc's quotes.
+            "INSERT INTO {0}.{1} SELECT * FROM unnest(%b::text[], %b::text[], %b::text[], "
+            "%b::bigint[], %b::text[]) ON CONFLICT (kind, key) DO UPDATE "
+            "SET part = EXCLUDED.part, position = EXCLUDED.position, doc = EXCLUDED.doc"
+        ).format(schema, table)
         self._delete = SQL("DELETE FROM {0}.{1} WHERE kind = %s AND key = %s").format(
             schema, table)
         self._select = SQL("SELECT doc FROM {0}.{1} WHERE kind = %s").format(schema, table)
@@ -250,7 +258,11 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
                     else:
                         curs.execute(self._upsert, _put_rows([c], tracking)[0])
             elif puts := _put_rows(changes, tracking):
-                curs.executemany(self._upsert, puts)
+                # ON CONFLICT may touch a row once per statement: the last put of a key wins,
+                # as it would row by row.
+                last_per_key = {(row[0], row[1]): row for row in puts}.values()
+                columns = [list(column) for column in zip(*last_per_key, strict=True)]
+                curs.execute(self._upsert_all, columns)
 
     def rows(self) -> list[Row]:
         with self.datastore.transaction(commit=False) as curs:

@@ -27,6 +27,18 @@ def test_one_doc_written_under_several_kinds_lands_in_each_partition(kind: str) 
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_a_key_put_twice_in_one_write_keeps_the_last_doc(kind: str) -> None:
+    with open_view(kind) as view:
+        view.write_with_tracking([Put("report", "r1", {"v": 1}, partition="c1"),
+                                  Put("report", "r2", {"v": 1}, partition="c1"),
+                                  Put("report", "r1", {"v": 2}, partition="c2")],
+                                 Tracking("app", 1))
+        assert view.get("report", "r1") == {"v": 2}
+        assert view.find("report", "c2") == [{"v": 2}]
+        assert view.find("report", "c1") == [{"v": 1}]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_row_put_then_deleted_in_one_write_is_gone(kind: str) -> None:
     with open_view(kind) as view:
         view.write_with_tracking([Put("report", "r1", {"v": 1}), Delete("report", "r1"),
