@@ -6,16 +6,16 @@ refused with rule ``verkstallighet_ar_inte_delegation``).
 """
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from api.auth import Principal, application, current_principal, read_side
+from api.params import IsoDate, IsoInstant
 from api.read_side import ReadSide
 from domain import delegation_commands as dc
 from domain.application import Arsplaner, CommandResult
@@ -78,9 +78,9 @@ for _path, (_model, _handler) in COMMANDS.items():
 
 @router.get("/delegation/register", response_model=list[dq.RegisterEntry])
 def register(request: Request, row_nr: str | None = None, delegat_role: str | None = None,
-             person_id: str | None = None, decided_from: date | None = None,
-             decided_to: date | None = None, anmald: bool | None = None,
-             laga_kraft: bool | None = None, as_of: AwareDatetime | None = None,
+             person_id: str | None = None, decided_from: IsoDate | None = None,
+             decided_to: IsoDate | None = None, anmald: bool | None = None,
+             laga_kraft: bool | None = None, as_of: IsoInstant | None = None,
              _: Principal = Depends(current_principal), app: Arsplaner = Depends(application),
              reads: ReadSide = Depends(read_side)) -> list[dq.RegisterEntry]:
     where = dq.RegisterFilter(row_nr=row_nr, delegat_role=delegat_role, person_id=person_id,

@@ -9,10 +9,11 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from api import read_models as rm
 from api.auth import Principal, application, current_principal, read_side
+from api.params import IsoInstant
 from api.read_side import ReadSide
 from domain.application import Arsplaner
 from domain.audit import verify_store
@@ -50,7 +51,7 @@ def health() -> Health:
 
 
 @router.get("/me", response_model=Me)
-def me(request: Request, as_of: AwareDatetime | None = None,
+def me(request: Request, as_of: IsoInstant | None = None,
        who: Principal = Depends(current_principal),
        app: Arsplaner = Depends(application)) -> Me:
     org = app.organisation(request.app.state.namnd_code)
@@ -62,7 +63,7 @@ def me(request: Request, as_of: AwareDatetime | None = None,
 
 
 @router.get("/att-gora", response_model=list[q.Task])
-def att_gora(as_of: AwareDatetime | None = None, who: Principal = Depends(current_principal),
+def att_gora(as_of: IsoInstant | None = None, who: Principal = Depends(current_principal),
              app: Arsplaner = Depends(application),
              reads: ReadSide = Depends(read_side)) -> list[q.Task]:
     if as_of is not None:
@@ -71,13 +72,13 @@ def att_gora(as_of: AwareDatetime | None = None, who: Principal = Depends(curren
 
 
 @router.get("/cycles", response_model=list[rm.CycleSummary])
-def cycles(as_of: AwareDatetime | None = None, _: Principal = Depends(current_principal),
+def cycles(as_of: IsoInstant | None = None, _: Principal = Depends(current_principal),
            app: Arsplaner = Depends(application)) -> list[rm.CycleSummary]:
     return rm.list_cycles(app, as_of)
 
 
 @router.get("/cycles/{cycle_id}", response_model=q.CycleBoard)
-def cycle_board(cycle_id: UUID, as_of: AwareDatetime | None = None,
+def cycle_board(cycle_id: UUID, as_of: IsoInstant | None = None,
                 _: Principal = Depends(current_principal),
                 app: Arsplaner = Depends(application),
                 reads: ReadSide = Depends(read_side)) -> q.CycleBoard:
@@ -91,7 +92,7 @@ def cycle_board(cycle_id: UUID, as_of: AwareDatetime | None = None,
 
 
 @router.get("/reports/{report_id}", response_model=rm.ReportView)
-def report(report_id: UUID, as_of: AwareDatetime | None = None,
+def report(report_id: UUID, as_of: IsoInstant | None = None,
            _: Principal = Depends(current_principal),
            app: Arsplaner = Depends(application)) -> rm.ReportView:
     return rm.report_view(app, report_id, as_of)
@@ -99,7 +100,7 @@ def report(report_id: UUID, as_of: AwareDatetime | None = None,
 
 @router.get("/audit-trail", response_model=list[q.AuditEntry], tags=["revision"])
 def audit_trail(aggregate_id: UUID | None = None, actor: str | None = None,
-                cycle_id: UUID | None = None, as_of: AwareDatetime | None = None,
+                cycle_id: UUID | None = None, as_of: IsoInstant | None = None,
                 _: Principal = Depends(current_principal),
                 app: Arsplaner = Depends(application),
                 reads: ReadSide = Depends(read_side)) -> list[q.AuditEntry]:
@@ -110,7 +111,7 @@ def audit_trail(aggregate_id: UUID | None = None, actor: str | None = None,
 
 
 @router.get("/history/{aggregate_id}", response_model=list[q.AuditEntry], tags=["revision"])
-def history(aggregate_id: UUID, as_of: AwareDatetime | None = None,
+def history(aggregate_id: UUID, as_of: IsoInstant | None = None,
             who: Principal = Depends(current_principal),
             app: Arsplaner = Depends(application),
             reads: ReadSide = Depends(read_side)) -> list[q.AuditEntry]:
@@ -122,7 +123,7 @@ def history(aggregate_id: UUID, as_of: AwareDatetime | None = None,
 
 @router.get("/reminders", response_model=list[q.Reminder])
 def reminders(recipient: str | None = None, cycle_id: UUID | None = None,
-              as_of: AwareDatetime | None = None, _: Principal = Depends(current_principal),
+              as_of: IsoInstant | None = None, _: Principal = Depends(current_principal),
               app: Arsplaner = Depends(application),
               reads: ReadSide = Depends(read_side)) -> list[q.Reminder]:
     """Påminnelser the workflows sent (the reminder outbox)."""

@@ -8,10 +8,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
-from pydantic import AwareDatetime
 
 from api.auth import Principal, application, current_principal
 from api.dashboard_base import instant, render, viewer
+from api.params import IsoInstant
 from domain.application import Arsplaner
 from domain.cycle import Cycle
 from reporting.compile import compile_underlag, underlag_html
@@ -33,7 +33,7 @@ def underlag_page(request: Request, cycle_id: UUID, as_of: datetime | None = Dep
             response_class=Response,
             responses={200: {"content": {"application/vnd.openxmlformats-officedocument"
                                          ".wordprocessingml.document": {}}}})
-def underlag_docx(cycle_id: UUID, as_of: AwareDatetime | None = None,
+def underlag_docx(cycle_id: UUID, as_of: IsoInstant | None = None,
                   _: Principal = Depends(current_principal),
                   app: Arsplaner = Depends(application)) -> Response:
     """The underlag as compiled from the godkända reports (as of an instant: as it was)."""

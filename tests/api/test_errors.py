@@ -149,6 +149,14 @@ class TestMalformedDates:
         body = assert_problem(response, 422, "invalid_input")
         assert [e["field"] for e in body["errors"]] == ["body.enhet_deadline"]
 
+    async def test_a_number_is_no_instant_nor_date(self, world: ApiWorld) -> None:
+        # Pydantic would read them as seconds since 1970 and answer with an empty past.
+        for path, params in (("/api/att-gora", {"as_of": "0.5"}),
+                             ("/api/cycles", {"as_of": "1661266800"}),
+                             ("/api/delegation/register", {"decided_to": "0"})):
+            body = assert_problem(await world.get(path, **params), 422, "invalid_input")
+            assert body["errors"][0]["field"] == f"query.{next(iter(params))}", path
+
     async def test_an_as_of_without_a_time_zone_is_422(self, world: ApiWorld) -> None:
         body = assert_problem(await world.get(f"/api/reports/{EKHAGEN}",
                                               as_of="2022-08-20T10:00:00"), 422, "invalid_input")

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -71,7 +72,8 @@ def refused_without_a_token(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_headers_conformance, response_schema_conformance, problem_details]
+          response_headers_conformance, response_schema_conformance, negative_data_rejection,
+          problem_details]
 FUZZ = settings(max_examples=5, derandomize=True, deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
 
