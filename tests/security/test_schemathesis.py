@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
+    unsupported_method,
 )
 
 from api.app import create_app
@@ -73,7 +74,7 @@ def refused_without_a_token(ctx: Any, response: Any, case: Any) -> bool | None:
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance, negative_data_rejection,
-          problem_details]
+          unsupported_method, problem_details]
 FUZZ = settings(max_examples=5, derandomize=True, deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
 
