@@ -7,20 +7,7 @@ mistyped "as of" must be refused, not answered with an empty past.
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import Annotated
+from domain.commands import IsoDate, IsoDatetime
 
-from pydantic import AwareDatetime, BeforeValidator
-
-_ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_text_only(value: object) -> object:
-    if isinstance(value, str) and not _ISO_DATE_START.match(value):
-        raise ValueError("ange datum eller tidpunkt i ISO 8601, t.ex. 2022-08-23T17:00:00+02:00")
-    return value
-
-
-IsoInstant = Annotated[AwareDatetime, BeforeValidator(_iso_text_only)]
-IsoDate = Annotated[date, BeforeValidator(_iso_text_only)]
+IsoInstant = IsoDatetime
+__all__ = ["IsoDate", "IsoInstant"]

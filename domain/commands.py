@@ -6,14 +6,35 @@ Each carries a ``command_id``; repeating it records nothing new (retries are saf
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date
 from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
+_ISO_DATE_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_text_only(value: object) -> object:
+    """Refuses numbers and non-ISO text, which pydantic would read as seconds since 1970."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE_START.match(value)):
+        return value
+    raise ValueError("ange datum eller tidpunkt i ISO 8601, t.ex. 2022-08-23T17:00:00+02:00")
+
+
+IsoDate = Annotated[date, BeforeValidator(iso_text_only)]
+IsoDatetime = Annotated[AwareDatetime, BeforeValidator(iso_text_only)]
 # Instants are kept in UTC: an ambiguous local time (DST fold) can't be told apart later.
-Instant = Annotated[AwareDatetime, AfterValidator(lambda d: d.astimezone(UTC))]
+Instant = Annotated[IsoDatetime, AfterValidator(lambda d: d.astimezone(UTC))]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")]
@@ -70,11 +91,11 @@ class OpenCycle(Command):
     process: Annotated[str, StringConstraints(pattern=r"^[a-z_]{3,40}$")]
     year: int = Field(ge=2000, le=2100)
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    enhet_deadline: date
-    avdelning_deadline: date
-    forvaltning_deadline: date
-    underlag_date: date
-    beslut_date: date
+    enhet_deadline: IsoDate
+    avdelning_deadline: IsoDate
+    forvaltning_deadline: IsoDate
+    underlag_date: IsoDate
+    beslut_date: IsoDate
     unit_ids: list[UnitId] | None = None  # None: every enhet, avdelning and the förvaltning
 
 
@@ -91,8 +112,8 @@ class MoveMilestone(Command):
     namnd_code: Annotated[str, StringConstraints(pattern=r"^[A-ZÅÄÖ]{2,10}$")]
     label: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     milestone_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
-    start: date
-    end: date
+    start: IsoDate
+    end: IsoDate
     reason: Reason
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from domain.commands import Command, Reason
+from domain.commands import Command, IsoDate, IsoDatetime, Reason
 
 NamndCode = Annotated[str, StringConstraints(pattern=r"^[A-ZÅÄÖ]{2,10}$")]
 RowNr = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)*$")]
@@ -31,7 +30,7 @@ class RecordDelegationsbeslut(Command):
     row_nr: RowNr
     arende_ref: Diarienummer
     beslut: ShortText
-    decided_on: date
+    decided_on: IsoDate
     amount: float | None = Field(default=None, ge=0)
     ersattare_for: str | None = None
     franvaro: Franvaro | None = None
@@ -43,7 +42,7 @@ class RecordDelegationsbeslut(Command):
 class DeclareJav(Command):
     namnd_code: NamndCode
     arende_ref: Diarienummer
-    on: date
+    on: IsoDate
     grounds: Reason
 
 
@@ -54,7 +53,7 @@ class HandBackMatter(Command):
     row_nr: RowNr
     arende_ref: Diarienummer
     rubrik: ShortText
-    on: date
+    on: IsoDate
     reason: Reason
 
 
@@ -63,7 +62,7 @@ class RevokeDelegation(Command):
 
     namnd_code: NamndCode
     row_nr: RowNr
-    from_date: date
+    from_date: IsoDate
     dnr: Diarienummer
     paragraph: Annotated[str, StringConstraints(pattern=r"^§ \d{1,4}$")]
     arende_ref: Diarienummer | None = None
@@ -72,20 +71,20 @@ class RevokeDelegation(Command):
 
 class AnslaDelegationsbeslut(Command):
     beslut_id: UUID
-    anslag_date: date
+    anslag_date: IsoDate
 
 
 class RegisterOverklagande(Command):
     beslut_id: UUID
-    received_on: date
+    received_on: IsoDate
     reference: ShortText
 
 
 class ScheduleMeeting(Command):
     namnd_code: NamndCode
-    meeting_date: date
-    starts_at: AwareDatetime
-    cutoff: date
+    meeting_date: IsoDate
+    starts_at: IsoDatetime
+    cutoff: IsoDate
     anmalan_dnr: Diarienummer  # the year's standing ärende, e.g. "2022.018 VON"
 
 
@@ -114,12 +113,12 @@ class RecordArendeBeslut(Command):
 
 class Justera(Command):
     meeting_id: UUID
-    on: date
+    on: IsoDate
 
 
 class AnslaProtokoll(Command):
     meeting_id: UUID
-    anslag_date: date
+    anslag_date: IsoDate
 
 
 class ExpedieraProtokoll(Command):

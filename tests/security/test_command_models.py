@@ -62,3 +62,47 @@ def test_valid_commands_round_trip_through_json(
 def test_unknown_fields_are_refused(model: type[c.Command]) -> None:
     with pytest.raises(ValidationError, match=r"extra_forbidden|Extra inputs"):
         model.model_validate({"command_id": "x", "is_admin": True})
+
+
+def _dated_fields() -> list[tuple[type[c.Command], str, str]]:
+    from domain import delegation_commands as dc
+
+    models = {m for module in (c, dc) for m in vars(module).values()
+              if isinstance(m, type) and issubclass(m, c.Command)}
+    found = []
+    for model in sorted(models, key=lambda m: m.__name__):
+        for name, field in model.model_fields.items():
+            schema = model.model_json_schema()["properties"][name]
+            formats = {s.get("format") for s in [schema, *schema.get("anyOf", [])]}
+            fmt = next((f for f in ("date", "date-time") if f in formats), None)
+            if fmt:
+                found.append((model, name, fmt))
+    return found
+
+
+DATED_FIELDS = _dated_fields()
+
+
+def _errors_at(model: type[c.Command], name: str, value: object) -> list[str]:
+    try:
+        model.model_validate({name: value})
+    except ValidationError as e:
+        return [err["type"] for err in e.errors() if err["loc"][:1] == (name,)]
+    return []
+
+
+def test_every_command_with_a_date_is_checked() -> None:
+    names = {(m.__name__, f) for m, f, _ in DATED_FIELDS}
+    assert {("OpenCycle", "enhet_deadline"), ("MoveReportDeadline", "new_deadline"),
+            ("ScheduleMeeting", "starts_at"), ("Command", "occurred_at")} <= names
+
+
+@pytest.mark.parametrize(("model", "name", "fmt"), DATED_FIELDS,
+                         ids=lambda v: getattr(v, "__name__", str(v)))
+def test_dates_are_iso_text_never_seconds_since_1970(
+        model: type[c.Command], name: str, fmt: str) -> None:
+    # Pydantic's lax mode would read these as 1970 dates and the command would go through.
+    for number in (20220820, 0, 0.5, "1654646400", "0.5", True):
+        assert _errors_at(model, name, number), (name, number)
+    iso = "2022-08-23" if fmt == "date" else "2022-08-23T17:00:00+02:00"
+    assert _errors_at(model, name, iso) == []
