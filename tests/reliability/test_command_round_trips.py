@@ -3,8 +3,6 @@ snapshotted automatically (one database round trip per load on PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
@@ -15,12 +13,8 @@ from domain.application import Arsplaner
 from domain.delegation_ledger import DelegationLedger
 from domain.errors import NotFoundError
 from domain.unit_report import UnitReport
-from tests.reliability.writers import EKHAGEN
-from tests.support.clock import ManualClock
+from tests.reliability.writers import EKHAGEN, OWNER, WHEN, without_expected_version
 from tests.support.org import build_organisation, open_delar_2022
-from tests.support.stores import MEMORY_ENV
-
-WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
 
 
 class SnapshotReads:
@@ -37,31 +31,25 @@ class SnapshotReads:
 
 
 @pytest.fixture
-def app(clock: ManualClock) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=MEMORY_ENV, clock=clock)
-    build_organisation(application)
-    open_delar_2022(application)
-    yield application
-    application.close()
+def opened(app: Arsplaner) -> Arsplaner:
+    build_organisation(app)
+    open_delar_2022(app)
+    return app
 
 
-def _edit(n: int) -> c.ChangeItem:
-    return c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
-                        value=f"Version {n}", occurred_at=WHEN)
-
-
-def test_commands_on_a_report_never_ask_the_snapshot_store(app: Arsplaner) -> None:
-    reads = SnapshotReads(app)
-    app.execute(_edit(1), "anna")
-    app.execute(c.Klarmarkera(report_id=EKHAGEN, occurred_at=WHEN), "anna")
+def test_commands_on_a_report_never_ask_the_snapshot_store(opened: Arsplaner) -> None:
+    reads = SnapshotReads(opened)
+    opened.execute(without_expected_version(1, 1), OWNER)
+    opened.execute(c.Klarmarkera(report_id=EKHAGEN, occurred_at=WHEN), OWNER)
     assert reads.count == 0
-    assert app.get(EKHAGEN, UnitReport).status == "klarmarkerad"
+    assert opened.get(EKHAGEN, UnitReport).status == "klarmarkerad"
 
 
 def test_a_manual_snapshot_still_serves_as_of_reads_and_current_reads_ignore_it(
-        app: Arsplaner) -> None:
+        opened: Arsplaner) -> None:
+    app = opened
     for n in range(4):
-        app.execute(_edit(n), "anna")
+        app.execute(without_expected_version(1, n), OWNER)
     current = app.get(EKHAGEN, UnitReport)
     app.take_snapshot(EKHAGEN, version=current.version - 1)
     reads = SnapshotReads(app)
@@ -72,7 +60,8 @@ def test_a_manual_snapshot_still_serves_as_of_reads_and_current_reads_ignore_it(
     assert reads.count == 1
 
 
-def test_kinds_with_automatic_snapshots_are_still_read_through_them(app: Arsplaner) -> None:
+def test_kinds_with_automatic_snapshots_are_still_read_through_them(opened: Arsplaner) -> None:
+    app = opened
     reads = SnapshotReads(app)
     with pytest.raises(NotFoundError):
         app.get(uuid4(), DelegationLedger)
