@@ -14,7 +14,7 @@ from temporalio import activity
 from activities.deps import ActivityDeps, in_domain
 from domain.arsplan import Arsplan
 from domain.base import Actor
-from domain.calendar import STOCKHOLM
+from domain.calendar import STOCKHOLM, end_of_day
 from domain.ids import arsplan_id, cycle_id
 from infrastructure.importer import CyclePlan, cycle_plans
 from infrastructure.logging import get_logger
@@ -46,7 +46,8 @@ class ArsplanActivities:
                 cycle_id=str(cycle_id(p.command.namnd_code, p.command.process, p.command.year)),
                 process=p.command.process, year=p.command.year, title=p.command.title,
                 opens_at=self.deps.timeline.to_workflow(
-                    datetime.combine(p.opens_on, time(OPENING_HOUR), tzinfo=STOCKHOLM)))
+                    datetime.combine(p.opens_on, time(OPENING_HOUR), tzinfo=STOCKHOLM)),
+                closes_at=self.deps.timeline.to_workflow(end_of_day(p.command.beslut_date)))
             for p in plans]
         return sorted(openings, key=lambda o: o.opens_at)
 

@@ -62,7 +62,7 @@ async def _run_follower() -> None:
         log.info("follower_stopped")
 
 
-def _exit_cleanly() -> None:
+def exit_cleanly() -> None:
     # temporalio's runtime threads can abort a normal interpreter exit (sdk-python issue 300).
     sys.stdout.flush()
     sys.stderr.flush()
@@ -72,10 +72,10 @@ def _exit_cleanly() -> None:
 def worker_command() -> None:
     """Run a Temporal worker on the task queue (start as many as you like)."""
     asyncio.run(_run_worker())
-    _exit_cleanly()
+    exit_cleanly()
 
 
 def follow_command() -> None:
     """Run the follower (events → workflow signals) and the read-model projections."""
     asyncio.run(_run_follower())
-    _exit_cleanly()
+    exit_cleanly()

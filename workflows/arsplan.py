@@ -27,6 +27,8 @@ ACTIVITY_TIMEOUT = timedelta(minutes=2)
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
 # Runs begun before the plan_changed signal existed keep replaying their plain timer.
 PLAN_CHANGED_PATCH = "arsplan-plan-changed-signal"
+# Runs begun before closed cycles were skipped keep replaying without the check.
+SKIP_CLOSED_PATCH = "arsplan-skips-closed-cycles"
 # Memo key: plan changes already honoured, carried over continue-as-new so a redelivered
 # signal does not wake the next run (the last few are enough: moves are rare).
 PLAN_CHANGES_MEMO = "plan_changes_seen"
@@ -58,6 +60,14 @@ class ArsplanWorkflow:
             act.ARSPLAN_OPENINGS, inp, result_type=list[CycleOpening],
             start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
         pending = [o for o in openings if o.cycle_id not in inp.started]
+        if workflow.patched(SKIP_CLOSED_PATCH):
+            # A plan driven after a cycle's beslut day (adopted late, or started on an old
+            # plan) cannot meet that cycle's dates: open it by hand if it must be recorded.
+            closed = [o for o in pending if o.closed_before(workflow.now())]
+            for o in closed:
+                workflow.logger.info("cycle_closed_before_its_plan_ran",
+                                     extra={"cycle_id": o.cycle_id})
+            pending = [o for o in pending if o not in closed]
         if not pending:
             return self.status()
         self._next = pending[0]

@@ -215,6 +215,11 @@ class CycleOpening(Payload):
     year: int
     title: str
     opens_at: AwareDatetime
+    # End of the nämnd's beslut day; None in results recorded before it was added.
+    closes_at: AwareDatetime | None = None
+
+    def closed_before(self, instant: datetime) -> bool:
+        return self.closes_at is not None and self.closes_at < instant
 
 
 class OpenCycleRequest(Payload):

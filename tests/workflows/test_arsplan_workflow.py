@@ -13,6 +13,7 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
+from cli.arsplan_commands import start_arsplan
 from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM, end_of_day
 from domain.commands import MoveMilestone
@@ -148,3 +149,28 @@ async def test_a_milestone_moved_while_it_sleeps_opens_the_cycle_on_the_new_date
     opened_at = next(iter(app.aggregate_events(DELAR))).occurred_at
     assert opened_at.astimezone(STOCKHOLM).date() == date(2022, 8, 19)
     assert app.get(DELAR, Cycle).deadlines["enhet"] == end_of_day(date(2022, 8, 30))
+
+
+async def test_started_after_a_cycles_beslut_day_it_leaves_that_cycle_closed(
+        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+    # The plan is started (`arsplan plan start`) after the delårsbokslut's nämnd beslut
+    # (2022-09-27): its dates are gone, so it is not opened; the next cycle is awaited.
+    start = datetime(2022, 10, 3, 9, 0, tzinfo=STOCKHOLM)
+    clock.now = start
+    import_organisation(app, DATA / "organisation.yaml")
+    import_report_template(app, "VON", DATA / "report_template.yaml")
+    import_arsplan(app, DATA / "arsplan_2022_2023.yaml")
+    async with scenario(tmp_path, app, clock, store_env, start) as s:
+        workflow_id = await start_arsplan(s.client, "VON", "2022/2023", s.task_queue)
+        handle = s.client.get_workflow_handle(workflow_id)
+        status = await _waiting_until(handle, s.timeline.to_workflow(
+            datetime(2023, 1, 12, 7, 0, tzinfo=STOCKHOLM)))
+        first_run = (await handle.describe()).run_id
+        again = await start_arsplan(s.client, "VON", "2022/2023", s.task_queue)
+        still = (await handle.describe()).run_id
+
+    assert again == workflow_id == arsplan_workflow_id("VON", "2022/2023")
+    assert still == first_run  # the second start found the running one
+    assert status.waiting_for == "Årsbokslut 2022"
+    assert status.started == []
+    assert not app.exists(DELAR)
