@@ -17,6 +17,7 @@ from domain.base import Actor, AuditedAggregate, Cause
 from domain.calendar import end_of_day, local_date
 from domain.chain import BrokenLink, verify_sequence
 from domain.cycle import Cycle
+from domain.delegation_rows import role_label
 from domain.delegation_usecases import DelegationUseCases
 from domain.errors import ConcurrencyConflictError, NotAuthorisedError, NotFoundError
 from domain.ids import arsplan_id, cycle_id, organisation_id, report_template_id, unit_report_id
@@ -160,13 +161,14 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
                  on: datetime) -> Actor:
         org = self.organisation(namnd_code)
         if unit_id is None:
-            raise NotAuthorisedError(f"Ingen {role} finns för denna nivå", rule="no_such_role")
+            raise NotAuthorisedError(f"Ingen {role_label(role)} finns för denna nivå",
+                                     rule="no_such_role")
         actor = org.acting_capacity(person_id, role, unit_id, local_date(on))
         if actor is None:
             person = org.people.get(person_id, {}).get("name", person_id)
             unit = org.units[unit_id].name if unit_id in org.units else unit_id
             raise NotAuthorisedError(
-                f"{person} innehar inte rollen {role} för {unit} "
+                f"{person} innehar inte rollen {role_label(role)} för {unit} "
                 f"den {local_date(on).isoformat()} (varken ordinarie eller ersättare)",
                 rule="role_not_held",
             )
@@ -178,8 +180,10 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         for a in org.roles_of(person_id, local_date(on)):
             if a.role in roles:
                 return Actor(person_id, a.role, a.unit_id, a.substitute_for)
+        person = org.people.get(person_id, {}).get("name", person_id)
         raise NotAuthorisedError(
-            f"{person_id} har ingen av rollerna {', '.join(roles)} i {namnd_code} "
+            f"{person} har ingen av rollerna {', '.join(role_label(r) for r in roles)} "
+            f"i {namnd_code} "
             f"den {local_date(on).isoformat()}",
             rule="role_not_held",
         )

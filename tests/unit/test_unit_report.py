@@ -225,3 +225,14 @@ class TestRefusalWording:
                            Actor("erik", "forvaltningschef", "von-forv")) == (
             "only_parent_chef_attests: Rapporten för Vård- och omsorgsförvaltningen attesteras "
             "inte i förvaltningen; den lämnas till kommunledningskontoret")
+
+    def test_a_cycle_command_names_the_person_and_the_roles_that_may(
+            self, von: Arsplaner) -> None:
+        with pytest.raises(NotAuthorisedError) as err:
+            von.execute(c.MoveReportDeadline(
+                report_id=EKHAGEN, new_deadline=datetime(2022, 8, 30, 15, tzinfo=UTC),
+                reason="Sjukdom"), "anna")
+        assert err.value.rule == "role_not_held"
+        assert str(err.value).startswith(
+            "Anna har ingen av rollerna förvaltningschef, ställföreträdande förvaltningschef, "
+            "controller i VON den ")
