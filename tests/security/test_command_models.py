@@ -71,8 +71,9 @@ def _dated_fields() -> list[tuple[type[c.Command], str, str]]:
               if isinstance(m, type) and issubclass(m, c.Command)}
     found = []
     for model in sorted(models, key=lambda m: m.__name__):
-        for name, field in model.model_fields.items():
-            schema = model.model_json_schema()["properties"][name]
+        properties = model.model_json_schema()["properties"]
+        for name in model.model_fields:
+            schema = properties[name]
             formats = {s.get("format") for s in [schema, *schema.get("anyOf", [])]}
             fmt = next((f for f in ("date", "date-time") if f in formats), None)
             if fmt:
