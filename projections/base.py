@@ -45,6 +45,11 @@ class Delete:
 
 RowChange = Put | Delete
 
+# A new row already in storage form: (kind, key, partition, position, canonical JSON doc).
+# For projections that write many rows they never read back (the audit trail): no
+# Put object, overlay entry or second encoding per row.
+EncodedRow = tuple[str, str, str, int, str]
+
 
 @dataclass(frozen=True)
 class Row:
@@ -80,8 +85,10 @@ class ReadModelView(TrackingRecorder, ABC):
         in the index rows' write order: a narrow index row instead of a second copy."""
 
     @abstractmethod
-    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
-        """Applies the changes and records the position atomically.
+    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
+                            encoded: Sequence[EncodedRow] = ()) -> None:
+        """Applies the changes, then puts the encoded rows, and records the position
+        atomically.
 
         Raises eventsourcing's IntegrityError, changing nothing, when the position
         is not past the recorded one (the event was already applied).
@@ -141,8 +148,9 @@ class ReadModelProjection(Projection[ReadModelView]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         self.view.insert_tracking(tracking)
 
-    def write(self, tracking: Tracking, changes: Iterable[RowChange]) -> None:
-        self.view.write_with_tracking(list(changes), tracking)
+    def write(self, tracking: Tracking, changes: Iterable[RowChange],
+              encoded: Sequence[EncodedRow] = ()) -> None:
+        self.view.write_with_tracking(list(changes), tracking, encoded)
 
     @contextmanager
     def writing_to(self, view: ReadModelView) -> Iterator[None]:

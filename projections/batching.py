@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from projections.base import Delete, Doc, Put, ReadModelView, Row, RowChange
+from projections.base import Delete, Doc, EncodedRow, Put, ReadModelView, Row, RowChange
 
 
 class BatchedView(ReadModelView):
@@ -25,6 +25,8 @@ class BatchedView(ReadModelView):
         self._tracking: dict[str, Tracking] = {}
         self._read: dict[tuple[str, str], Doc | None] = {}  # safe: one writer per view
         self._rows_holding: dict[int, int] = {}  # id(doc) -> overlay rows holding it
+        # Write-only: reads in the batch do not see them (their projection never reads them).
+        self._encoded: list[EncodedRow] = []
 
     def get(self, kind: str, key: str) -> Doc | None:
         change = self._changes.get((kind, key))
@@ -55,8 +57,10 @@ class BatchedView(ReadModelView):
     def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
         raise NotImplementedError("projections read single rows while a batch is open")
 
-    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
+                            encoded: Sequence[EncodedRow] = ()) -> None:
         self.insert_tracking(tracking)
+        self._encoded.extend(encoded)
         for change in changes:
             row = (change.kind, change.key)
             replaced = self._changes.get(row)
@@ -84,8 +88,9 @@ class BatchedView(ReadModelView):
 
     def flush(self) -> None:
         for tracking in self._tracking.values():
-            self.view.write_with_tracking(list(self._changes.values()), tracking)
+            self.view.write_with_tracking(list(self._changes.values()), tracking, self._encoded)
         self._changes.clear()
+        self._encoded.clear()
         self._tracking.clear()
         self._read.clear()
         self._rows_holding.clear()

@@ -17,7 +17,16 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 from psycopg.sql import SQL, Identifier
 
-from projections.base import Delete, Doc, Put, ReadModelView, Row, RowChange, canonical_json
+from projections.base import (
+    Delete,
+    Doc,
+    EncodedRow,
+    Put,
+    ReadModelView,
+    Row,
+    RowChange,
+    canonical_json,
+)
 
 
 def _position(change: Put, tracking: Tracking) -> int:
@@ -28,8 +37,7 @@ def _dumps(doc: Doc) -> str:
     return canonical_json(doc) if doc else "{}"  # index rows are empty: skip the encoder
 
 
-def _put_rows(changes: Sequence[RowChange], tracking: Tracking
-              ) -> list[tuple[str, str, str, int, str]]:
+def _put_rows(changes: Sequence[RowChange], tracking: Tracking) -> list[EncodedRow]:
     """Row tuples for the puts; a doc shared by several rows (the audit trail writes
     each entry under three kinds) is encoded once."""
     encoded: dict[int, str] = {}
@@ -68,17 +76,20 @@ class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
             docs = [self._rows.get((kind, key)) for _, key in hits]
         return [json.loads(found[2]) for found in docs if found is not None]
 
-    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
+                            encoded: Sequence[EncodedRow] = ()) -> None:
         # Encode everything before touching state, so a failure changes nothing.
-        encoded = [(c, _dumps(c.doc) if isinstance(c, Put) else "") for c in changes]
+        docs = [(c, _dumps(c.doc) if isinstance(c, Put) else "") for c in changes]
         with self._database_lock:
             self._assert_tracking_uniqueness(tracking)
-            for change, doc in encoded:
+            for change, doc in docs:
                 if isinstance(change, Put):
                     self._rows[(change.kind, change.key)] = (
                         _position(change, tracking), change.partition, doc)
                 else:
                     self._rows.pop((change.kind, change.key), None)
+            for kind, key, partition, position, doc in encoded:
+                self._rows[(kind, key)] = (position, partition, doc)
             self._insert_tracking(tracking)
 
     def rows(self) -> list[Row]:
@@ -146,15 +157,19 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
                       "ORDER BY i.position, i.key", (kind, index_kind, partition))
             return [json.loads(r["doc"]) for r in c.fetchall()]
 
-    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
+                            encoded: Sequence[EncodedRow] = ()) -> None:
         with self.datastore.transaction(commit=True) as c:
             self._insert_tracking(c, tracking)
+            rows: list[EncodedRow] = []
             if any(isinstance(change, Delete) for change in changes):
                 for change in changes:  # keep the order: a key may be put, then deleted
                     self._apply(c, change, tracking)
             else:  # one statement for the batch: a catch-up writes thousands of rows
-                c.executemany(f"INSERT OR REPLACE INTO {self.rows_table} VALUES (?, ?, ?, ?, ?)",
-                              _put_rows(changes, tracking))
+                rows = _put_rows(changes, tracking)
+            rows.extend(encoded)
+            c.executemany(f"INSERT OR REPLACE INTO {self.rows_table} VALUES (?, ?, ?, ?, ?)",
+                          rows)
 
     def _apply(self, c: SQLiteCursor, change: RowChange, tracking: Tracking) -> None:
         if isinstance(change, Put):
@@ -248,16 +263,21 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
             curs.execute(self._through, (kind, index_kind, partition))
             return [json.loads(r["doc"]) for r in curs.fetchall()]
 
-    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking) -> None:
+    def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
+                            encoded: Sequence[EncodedRow] = ()) -> None:
         with self.datastore.transaction(commit=True) as curs:
             self._insert_tracking(curs, tracking)
+            puts: list[EncodedRow] = []
             if any(isinstance(c, Delete) for c in changes):
                 for c in changes:  # keep the order: a key may be put, then deleted
                     if isinstance(c, Delete):
                         curs.execute(self._delete, (c.kind, c.key))
                     else:
                         curs.execute(self._upsert, _put_rows([c], tracking)[0])
-            elif puts := _put_rows(changes, tracking):
+            else:
+                puts = _put_rows(changes, tracking)
+            puts.extend(encoded)
+            if puts:
                 # ON CONFLICT may touch a row once per statement: the last put of a key wins,
                 # as it would row by row.
                 last_per_key = {(row[0], row[1]): row for row in puts}.values()

@@ -11,7 +11,8 @@ from eventsourcing.persistence import Tracking
 from domain import commands as c
 from domain.application import Arsplaner
 from projections.audit_trail import BY_ACTOR, BY_AGGREGATE, BY_CYCLE, AuditTrailProjection
-from projections.base import Put
+from projections.auditing import period_entries
+from projections.base import Put, canonical_json
 from projections.queries import audit_trail, cycle_board, reminder_outbox, todo_for
 from projections.read_models import ReadModels
 from projections.reminders import ReminderOutboxProjection
@@ -147,6 +148,17 @@ class TestAuditTrail:
         assert len([r for r in rows if r.kind == BY_ACTOR]) == len(entries)
         in_cycle = {r.key for r in rows if r.kind == BY_CYCLE and r.partition == str(CYCLE)}
         assert in_cycle == {e.key for e in entries if e.doc["cycle_id"] == str(CYCLE)}
+
+    def test_entries_are_stored_as_the_canonical_json_of_the_period_export_entries(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        # The projection encodes the payload directly, without _canonical's copy.
+        stored = sorted(doc for kind, _, _, doc in
+                        read_models.view(AuditTrailProjection).encoded_rows()
+                        if kind == BY_AGGREGATE)
+        exported = period_entries(app, datetime.min.replace(tzinfo=UTC),
+                                  datetime.max.replace(tzinfo=UTC))
+        assert stored == sorted(canonical_json(entry) for entry in exported)
+        assert len(stored) == app.recorder.max_notification_id()
 
     def test_a_trail_built_with_full_copies_before_the_index_rows_answers_alike(
             self, read_models: ReadModels) -> None:

@@ -162,6 +162,31 @@ def test_a_batch_commits_nothing_until_flushed_then_everything_at_once(
     assert [d["n"] for d in view.find("report", "c1")] == [2, 1]
 
 
+def test_encoded_rows_are_written_as_given_with_the_changes_and_the_position(
+        view: ReadModelView) -> None:
+    view.write_with_tracking([Put("cycle_of", "r1", {"c": 1})], Tracking("a", 3),
+                             [("entry", "r1/1", "p1", 3, '{"v":1}'),
+                              ("by_person", "r1/1", "anna", 3, "{}")])
+    assert view.find("entry", "p1") == [{"v": 1}] and view.get("cycle_of", "r1") == {"c": 1}
+    assert view.find_through("by_person", "anna", "entry") == [{"v": 1}]
+    before = digest(view)
+    with pytest.raises(IntegrityError):
+        view.write_with_tracking([], Tracking("a", 3), [("entry", "r1/2", "p1", 3, "{}")])
+    assert digest(view) == before and view.max_tracking_id("a") == 3
+
+
+def test_a_batch_writes_encoded_rows_at_the_flush_in_their_events_order(
+        view: ReadModelView) -> None:
+    batch = BatchedView(view)
+    for position, key in [(1, "z"), (2, "a")]:
+        batch.write_with_tracking([], Tracking("a", position),
+                                  [("entry", key, "p1", position, f'{{"k":"{key}"}}')])
+    assert view.find("entry") == [] and view.max_tracking_id("a") is None
+    batch.flush()
+    assert view.find("entry", "p1") == [{"k": "z"}, {"k": "a"}]
+    assert view.max_tracking_id("a") == 2
+
+
 class TestGetForUpdateInABatch:
     def test_hands_over_the_batchs_own_doc_instead_of_a_copy(self) -> None:
         batch = BatchedView(POPOReadModelView("reporting"))
