@@ -22,7 +22,6 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 
 from domain.base import AuditedAggregate
@@ -80,21 +79,29 @@ def encode_canonical(value: Any) -> str:
     return _ENTRY_ENCODER.encode(value)
 
 
-def encoded_audit_entry(event: Any, cycle_id: str | None) -> str:
+def encoded_audit_entry(event: Any, cycle_id: str | None,
+                        aggregate_id: str | None = None) -> str:
     """``canonical_json(audit_entry(event, cycle_id))`` without building the payload's
     canonical copy first: a catch-up spent more time there than decoding the event."""
-    entry = _entry_fields(event, cycle_id)
+    entry = _entry_fields(event, cycle_id, aggregate_id)
     entry["payload"] = {name: getattr(event, name) for name in _payload_fields(event.__class__)}
     return _ENTRY_ENCODER.encode(entry)
 
 
-def _entry_fields(event: Any, cycle_id: str | None) -> Doc:
+@functools.cache
+def _type_names(event_class: type) -> tuple[str, str]:
+    event_type = event_class.__qualname__
+    return event_type.split(".")[0], event_type
+
+
+def _entry_fields(event: Any, cycle_id: str | None, aggregate_id: str | None = None) -> Doc:
     actor = event.actor
-    topic_type = type(event).__qualname__
+    aggregate_type, event_type = _type_names(event.__class__)
     return {
-        "event_id": str(event.event_id), "aggregate_id": str(event.originator_id),
-        "aggregate_type": topic_type.split(".")[0], "version": event.originator_version,
-        "event_type": topic_type, "recorded_at": event.timestamp.isoformat(),
+        "event_id": str(event.event_id),
+        "aggregate_id": str(event.originator_id) if aggregate_id is None else aggregate_id,
+        "aggregate_type": aggregate_type, "version": event.originator_version,
+        "event_type": event_type, "recorded_at": event.timestamp.isoformat(),
         "occurred_at": event.occurred_at.isoformat(), "person_id": actor.person_id,
         "role": actor.role, "unit_id": actor.unit_id, "on_behalf_of": actor.on_behalf_of,
         "command_id": event.command_id, "cycle_id": cycle_id, "chain_hash": event.chain_hash,
@@ -116,12 +123,15 @@ class AuditTrailProjection(ReadModelProjection):
         # event names it: remembered, it costs one view read per aggregate, not per event.
         self._cycles: dict[str, str | None] = {}
 
-    @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.insert_tracking(tracking)
+        # One isinstance instead of singledispatchmethod, which builds a bound wrapper
+        # per call: the handler runs for every event of the log.
+        if isinstance(domain_event, AuditedAggregate.Event):
+            self._project(domain_event, tracking)
+        else:
+            self.view.insert_tracking(tracking)
 
-    @process_event.register(AuditedAggregate.Event)
-    def _(self, event: AuditedAggregate.Event, tracking: Tracking) -> None:
+    def _project(self, event: AuditedAggregate.Event, tracking: Tracking) -> None:
         changes: list[Put] = []
         cycle_id: str | None
         aggregate_id = str(event.originator_id)
@@ -136,8 +146,9 @@ class AuditTrailProjection(ReadModelProjection):
         key = f"{aggregate_id}/{event.originator_version:010d}"
         position = tracking.notification_id
         # Entries are never read back while projecting: written as encoded rows.
+        entry = encoded_audit_entry(event, cycle_id, aggregate_id)
         rows: list[EncodedRow] = [
-            (BY_AGGREGATE, key, aggregate_id, position, encoded_audit_entry(event, cycle_id)),
+            (BY_AGGREGATE, key, aggregate_id, position, entry),
             (BY_ACTOR, key, event.actor.person_id, position, "{}")]
         if cycle_id is not None:
             rows.append((BY_CYCLE, key, cycle_id, position, "{}"))
