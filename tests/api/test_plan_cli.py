@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from domain.application import Arsplaner
 from domain.arsplan import Arsplan
 from domain.ids import arsplan_id
 from infrastructure.importer import import_arsplan, import_organisation
+from infrastructure.settings import get_settings
 from tests.support.stores import sqlite_env
 
 DATA = Path("data/von")
@@ -22,7 +24,7 @@ MOVE = ["plan", "move-milestone", "--milestone", "f-ars-2022-enhetschefer",
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "events.sqlite"
     app = Arsplaner(env=sqlite_env(path))
     import_organisation(app, DATA / "organisation.yaml")
@@ -30,7 +32,10 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     app.close()
     monkeypatch.setenv("ARSPLAN_EVENT_STORE", "sqlite")
     monkeypatch.setenv("ARSPLAN_SQLITE_PATH", str(path))
-    return path
+    # Settings are cached per process: an earlier test's would name another store.
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
 
 
 def _end(path: Path) -> date:
