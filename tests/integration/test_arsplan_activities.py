@@ -18,7 +18,7 @@ from domain.ids import cycle_id
 from infrastructure.importer import import_arsplan, import_organisation
 from tests.support.clock import ManualClock
 from tests.support.stores import sqlite_env
-from tests.workflows.harness import test_settings as settings_for
+from tests.workflows.harness import harness_settings as settings_for
 from workflows.payloads import ArsplanInput, OpenCycleRequest
 
 DATA = Path("data/von")

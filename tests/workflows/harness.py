@@ -16,7 +16,7 @@ from tests.support.clock import ManualClock
 Scenario = Simulation
 
 
-def test_settings(tmp_path: Path) -> Settings:
+def harness_settings(tmp_path: Path) -> Settings:
     return Settings(drop_dir=tmp_path / "drop", data_dir=Path("data"), var_dir=tmp_path / "var",
                     event_store="memory")
 
@@ -25,6 +25,6 @@ def test_settings(tmp_path: Path) -> Settings:
 async def scenario(tmp_path: Path, app: Arsplaner, clock: ManualClock,
                    store_env: dict[str, str], start: datetime,
                    **worker_options: Any) -> AsyncIterator[Simulation]:
-    async with simulation(test_settings(tmp_path), app, clock, store_env, start,
+    async with simulation(harness_settings(tmp_path), app, clock, store_env, start,
                           **worker_options) as s:
         yield s

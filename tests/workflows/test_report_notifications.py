@@ -9,7 +9,7 @@ from activities.deps import ActivityDeps
 from activities.reports import ReportActivities
 from domain.application import Arsplaner
 from tests.support.org import build_organisation, open_delar_2022, report
-from tests.workflows.harness import test_settings as settings_for
+from tests.workflows.harness import harness_settings as settings_for
 from workflows.payloads import ReportFact
 
 EKHAGEN = str(report("enh-ekhagen"))

@@ -6,13 +6,13 @@ from datetime import datetime
 from pathlib import Path
 
 from infrastructure.simulation import simulate_cycle
-from tests.workflows.harness import test_settings
+from tests.workflows.harness import harness_settings
 
 
 async def test_simulate_cycle_plays_the_whole_delarsbokslut_and_reports_what_happened(
         tmp_path: Path) -> None:
     steps: list[tuple[datetime, str, str]] = []
-    report = await simulate_cycle(test_settings(tmp_path),
+    report = await simulate_cycle(harness_settings(tmp_path),
                                   on_step=lambda at, who, what: steps.append((at, who, what)))
     assert report.phase == "closed"
     assert report.events_by_type["BeslutExported"] == 1
