@@ -6,13 +6,12 @@ import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.workflow import ParentClosePolicy
+from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
     from workflows.arsplan_payloads import PlanChange
+    from workflows.children import start_detached
     from workflows.cycle import CycleWorkflow
     from workflows.ids import cycle_workflow_id
     from workflows.payloads import (
@@ -88,12 +87,8 @@ class ArsplanWorkflow:
                                              occurred_at=workflow.now()),
             start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
         # Started by hand or by an earlier run: one cycle, one workflow.
-        with contextlib.suppress(WorkflowAlreadyStartedError):
-            await workflow.start_child_workflow(
-                CycleWorkflow.run, CycleInput(cycle_id=opening.cycle_id),
-                id=cycle_workflow_id(opening.cycle_id),
-                parent_close_policy=ParentClosePolicy.ABANDON,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        await start_detached(CycleWorkflow.run, CycleInput(cycle_id=opening.cycle_id),
+                             cycle_workflow_id(opening.cycle_id))
         workflow.continue_as_new(ArsplanInput(namnd_code=inp.namnd_code, label=inp.label,
                                               started=[*inp.started, opening.cycle_id]))
 

@@ -6,11 +6,10 @@ import asyncio
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
+from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
+    from workflows.children import start_unit_report
     from workflows.ids import unit_report_workflow_id
     from workflows.levels import is_done
     from workflows.payloads import (
@@ -20,7 +19,6 @@ with workflow.unsafe.imports_passed_through():
         AvdelningStatus,
         ReportProgress,
         UnitRef,
-        UnitReportInput,
     )
     from workflows.unit_report import UnitReportWorkflow
 
@@ -121,17 +119,11 @@ class AvdelningWorkflow:
             return
         self._busy += 1
         try:
-            self._children[unit.unit_id] = await workflow.start_child_workflow(
-                UnitReportWorkflow.run, UnitReportInput(report_id=unit.report_id),
-                id=unit_report_workflow_id(unit.report_id),
-                # Reports outlive a continue-as-new; this workflow closes them itself.
-                parent_close_policy=ParentClosePolicy.ABANDON,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            )
-        except WorkflowAlreadyStartedError:
-            pass
+            handle = await start_unit_report(unit)
         finally:
             self._busy -= 1
+        if handle is not None:
+            self._children[unit.unit_id] = handle
         self._state.started.append(unit.unit_id)
 
     @workflow.signal

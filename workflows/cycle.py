@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.workflow import ParentClosePolicy
+from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
     from workflows.avdelning import AvdelningWorkflow
+    from workflows.children import start_detached, start_unit_report
     from workflows.ids import avdelning_workflow_id, unit_report_workflow_id
     from workflows.levels import AvdelningGroup, avdelning_groups, is_done
     from workflows.payloads import (
@@ -27,7 +26,6 @@ with workflow.unsafe.imports_passed_through():
         CycleStatus,
         ReportProgress,
         UnitRef,
-        UnitReportInput,
     )
     from workflows.unit_report import UnitReportWorkflow
 
@@ -164,16 +162,11 @@ class CycleWorkflow:
     async def _start_avdelning(self, group: AvdelningGroup) -> None:
         self._busy += 1
         try:
-            await workflow.start_child_workflow(
+            await start_detached(
                 AvdelningWorkflow.run,
                 AvdelningInput(cycle_id=self._cycle_id, avdelning_id=group.avdelning_id,
                                avdelning=group.avdelning, enheter=group.enheter),
-                id=avdelning_workflow_id(self._cycle_id, group.avdelning_id),
-                parent_close_policy=ParentClosePolicy.ABANDON,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            )
-        except WorkflowAlreadyStartedError:
-            pass
+                avdelning_workflow_id(self._cycle_id, group.avdelning_id))
         finally:
             self._busy -= 1
         self._require_state().avdelningar.append(group.avdelning_id)
@@ -181,15 +174,7 @@ class CycleWorkflow:
     async def _start_child(self, unit: UnitRef) -> None:
         self._busy += 1
         try:
-            await workflow.start_child_workflow(
-                UnitReportWorkflow.run, UnitReportInput(report_id=unit.report_id),
-                id=unit_report_workflow_id(unit.report_id),
-                # Children outlive a continue-as-new; the cycle closes them itself.
-                parent_close_policy=ParentClosePolicy.ABANDON,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            )
-        except WorkflowAlreadyStartedError:
-            pass
+            await start_unit_report(unit)
         finally:
             self._busy -= 1
         self._require_state().started.append(unit.unit_id)

@@ -1,0 +1,35 @@
+"""Starting child workflows that outlive their parent's run (replay-safe)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.workflow import ChildWorkflowHandle, ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.ids import unit_report_workflow_id
+    from workflows.payloads import UnitRef, UnitReportInput
+    from workflows.unit_report import UnitReportWorkflow
+
+
+async def start_detached(run: Any, arg: Any, workflow_id: str
+                         ) -> ChildWorkflowHandle[Any, Any] | None:
+    """Starts a child that outlives a continue-as-new (its parent closes it itself).
+
+    None when it was started before (by an earlier run, by hand or by the follower): one
+    workflow per domain id, and a closed one is never run twice.
+    """
+    try:
+        return await workflow.start_child_workflow(
+            run, arg, id=workflow_id, parent_close_policy=ParentClosePolicy.ABANDON,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+    except WorkflowAlreadyStartedError:
+        return None
+
+
+async def start_unit_report(unit: UnitRef) -> ChildWorkflowHandle[Any, Any] | None:
+    return await start_detached(UnitReportWorkflow.run, UnitReportInput(report_id=unit.report_id),
+                                unit_report_workflow_id(unit.report_id))
