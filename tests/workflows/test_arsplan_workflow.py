@@ -19,9 +19,8 @@ from domain.calendar import STOCKHOLM, end_of_day
 from domain.commands import MoveMilestone
 from domain.cycle import Cycle
 from domain.ids import arsplan_id, cycle_id
-from infrastructure.importer import import_arsplan, import_organisation, import_report_template
 from tests.support.clock import ManualClock
-from tests.workflows.harness import scenario
+from tests.workflows.harness import import_von_plan, scenario
 from workflows.arsplan import ArsplanWorkflow
 from workflows.arsplan_payloads import PlanChange
 from workflows.cycle import CycleWorkflow
@@ -36,10 +35,7 @@ CONTROLLER = "p-johan-kalkylsson"
 
 async def test_opens_the_delarsbokslut_on_its_date_and_continues_as_new(
         tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
-    clock.now = START
-    import_organisation(app, DATA / "organisation.yaml")
-    import_report_template(app, "VON", DATA / "report_template.yaml")
-    import_arsplan(app, DATA / "arsplan_2022_2023.yaml")
+    import_von_plan(app, clock, START)
     inp = ArsplanInput(namnd_code="VON", label="2022/2023")
     async with scenario(tmp_path, app, clock, store_env, START) as s:
         handle = await s.client.start_workflow(
@@ -103,10 +99,7 @@ async def _signal_handled(run: WorkflowHandle[Any, Any]) -> None:
 
 async def test_a_milestone_moved_while_it_sleeps_opens_the_cycle_on_the_new_date(
         tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
-    clock.now = START
-    import_organisation(app, DATA / "organisation.yaml")
-    import_report_template(app, "VON", DATA / "report_template.yaml")
-    import_arsplan(app, DATA / "arsplan_2022_2023.yaml")
+    import_von_plan(app, clock, START)
     async with scenario(tmp_path, app, clock, store_env, START) as s:
         handle = await s.client.start_workflow(
             ArsplanWorkflow.run, ArsplanInput(namnd_code="VON", label="2022/2023"),
@@ -156,10 +149,7 @@ async def test_started_after_a_cycles_beslut_day_it_leaves_that_cycle_closed(
     # The plan is started (`arsplan plan start`) after the delårsbokslut's nämnd beslut
     # (2022-09-27): its dates are gone, so it is not opened; the next cycle is awaited.
     start = datetime(2022, 10, 3, 9, 0, tzinfo=STOCKHOLM)
-    clock.now = start
-    import_organisation(app, DATA / "organisation.yaml")
-    import_report_template(app, "VON", DATA / "report_template.yaml")
-    import_arsplan(app, DATA / "arsplan_2022_2023.yaml")
+    import_von_plan(app, clock, start)
     async with scenario(tmp_path, app, clock, store_env, start) as s:
         workflow_id = await start_arsplan(s.client, "VON", "2022/2023", s.task_queue)
         handle = s.client.get_workflow_handle(workflow_id)

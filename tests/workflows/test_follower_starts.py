@@ -16,14 +16,13 @@ from domain.calendar import STOCKHOLM
 from domain.ids import cycle_id
 from domain.meeting_usecases import protokoll_anslag_command_id
 from infrastructure.delegation_routes import beslut_anslaget
-from infrastructure.importer import import_arsplan, import_organisation, import_report_template
 from infrastructure.timeline import REAL_TIME
 from tests.support.clock import ManualClock
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.unit.von_delegation import ORDFORANDE, SEKRETERARE, decide, load_von
 from tests.unit.von_meetings import schedule
 from tests.workflows.conftest import SCENARIO_START
-from tests.workflows.harness import scenario
+from tests.workflows.harness import import_von_plan, scenario
 from workflows.arsplan import ArsplanWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.delegation_payloads import meeting_workflow_id, overklagande_workflow_id
@@ -120,10 +119,7 @@ def test_a_beslut_anslaget_with_its_protokoll_is_left_to_the_meeting_workflow() 
 async def test_a_cycle_the_arsplan_workflow_opened_keeps_its_one_workflow(
         tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
     start = datetime(2022, 8, 11, 9, 0, tzinfo=STOCKHOLM)
-    clock.now = start
-    import_organisation(app, DATA / "organisation.yaml")
-    import_report_template(app, "VON", DATA / "report_template.yaml")
-    import_arsplan(app, DATA / "arsplan_2022_2023.yaml")
+    import_von_plan(app, clock, start)
     arsplan_id = arsplan_workflow_id("VON", "2022/2023")
     async with scenario(tmp_path, app, clock, store_env, start) as s:
         await s.client.start_workflow(ArsplanWorkflow.run,
