@@ -150,8 +150,12 @@ def install_problem_handlers(api: FastAPI) -> None:
     async def database_unreachable(request: Request, exc: OperationalError) -> JSONResponse:
         # eventsourcing has already retried; the client may safely retry with its command_id.
         get_logger(path=request.url.path).warning("database_unreachable", error=str(exc))
-        return problem(503, "Databasen svarar inte just nu, försök igen",
-                       instance=request.url.path, rule="database_unavailable",
+        detail = "Databasen svarar inte just nu, försök igen"
+        if request.method == "POST":
+            # A lost COMMIT reply leaves the outcome unknown: the same command_id settles it.
+            detail += (" med samma command_id (hann kommandot sparas svarar vi att det redan "
+                       "är registrerat)")
+        return problem(503, detail, instance=request.url.path, rule="database_unavailable",
                        headers={"Retry-After": "5"})
 
     @api.exception_handler(StarletteHTTPException)

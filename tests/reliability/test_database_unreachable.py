@@ -54,4 +54,5 @@ async def test_an_unreachable_database_is_a_503_problem_in_swedish(
     assert body["type"] == "urn:arsplan:problem:database_unavailable"
     assert body["title"] == "Tjänsten är inte tillgänglig"
     assert body["status"] == 503
-    assert body["detail"] == "Databasen svarar inte just nu, försök igen"
+    assert body["detail"].startswith("Databasen svarar inte just nu, försök igen med samma "
+                                     "command_id")
