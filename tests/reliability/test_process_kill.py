@@ -66,7 +66,7 @@ def test_killed_worker_and_follower_processes_lose_and_double_no_event(tmp_path:
                                  attest_key(report, version)))
 
             # Idle first: a worker killed inside an activity only gets it retried after its
-            # start-to-close timeout (2 min, no heartbeat), see docs/reliability.md.
+            # start-to-close timeout (30 s, no heartbeat), see docs/reliability.md.
             for report in versions:
                 wait_for(partial(d.phase_is, report, "attest"), "the Attestera task to settle")
             # The avdelningschef attesterar both; follower and worker die with signals unsent.
