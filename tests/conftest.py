@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,30 +21,31 @@ def clock() -> ManualClock:
     return ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC))
 
 
+@contextmanager
+def _store(kind: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    if kind == "memory":
+        yield dict(MEMORY_ENV)
+    elif kind == "sqlite":
+        yield sqlite_env(tmp_path / "events.sqlite")
+    else:
+        if not _PG:
+            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
+        with postgres_schema_env() as env:
+            yield env
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
     """A store on disk or in PostgreSQL: other applications, threads or processes can open
     it again (a fresh PostgreSQL schema per test)."""
-    if request.param == "sqlite":
-        yield sqlite_env(tmp_path / "events.sqlite")
-    else:
-        if not _PG:
-            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
-        with postgres_schema_env() as env:
-            yield env
+    with _store(request.param, tmp_path) as env:
+        yield env
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgres"])
 def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
-    if request.param == "memory":
-        yield dict(MEMORY_ENV)
-    elif request.param == "sqlite":
-        yield sqlite_env(tmp_path / "events.sqlite")
-    else:
-        if not _PG:
-            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
-        with postgres_schema_env() as env:
-            yield env
+    with _store(request.param, tmp_path) as env:
+        yield env
 
 
 @pytest.fixture
