@@ -6,12 +6,8 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,6 +23,7 @@ from infrastructure.settings import Settings
 from projections.queries import cycle_board
 from projections.read_models import ReadModels
 from projections.reporting import ReportingProjection
+from tests.reliability.deployment import BIN, free_port, wait_for
 from tests.support.org import DELAR_2022, TEMPLATE, build_organisation
 from tests.support.stores import sqlite_env
 from worker import connect
@@ -35,22 +32,6 @@ from workflows.ids import cycle_workflow_id
 from workflows.payloads import CycleInput
 
 pytestmark = pytest.mark.slow
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(check: Callable[[], bool], what: str, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def test_worker_and_follower_processes_drive_a_cycle_and_stop_on_sigterm(tmp_path: Path) -> None:
@@ -96,7 +77,7 @@ def test_worker_and_follower_processes_drive_a_cycle_and_stop_on_sigterm(tmp_pat
             def attest_requested() -> bool:
                 return any(type(e).__name__ == "AttestationRequested"
                            for e in app.aggregate_events(ekhagen))
-            wait_for(attest_requested, "the workflow to open the Attestera task")
+            wait_for(attest_requested, "the workflow to open the Attestera task", timeout=90)
 
             read_models = ReadModels.for_app(app)
 
@@ -104,7 +85,8 @@ def test_worker_and_follower_processes_drive_a_cycle_and_stop_on_sigterm(tmp_pat
                 board = cycle_board(read_models.view(ReportingProjection), cycle_id)
                 return board is not None and any(
                     r.unit_id == "enh-ekhagen" and r.status == "klarmarkerad" for r in board.rows)
-            wait_for(board_shows_klarmarkerad, "the follow process to project the board")
+            wait_for(board_shows_klarmarkerad, "the follow process to project the board",
+                     timeout=90)
             read_models.close()
         finally:
             for p in processes:
