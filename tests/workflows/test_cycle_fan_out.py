@@ -7,12 +7,15 @@ klarmarkerad) as soon as it loads, so the cycle runs through without people.
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
 from temporalio import activity
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from infrastructure.simulation import start_env
@@ -95,23 +98,31 @@ async def started_children(handle: WorkflowHandle[Any, Any]) -> list[str]:
             if e.event_type == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED]
 
 
+@asynccontextmanager
+async def cycle_on_stand_ins(signal_beslut: bool = True) -> AsyncIterator[
+        tuple[WorkflowEnvironment, FakeCycleActivities, str, WorkflowHandle[Any, Any]]]:
+    """A CycleWorkflow started on a worker with the stand-in activities."""
+    async with await start_env() as env:
+        fakes = FakeCycleActivities(env.client, signal_beslut=signal_beslut)
+        queue, cycle_id = f"tq-{uuid.uuid4()}", str(uuid.uuid4())
+        async with Worker(env.client, task_queue=queue, workflows=WORKFLOWS,
+                          activities=fakes.all()):
+            handle = await env.client.start_workflow(
+                CycleWorkflow.run, CycleInput(cycle_id=cycle_id), id=f"cycle-{cycle_id}",
+                task_queue=queue)
+            yield env, fakes, cycle_id, handle
+
+
 class TestFanOutByAvdelning:
     async def test_a_cycle_of_several_avdelningar_runs_through_with_no_workflow_holding_all(
             self) -> None:
-        async with await start_env() as env:
-            fakes = FakeCycleActivities(env.client)
-            queue, cycle_id = f"tq-{uuid.uuid4()}", str(uuid.uuid4())
-            async with Worker(env.client, task_queue=queue, workflows=WORKFLOWS,
-                              activities=fakes.all()):
-                handle = await env.client.start_workflow(
-                    CycleWorkflow.run, CycleInput(cycle_id=cycle_id), id=f"cycle-{cycle_id}",
-                    task_queue=queue)
-                final = await handle.result()
-                cycle_children = await started_children(handle)
-                avdelning_children = {
-                    avd: await started_children(env.client.get_workflow_handle(
-                        avdelning_workflow_id(cycle_id, avd)))
-                    for avd in AVDELNINGAR_WITH_ENHETER}
+        async with cycle_on_stand_ins() as (env, fakes, cycle_id, handle):
+            final = await handle.result()
+            cycle_children = await started_children(handle)
+            avdelning_children = {
+                avd: await started_children(env.client.get_workflow_handle(
+                    avdelning_workflow_id(cycle_id, avd)))
+                for avd in AVDELNINGAR_WITH_ENHETER}
 
         units = plan_units()
         assert final.phase == "closed" and final.exported
@@ -134,22 +145,15 @@ class TestFanOutByAvdelning:
 
     async def test_a_repeated_relay_from_an_avdelning_does_not_undo_newer_progress(
             self) -> None:
-        async with await start_env() as env:
-            fakes = FakeCycleActivities(env.client, signal_beslut=False)
-            queue, cycle_id = f"tq-{uuid.uuid4()}", str(uuid.uuid4())
-            async with Worker(env.client, task_queue=queue, workflows=WORKFLOWS,
-                              activities=fakes.all()):
-                handle = await env.client.start_workflow(
-                    CycleWorkflow.run, CycleInput(cycle_id=cycle_id), id=f"cycle-{cycle_id}",
-                    task_queue=queue)
-                await env.sleep(timedelta(days=3))  # past the underlag: waiting for the beslut
-                avdelning = await env.client.get_workflow_handle_for(
-                    AvdelningWorkflow.run, avdelning_workflow_id(cycle_id, "avd-a")).result()
-                # The avdelning's first relay again, as a redelivery would bring it.
-                await handle.signal(CycleWorkflow.avdelning_progress, AvdelningProgress(
-                    avdelning_id="avd-a", sequence=1, unit_status={"enh-avd-a-0": "pagar"},
-                    started=["enh-avd-a-0"]))
-                status = await handle.query(CycleWorkflow.status)
+        async with cycle_on_stand_ins(signal_beslut=False) as (env, _fakes, cycle_id, handle):
+            await env.sleep(timedelta(days=3))  # past the underlag: waiting for the beslut
+            avdelning = await env.client.get_workflow_handle_for(
+                AvdelningWorkflow.run, avdelning_workflow_id(cycle_id, "avd-a")).result()
+            # The avdelning's first relay again, as a redelivery would bring it.
+            await handle.signal(CycleWorkflow.avdelning_progress, AvdelningProgress(
+                avdelning_id="avd-a", sequence=1, unit_status={"enh-avd-a-0": "pagar"},
+                started=["enh-avd-a-0"]))
+            status = await handle.query(CycleWorkflow.status)
 
         assert avdelning.phase == "closed"
         assert status.phase == "waiting_for_beslut"
