@@ -86,11 +86,8 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         return aggregate
 
     def exists(self, aggregate_id: UUID) -> bool:
-        try:
-            self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return False
-        return True
+        # One indexed row, not the whole history: callers check before they load.
+        return bool(self.recorder.select_events(aggregate_id, limit=1))
 
     def get_as_of(self, aggregate_id: UUID, kind: type[A], as_of: datetime | None) -> A | None:
         """The aggregate as last recorded at or before ``as_of`` (now when None); None when
