@@ -169,9 +169,10 @@ class BareAvdelning:
 
     @workflow.run
     async def run(self, run: str, units: list[int]) -> None:
-        children = [await workflow.start_child_workflow(
+        # Started in one workflow task, as ours does (``start_all``).
+        children = await asyncio.gather(*(workflow.start_child_workflow(
             BareUnit.run, n, id=f"bare-{run}-{n}", parent_close_policy=ParentClosePolicy.ABANDON)
-            for n in units]
+            for n in units))
         parent = workflow.info().parent
         assert parent is not None
         cycle = workflow.get_external_workflow_handle(parent.workflow_id)
@@ -205,11 +206,10 @@ class BareCycle:
     @workflow.run
     async def run(self, run: str, enheter: int, per_avdelning: int) -> int:
         avdelningar = range(0, enheter, per_avdelning)
-        for first in avdelningar:
-            units = list(range(first, min(first + per_avdelning, enheter)))
-            await workflow.start_child_workflow(
-                BareAvdelning.run, args=[run, units], id=f"bare-avd-{run}-{first}",
-                parent_close_policy=ParentClosePolicy.ABANDON)
+        await asyncio.gather(*(workflow.start_child_workflow(
+            BareAvdelning.run, args=[run, list(range(first, min(first + per_avdelning, enheter)))],
+            id=f"bare-avd-{run}-{first}", parent_close_policy=ParentClosePolicy.ABANDON)
+            for first in avdelningar))
         await workflow.wait_condition(lambda: len(self.done) == enheter)
         for first in avdelningar:
             await workflow.get_external_workflow_handle(f"bare-avd-{run}-{first}").signal("close")

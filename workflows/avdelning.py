@@ -9,7 +9,7 @@ from temporalio import workflow
 from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.children import start_unit_report
+    from workflows.children import CONCURRENT_STARTS, start_all, start_unit_report
     from workflows.ids import unit_report_workflow_id
     from workflows.levels import is_done
     from workflows.payloads import (
@@ -52,8 +52,11 @@ class AvdelningWorkflow:
     async def run(self, inp: AvdelningInput) -> AvdelningStatus:
         state = self._state
         self._phase = "reporting"
-        for unit in inp.enheter:
-            await self._start_report(unit)
+        if workflow.patched(CONCURRENT_STARTS):
+            await self._start_reports(inp.enheter)
+        else:
+            for unit in inp.enheter:
+                await self._start_report(unit)
         while True:
             if self._avdelning_ready():
                 assert inp.avdelning is not None
@@ -113,6 +116,18 @@ class AvdelningWorkflow:
                 "avdelning_progress", progress)
         finally:
             self._busy -= 1
+
+    async def _start_reports(self, units: list[UnitRef]) -> None:
+        todo = [u for u in units if u.unit_id not in self._state.started]
+        self._busy += 1
+        try:
+            handles = await start_all([start_unit_report(u) for u in todo])
+        finally:
+            self._busy -= 1
+        for unit, handle in zip(todo, handles, strict=True):
+            if handle is not None:
+                self._children[unit.unit_id] = handle
+            self._state.started.append(unit.unit_id)
 
     async def _start_report(self, unit: UnitRef) -> None:
         if unit.unit_id in self._state.started:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import WorkflowIDReusePolicy
@@ -13,6 +15,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.ids import unit_report_workflow_id
     from workflows.payloads import UnitRef, UnitReportInput
     from workflows.unit_report import UnitReportWorkflow
+
+# Workflows begun before this started their children one after another and keep doing
+# so on replay.
+CONCURRENT_STARTS = "concurrent-child-starts"
+T = TypeVar("T")
 
 
 async def start_detached(run: Any, arg: Any, workflow_id: str
@@ -28,6 +35,15 @@ async def start_detached(run: Any, arg: Any, workflow_id: str
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
     except WorkflowAlreadyStartedError:
         return None
+
+
+async def start_all(starts: list[Awaitable[T]]) -> list[T]:
+    """Issues every start in one workflow task instead of one task per start.
+
+    Sequential starts cost a server round trip each: 10,000 enheter took 11 minutes to
+    start, spreading their timers so the time-skipping server could not skip.
+    """
+    return list(await asyncio.gather(*starts))
 
 
 async def start_unit_report(unit: UnitRef) -> ChildWorkflowHandle[Any, Any] | None:

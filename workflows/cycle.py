@@ -12,7 +12,12 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
     from workflows.avdelning import AvdelningWorkflow
-    from workflows.children import start_detached, start_unit_report
+    from workflows.children import (
+        CONCURRENT_STARTS,
+        start_all,
+        start_detached,
+        start_unit_report,
+    )
     from workflows.ids import avdelning_workflow_id, unit_report_workflow_id
     from workflows.levels import AvdelningGroup, avdelning_groups, is_done
     from workflows.payloads import (
@@ -102,8 +107,11 @@ class CycleWorkflow:
         plan = state.plan
         self._phase = "reporting"
         _, groups, delegated = self._avdelning_groups()
-        for group in groups:
-            if group.avdelning_id not in state.avdelningar:
+        todo = [g for g in groups if g.avdelning_id not in state.avdelningar]
+        if workflow.patched(CONCURRENT_STARTS):
+            await self._start_avdelningar(todo)
+        else:
+            for group in todo:
                 await self._start_avdelning(group)
         own_units = [u for u in plan.units if u.unit_id not in delegated]
         await self._open_levels(own_units, self._wait_or_continue)
@@ -159,17 +167,28 @@ class CycleWorkflow:
             await wait(lambda: any(u.unit_id not in state.started and
                                    self._children_done(u) for u in units))
 
+    async def _start_avdelningar(self, groups: list[AvdelningGroup]) -> None:
+        self._busy += 1
+        try:
+            await start_all([self._start_avdelning_workflow(g) for g in groups])
+        finally:
+            self._busy -= 1
+        self._require_state().avdelningar.extend(g.avdelning_id for g in groups)
+
     async def _start_avdelning(self, group: AvdelningGroup) -> None:
         self._busy += 1
         try:
-            await start_detached(
-                AvdelningWorkflow.run,
-                AvdelningInput(cycle_id=self._cycle_id, avdelning_id=group.avdelning_id,
-                               avdelning=group.avdelning, enheter=group.enheter),
-                avdelning_workflow_id(self._cycle_id, group.avdelning_id))
+            await self._start_avdelning_workflow(group)
         finally:
             self._busy -= 1
         self._require_state().avdelningar.append(group.avdelning_id)
+
+    async def _start_avdelning_workflow(self, group: AvdelningGroup) -> None:
+        await start_detached(
+            AvdelningWorkflow.run,
+            AvdelningInput(cycle_id=self._cycle_id, avdelning_id=group.avdelning_id,
+                           avdelning=group.avdelning, enheter=group.enheter),
+            avdelning_workflow_id(self._cycle_id, group.avdelning_id))
 
     async def _start_child(self, unit: UnitRef) -> None:
         self._busy += 1
