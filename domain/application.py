@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
 
 from domain import commands as c
 from domain.arsplan import Arsplan, Milestone, PlannedCycle
@@ -27,6 +27,7 @@ from domain.read_cache import FastForwardCache
 from domain.report_template import ReportTemplate
 from domain.transcodings import register_domain_transcodings
 from domain.unit_report import UnitReport
+from infrastructure.group_commit import group_commit
 
 A = TypeVar("A", bound=AuditedAggregate)
 Clock = Callable[[], datetime]
@@ -57,6 +58,10 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         register_domain_transcodings(transcoder)
+
+    def construct_recorder(self) -> ApplicationRecorder:
+        # Concurrent commands share one insert on PostgreSQL (ARSPLAN_GROUP_COMMIT=n: off).
+        return group_commit(super().construct_recorder(), self.env)
 
     # Loading and saving
 
