@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     event_store: Literal["sqlite", "postgres", "memory"] = "sqlite"
     sqlite_path: Path = Path("var/arsplan.sqlite")
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
+    group_commit: bool = Field(
+        default=True, description="PostgreSQL: concurrent commands share one insert")
     encryption_key: str | None = Field(default=None, description="AES key (base64) for payloads")
 
     temporal_address: str = "127.0.0.1:7233"
@@ -64,7 +66,8 @@ class Settings(BaseSettings):
                    "SQLITE_LOCK_TIMEOUT": "10"}
         else:
             env = {"PERSISTENCE_MODULE": "eventsourcing.postgres",
-                   **postgres_env(self.postgres_dsn)}
+                   **postgres_env(self.postgres_dsn),
+                   "GROUP_COMMIT": "y" if self.group_commit else "n"}
         if self.encryption_key:
             env.update({"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
                         "CIPHER_KEY": self.encryption_key})

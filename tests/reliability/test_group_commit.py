@@ -27,6 +27,7 @@ from domain.errors import ConcurrencyConflictError
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
 from infrastructure.group_commit import GroupCommitRecorder
+from infrastructure.settings import Settings
 from tests.reliability.writers import WHEN
 from tests.support.clock import ManualClock
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
@@ -288,6 +289,16 @@ def test_off_through_the_arsplan_variable(pg_env: dict[str, str],
         assert not isinstance(app.recorder, GroupCommitRecorder)
     finally:
         app.close()
+
+
+def test_the_setting_reaches_the_application(pg_env: dict[str, str]) -> None:
+    settings = Settings(event_store="postgres", group_commit=False)
+    app = Arsplaner(env={**pg_env, "GROUP_COMMIT": settings.eventsourcing_env()["GROUP_COMMIT"]})
+    try:
+        assert not isinstance(app.recorder, GroupCommitRecorder)
+    finally:
+        app.close()
+    assert Settings(event_store="postgres").eventsourcing_env()["GROUP_COMMIT"] == "y"
 
 
 def test_reads_go_to_the_wrapped_recorder(pg_app: Arsplaner) -> None:
