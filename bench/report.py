@@ -11,7 +11,8 @@ class Row:
     value: float
     unit: str
     baseline: float | None = None
-    target_ratio: float | None = None
+    target_ratio: float | None = None  # at least this ratio
+    target_max_ratio: float | None = None  # at most this ratio (times: lower is better)
 
     @property
     def ratio(self) -> float | None:
@@ -20,14 +21,23 @@ class Row:
 
 def print_table(title: str, rows: list[Row]) -> None:
     print(f"\n## {title}")
-    print(f"{'measurement':<44} {'value':>12} {'baseline':>12} {'ratio':>7}  target")
+    print(f"{'measurement':<44} {'value':>12} {'unit':<9} {'baseline':>12} {'ratio':>7}  target")
     for r in rows:
         base = _number(r.baseline) if r.baseline else f"{'':>12}"
         ratio = f"{r.ratio:>6.2f}x" if r.ratio is not None else f"{'':>7}"
-        target = ""
-        if r.target_ratio is not None and r.ratio is not None:
-            target = f"≥ {r.target_ratio:.2f}x {'met' if r.ratio >= r.target_ratio else 'MISSED'}"
-        print(f"{r.name:<44} {_number(r.value)} {base} {ratio}  {target} {r.unit}", flush=True)
+        print(f"{r.name:<44} {_number(r.value)} {r.unit:<9} {base} {ratio}  {_target(r)}",
+              flush=True)
+
+
+def _target(r: Row) -> str:
+    if r.ratio is None:
+        return ""
+    if r.target_ratio is not None:
+        return f"≥ {r.target_ratio:.2f}x {'met' if r.ratio >= r.target_ratio else 'MISSED'}"
+    if r.target_max_ratio is not None:
+        met = r.ratio <= r.target_max_ratio
+        return f"≤ {r.target_max_ratio:.2f}x {'met' if met else 'MISSED'}"
+    return ""
 
 
 def _number(value: float) -> str:
