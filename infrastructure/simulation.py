@@ -138,6 +138,8 @@ class Simulation:
                 cycle_id = uuid.UUID(status.cycle_id)
                 out += [self.client.get_workflow_handle(
                     unit_report_workflow_id(unit_report_id(cycle_id, u))) for u in status.started]
+                # Avdelning workflows relay their reports' progress: busy while one is in flight.
+                out += [self.client.get_workflow_handle(a) for a in status.avdelningar]
         return out
 
     def report_handle(self, cycle_id: uuid.UUID, unit_id: str) -> WorkflowHandle[Any, Any]:

@@ -25,6 +25,9 @@ async def test_whole_delarsbokslut_cycle_records_exactly_the_expected_events(
     async with scenario(tmp_path, app, clock, store_env, SCENARIO_START) as s:
         handle = await d.run_cycle(s)
         final = await handle.result()
+        # settle() waits on the avdelning workflows too: their relays are work in flight.
+        assert avdelning_workflow_id(d.CYCLE, "avd-aldreboende") in {
+            h.id for h in await s.all_handles(handle)}
         if os.environ.get("ARSPLAN_RECORD_HISTORIES") == "1":
             await record_histories(s, handle)
 
