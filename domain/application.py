@@ -60,7 +60,7 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         register_domain_transcodings(transcoder)
 
     def construct_recorder(self) -> ApplicationRecorder:
-        # Concurrent commands share one insert on PostgreSQL (ARSPLAN_GROUP_COMMIT=n: off).
+        # Concurrent commands share one insert (PostgreSQL, SQLite; ARSPLAN_GROUP_COMMIT=n: off).
         return group_commit(super().construct_recorder(), self.env)
 
     # Loading and saving

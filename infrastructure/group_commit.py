@@ -2,7 +2,8 @@
 
 eventsourcing's PostgreSQL recorder locks the events table for each insert transaction
 (gap-free notification ids) and holds the lock across a client round trip and the commit's
-WAL flush, so writers in one process queue behind each other at ≈ 1 / (lock hold time).
+WAL flush, so writers in one process queue behind each other at ≈ 1 / (lock hold time);
+SQLite has one writer at a time and a commit per insert too.
 Here the callers that arrive while a write is in flight queue their stored events; the
 next one of them (the leader) writes the whole queue in one ``insert_events`` and hands each
 caller its own notification ids. A caller alone writes at once: nothing waits for company.
@@ -23,6 +24,7 @@ from eventsourcing.persistence import (
     Subscription,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import strtobool
 
 # The application's environment key (ARSPLAN_GROUP_COMMIT in os.environ).
@@ -166,8 +168,13 @@ def enabled(env: Mapping[str, str]) -> bool:
     return strtobool(env.get(SETTING) or "y")
 
 
+# Both serialise writers (a table lock; SQLite's one writer) and pay a commit per insert.
+# In memory there is no commit to share.
+BATCHED_RECORDERS = (PostgresApplicationRecorder, SQLiteApplicationRecorder)
+
+
 def group_commit(recorder: ApplicationRecorder, env: Mapping[str, str]) -> ApplicationRecorder:
-    """The recorder with group commit where it pays: PostgreSQL, unless turned off."""
-    if isinstance(recorder, PostgresApplicationRecorder) and enabled(env):
+    """The recorder with group commit where it pays (PostgreSQL, SQLite), unless turned off."""
+    if isinstance(recorder, BATCHED_RECORDERS) and enabled(env):
         return GroupCommitRecorder(recorder)
     return recorder

@@ -18,7 +18,7 @@ class Settings(BaseSettings):
     sqlite_path: Path = Path("var/arsplan.sqlite")
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
     group_commit: bool = Field(
-        default=True, description="PostgreSQL: concurrent commands share one insert")
+        default=True, description="concurrent commands share one insert (PostgreSQL, SQLite)")
     encryption_key: str | None = Field(default=None, description="AES key (base64) for payloads")
 
     temporal_address: str = "127.0.0.1:7233"
@@ -66,8 +66,8 @@ class Settings(BaseSettings):
                    "SQLITE_LOCK_TIMEOUT": "10"}
         else:
             env = {"PERSISTENCE_MODULE": "eventsourcing.postgres",
-                   **postgres_env(self.postgres_dsn),
-                   "GROUP_COMMIT": "y" if self.group_commit else "n"}
+                   **postgres_env(self.postgres_dsn)}
+        env["GROUP_COMMIT"] = "y" if self.group_commit else "n"
         if self.encryption_key:
             env.update({"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
                         "CIPHER_KEY": self.encryption_key})

@@ -1,5 +1,6 @@
-"""Group commit on PostgreSQL: concurrent saves share one insert, and each caller still gets
-exactly its own outcome (its ids, its conflict, its duplicate, or the batch's failure)."""
+"""Group commit (PostgreSQL, SQLite): concurrent saves share one insert, and each caller
+still gets exactly its own outcome (its ids, its conflict, its duplicate, or the batch's
+failure)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from domain import commands as c
 from domain.application import Arsplaner, CommandResult
@@ -31,10 +33,7 @@ from infrastructure.settings import Settings
 from tests.reliability.writers import WHEN
 from tests.support.clock import ManualClock
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
-from tests.support.stores import MEMORY_ENV, postgres_available, postgres_schema_env
-
-pytestmark = pytest.mark.skipif(not postgres_available(),
-                                reason="PostgreSQL is not answering on 127.0.0.1:5432")
+from tests.support.stores import MEMORY_ENV
 
 OWNERS = {"enh-ekhagen": "anna", "enh-bjorkliden": "bertil", "enh-hemtjanst-norr": "cecilia"}
 WAIT = 30.0
@@ -76,14 +75,8 @@ class Gate:
 
 
 @pytest.fixture
-def pg_env() -> Iterator[dict[str, str]]:
-    with postgres_schema_env() as env:
-        yield env
-
-
-@pytest.fixture
-def pg_app(pg_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    app = Arsplaner(env=pg_env, clock=clock)
+def durable_app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+    app = Arsplaner(env=durable_env, clock=clock)
     build_organisation(app)
     open_delar_2022(app)
     yield app
@@ -142,8 +135,8 @@ def one_batch(app: Arsplaner, calls: Sequence[Callable[[], Any]],
 
 
 def test_concurrent_callers_share_inserts_with_gap_free_ids_in_their_order(
-        pg_env: dict[str, str]) -> None:
-    app = Arsplaner(env=pg_env)
+        durable_env: dict[str, str]) -> None:
+    app = Arsplaner(env=durable_env)
     try:
         recorder, gate = gated(app)
         threads, per_thread = 8, 25
@@ -176,12 +169,12 @@ def test_concurrent_callers_share_inserts_with_gap_free_ids_in_their_order(
         app.close()
 
 
-def test_commands_from_threads_all_recorded_and_chained(pg_app: Arsplaner) -> None:
-    _, gate = gated(pg_app)
+def test_commands_from_threads_all_recorded_and_chained(durable_app: Arsplaner) -> None:
+    _, gate = gated(durable_app)
     rounds = 20
 
     def chef(unit_id: str) -> list[CommandResult]:
-        return [pg_app.execute(edit(unit_id, f"{unit_id} {r}"), OWNERS[unit_id])
+        return [durable_app.execute(edit(unit_id, f"{unit_id} {r}"), OWNERS[unit_id])
                 for r in range(rounds)]
 
     with ThreadPoolExecutor(max_workers=len(OWNERS)) as pool:
@@ -189,15 +182,15 @@ def test_commands_from_threads_all_recorded_and_chained(pg_app: Arsplaner) -> No
                    [(u, pool.submit(chef, u)) for u in OWNERS]}
     for unit_id, outcomes in results.items():
         assert [r.version for r in outcomes] == list(range(2, 2 + rounds))
-        assert pg_app.get(report(unit_id), UnitReport).version == 1 + rounds
+        assert durable_app.get(report(unit_id), UnitReport).version == 1 + rounds
     assert sum(gate.inserts) == len(OWNERS) * rounds
-    assert verify_store(pg_app).ok
+    assert verify_store(durable_app).ok
 
 
-def test_a_caller_alone_writes_at_once(pg_app: Arsplaner) -> None:
-    recorder, gate = gated(pg_app)
+def test_a_caller_alone_writes_at_once(durable_app: Arsplaner) -> None:
+    recorder, gate = gated(durable_app)
     for r in range(5):
-        pg_app.execute(edit("enh-ekhagen", f"v{r}"), "anna")
+        durable_app.execute(edit("enh-ekhagen", f"v{r}"), "anna")
     assert gate.inserts == [1] * 5
     assert recorder.waiting == 0
 
@@ -205,16 +198,16 @@ def test_a_caller_alone_writes_at_once(pg_app: Arsplaner) -> None:
 # One caller's conflict is that caller's alone
 
 
-def test_same_version_in_one_batch_one_wins_the_others_recorded(pg_app: Arsplaner) -> None:
-    version = pg_app.get(report("enh-ekhagen"), UnitReport).version
+def test_same_version_in_one_batch_one_wins_the_others_recorded(durable_app: Arsplaner) -> None:
+    version = durable_app.get(report("enh-ekhagen"), UnitReport).version
 
     def contender(n: int) -> Callable[[], CommandResult]:
-        return lambda: pg_app.execute(
+        return lambda: durable_app.execute(
             edit("enh-ekhagen", f"bud {n}", expected_version=version), "anna")
 
-    bystander = partial(change, pg_app, "enh-bjorkliden", "annat")
-    futures = one_batch(pg_app, [contender(1), bystander, contender(2)])
-    gate = pg_app.recorder.inner  # type: ignore[attr-defined]
+    bystander = partial(change, durable_app, "enh-bjorkliden", "annat")
+    futures = one_batch(durable_app, [contender(1), bystander, contender(2)])
+    gate = durable_app.recorder.inner  # type: ignore[attr-defined]
     assert gate.inserts[:2] == [1, 3], "the three queued saves went in one insert"
     won = [f for f in (futures[0], futures[2]) if f.exception() is None]
     lost = [f for f in (futures[0], futures[2]) if f.exception() is not None]
@@ -222,78 +215,78 @@ def test_same_version_in_one_batch_one_wins_the_others_recorded(pg_app: Arsplane
     assert isinstance(lost[0].exception(), ConcurrencyConflictError)
     assert won[0].result().version == version + 1
     assert futures[1].result().version == 2
-    assert pg_app.get(report("enh-ekhagen"), UnitReport).version == version + 1
-    assert pg_app.get(report("enh-bjorkliden"), UnitReport).version == 2
-    assert verify_store(pg_app).ok
+    assert durable_app.get(report("enh-ekhagen"), UnitReport).version == version + 1
+    assert durable_app.get(report("enh-bjorkliden"), UnitReport).version == 2
+    assert verify_store(durable_app).ok
 
 
-def test_duplicate_delivery_in_one_batch_is_recorded_once(pg_app: Arsplaner) -> None:
+def test_duplicate_delivery_in_one_batch_is_recorded_once(durable_app: Arsplaner) -> None:
     command = edit("enh-ekhagen", "en gång", command_id="leverans-1")
-    deliver = partial(pg_app.execute, command, "anna")
-    futures = one_batch(pg_app, [deliver, deliver])
+    deliver = partial(durable_app.execute, command, "anna")
+    futures = one_batch(durable_app, [deliver, deliver])
     outcomes = sorted((f.result().duplicate, f.result().version) for f in futures)
     assert outcomes == [(False, 2), (True, 2)]
-    ids = [e.command_id for e in pg_app.aggregate_events(report("enh-ekhagen"))]
+    ids = [e.command_id for e in durable_app.aggregate_events(report("enh-ekhagen"))]
     assert ids.count("leverans-1") == 1
 
 
 # A failed insert is nobody's success
 
 
-def test_connection_error_reaches_every_caller_of_the_batch(pg_app: Arsplaner) -> None:
-    calls = [partial(change, pg_app, u, "borta") for u in ("enh-ekhagen", "enh-bjorkliden")]
+def test_connection_error_reaches_every_caller_of_the_batch(durable_app: Arsplaner) -> None:
+    calls = [partial(change, durable_app, u, "borta") for u in ("enh-ekhagen", "enh-bjorkliden")]
     lost = OperationalError("server closed the connection unexpectedly")
-    futures = one_batch(pg_app, calls, fail={1: lost})
-    gate = pg_app.recorder.inner  # type: ignore[attr-defined]
+    futures = one_batch(durable_app, calls, fail={1: lost})
+    gate = durable_app.recorder.inner  # type: ignore[attr-defined]
     assert gate.inserts == [1, 2], "one insert for the batch, not retried caller by caller"
     for f in futures:
         assert f.exception() is lost, "no success for unwritten events"
     for unit_id in ("enh-ekhagen", "enh-bjorkliden"):
-        assert pg_app.get(report(unit_id), UnitReport).version == 1, "nothing written"
-    assert verify_store(pg_app).ok
+        assert durable_app.get(report(unit_id), UnitReport).version == 1, "nothing written"
+    assert verify_store(durable_app).ok
 
 
-def test_integrity_error_of_the_batch_retries_each_caller_alone(pg_app: Arsplaner) -> None:
+def test_integrity_error_of_the_batch_retries_each_caller_alone(durable_app: Arsplaner) -> None:
     # Refused as a whole (as when one caller's version is taken): nobody's in particular.
-    calls = [partial(change, pg_app, u, "sen") for u in ("enh-ekhagen", "enh-bjorkliden")]
-    futures = one_batch(pg_app, calls, fail={1: IntegrityError("injected")})
-    gate = pg_app.recorder.inner  # type: ignore[attr-defined]
+    calls = [partial(change, durable_app, u, "sen") for u in ("enh-ekhagen", "enh-bjorkliden")]
+    futures = one_batch(durable_app, calls, fail={1: IntegrityError("injected")})
+    gate = durable_app.recorder.inner  # type: ignore[attr-defined]
     assert gate.inserts == [1, 2, 1, 1], "the batch of two, then each alone"
     assert [f.result().version for f in futures] == [2, 2]
-    assert verify_store(pg_app).ok
+    assert verify_store(durable_app).ok
 
 
 # Configuration
 
 
-def test_on_by_default_for_postgres_only_and_can_be_turned_off(
-        pg_env: dict[str, str]) -> None:
-    on = Arsplaner(env=pg_env)
-    off = Arsplaner(env={**pg_env, "GROUP_COMMIT": "n"})
+def test_on_by_default_on_disk_and_in_postgres_and_can_be_turned_off(
+        durable_env: dict[str, str]) -> None:
+    on = Arsplaner(env=durable_env)
+    off = Arsplaner(env={**durable_env, "GROUP_COMMIT": "n"})
     memory = Arsplaner(env=dict(MEMORY_ENV))
     try:
         assert isinstance(on.recorder, GroupCommitRecorder)
         assert on.events.recorder is on.recorder
-        assert isinstance(off.recorder, PostgresApplicationRecorder)
+        assert isinstance(off.recorder, PostgresApplicationRecorder | SQLiteApplicationRecorder)
         assert not isinstance(memory.recorder, GroupCommitRecorder)
     finally:
         for app in (on, off, memory):
             app.close()
 
 
-def test_off_through_the_arsplan_variable(pg_env: dict[str, str],
+def test_off_through_the_arsplan_variable(durable_env: dict[str, str],
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARSPLAN_GROUP_COMMIT", "n")
-    app = Arsplaner(env=pg_env)
+    app = Arsplaner(env=durable_env)
     try:
         assert not isinstance(app.recorder, GroupCommitRecorder)
     finally:
         app.close()
 
 
-def test_the_setting_reaches_the_application(pg_env: dict[str, str]) -> None:
-    settings = Settings(event_store="postgres", group_commit=False)
-    app = Arsplaner(env={**pg_env, "GROUP_COMMIT": settings.eventsourcing_env()["GROUP_COMMIT"]})
+def test_the_setting_reaches_the_application(durable_env: dict[str, str]) -> None:
+    setting = Settings(event_store="postgres", group_commit=False).eventsourcing_env()
+    app = Arsplaner(env={**durable_env, "GROUP_COMMIT": setting["GROUP_COMMIT"]})
     try:
         assert not isinstance(app.recorder, GroupCommitRecorder)
     finally:
@@ -301,8 +294,8 @@ def test_the_setting_reaches_the_application(pg_env: dict[str, str]) -> None:
     assert Settings(event_store="postgres").eventsourcing_env()["GROUP_COMMIT"] == "y"
 
 
-def test_reads_go_to_the_wrapped_recorder(pg_app: Arsplaner) -> None:
-    recorder = pg_app.recorder
+def test_reads_go_to_the_wrapped_recorder(durable_app: Arsplaner) -> None:
+    recorder = durable_app.recorder
     assert isinstance(recorder, GroupCommitRecorder)
     head = recorder.max_notification_id()
     assert head and head == recorder.inner.max_notification_id()
