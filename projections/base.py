@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
-from eventsourcing.persistence import Tracking, TrackingRecorder
+from eventsourcing.persistence import Mapper, Notification, Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
@@ -78,6 +78,15 @@ class ReadModelView(TrackingRecorder, ABC):
     @abstractmethod
     def find(self, kind: str, partition: str | None = None) -> list[Doc]:
         """Every row of a kind (in one partition), in write order."""
+
+    @abstractmethod
+    def find_keys(self, kind: str, partition: str) -> list[str]:
+        """The keys of a kind's rows in one partition, in write order (index rows whose
+        key names what they index)."""
+
+    @abstractmethod
+    def find_positions(self, kind: str, keys: Sequence[str]) -> dict[str, int]:
+        """The position of each of the kind's rows among the keys (absent keys left out)."""
 
     @abstractmethod
     def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
@@ -143,10 +152,19 @@ class ReadModelProjection(Projection[ReadModelView]):
     """
 
     name = "read_model"
+    # Notifications per transaction in a catch-up (a crash redoes at most one batch).
+    batch_size = 500
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         self.view.insert_tracking(tracking)
+
+    def process_notification(self, notification: Notification, tracking: Tracking,
+                             mapper: Mapper[Any]) -> None:
+        """What the runner calls for each notification: decodes it and hands the event to
+        ``process_event``. A projection that needs only a few fields of the stored state
+        may override it and skip the mapper's full decode (the audit trail does)."""
+        self.process_event(mapper.to_domain_event(notification), tracking)
 
     def write(self, tracking: Tracking, changes: Iterable[RowChange],
               encoded: Sequence[EncodedRow] = ()) -> None:

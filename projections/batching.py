@@ -54,6 +54,12 @@ class BatchedView(ReadModelView):
     def find(self, kind: str, partition: str | None = None) -> list[Doc]:
         raise NotImplementedError("projections read single rows while a batch is open")
 
+    def find_keys(self, kind: str, partition: str) -> list[str]:
+        raise NotImplementedError("projections read single rows while a batch is open")
+
+    def find_positions(self, kind: str, keys: Sequence[str]) -> dict[str, int]:
+        raise NotImplementedError("projections read single rows while a batch is open")
+
     def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
         raise NotImplementedError("projections read single rows while a batch is open")
 

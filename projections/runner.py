@@ -2,8 +2,9 @@
 
 eventsourcing's ``ProjectionRunner`` needs a store that can push notifications
 (PostgreSQL, POPO); the embedded SQLite store cannot, so our runner pulls: it
-reads notifications after the view's tracked position in batches and hands each
-event to the projection, which writes rows and position in one transaction.
+reads notifications after the view's tracked position in batches (of the
+projection's ``batch_size``) and hands each to the projection, which decodes it (or
+reads only the fields it needs) and writes rows and position in one transaction.
 Restarting after a crash therefore resumes exactly where the last commit left off.
 """
 
@@ -37,10 +38,11 @@ Progress = Callable[[CatchUpProgress], None]
 
 
 def catch_up(app: Application[Any], projection: ReadModelProjection, *,
-             batch_size: int = 500, progress: Progress | None = None,
+             batch_size: int | None = None, progress: Progress | None = None,
              stop: threading.Event | None = None, until: int | None = None) -> int:
-    """Applies every event after the tracked position (up to notification ``until``);
-    returns how many it applied."""
+    """Applies every event after the tracked position (up to notification ``until``), in
+    batches of ``batch_size`` (default: the projection's); returns how many it applied."""
+    batch_size = batch_size or projection.batch_size
     position = projection.view.max_tracking_id(app.name) or 0
     head = app.recorder.max_notification_id() or 0
     processed = 0
@@ -52,8 +54,8 @@ def catch_up(app: Application[Any], projection: ReadModelProjection, *,
         batched = BatchedView(projection.view)
         with projection.writing_to(batched):
             for notification in batch:
-                event = app.mapper.to_domain_event(notification)
-                projection.process_event(event, Tracking(app.name, notification.id))
+                projection.process_notification(
+                    notification, Tracking(app.name, notification.id), app.mapper)
         batched.flush()
         if batch:
             position, processed = batch[-1].id, processed + len(batch)
@@ -65,7 +67,7 @@ def catch_up(app: Application[Any], projection: ReadModelProjection, *,
 
 
 def rebuild(app: Application[Any], projection: ReadModelProjection, *,
-            batch_size: int = 500, progress: Progress | None = None) -> int:
+            batch_size: int | None = None, progress: Progress | None = None) -> int:
     """Forgets the view's rows and position, then projects the whole log again."""
     projection.view.reset()
     return catch_up(app, projection, batch_size=batch_size, progress=progress)

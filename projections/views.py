@@ -69,6 +69,17 @@ class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
                     if k[0] == kind and (partition is None or part == partition)]
         return [json.loads(doc) for _, _, doc in sorted(hits)]
 
+    def find_keys(self, kind: str, partition: str) -> list[str]:
+        with self._database_lock:
+            hits = sorted((pos, k[1]) for k, (pos, part, _) in self._rows.items()
+                          if k[0] == kind and part == partition)
+        return [key for _, key in hits]
+
+    def find_positions(self, kind: str, keys: Sequence[str]) -> dict[str, int]:
+        with self._database_lock:
+            found = [(key, self._rows.get((kind, key))) for key in keys]
+        return {key: row[0] for key, row in found if row is not None}
+
     def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
         with self._database_lock:
             hits = sorted((pos, k[1]) for k, (pos, part, _) in self._rows.items()
@@ -149,6 +160,22 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
         with self.datastore.transaction(commit=False) as c:
             c.execute(sql + " ORDER BY position, key", params)
             return [json.loads(r["doc"]) for r in c.fetchall()]
+
+    def find_keys(self, kind: str, partition: str) -> list[str]:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT key FROM {self.rows_table} WHERE kind=? AND part=? "
+                      "ORDER BY position, key", (kind, partition))
+            return [r["key"] for r in c.fetchall()]
+
+    def find_positions(self, kind: str, keys: Sequence[str]) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        with self.datastore.transaction(commit=False) as c:
+            for start in range(0, len(keys), 500):  # under SQLite's limit on parameters
+                chunk = keys[start:start + 500]
+                c.execute(f"SELECT key, position FROM {self.rows_table} WHERE kind=? AND "
+                          f"key IN ({','.join('?' * len(chunk))})", (kind, *chunk))
+                positions.update((r["key"], r["position"]) for r in c.fetchall())
+        return positions
 
     def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
         with self.datastore.transaction(commit=False) as c:
@@ -234,6 +261,10 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
         self._delete = SQL("DELETE FROM {0}.{1} WHERE kind = %s AND key = %s").format(
             schema, table)
         self._select = SQL("SELECT doc FROM {0}.{1} WHERE kind = %s").format(schema, table)
+        self._keys = SQL("SELECT key FROM {0}.{1} WHERE kind = %s AND part = %s "
+                         "ORDER BY position, key").format(schema, table)
+        self._positions = SQL("SELECT key, position FROM {0}.{1} WHERE kind = %s "
+                              "AND key = ANY(%s)").format(schema, table)
         self._through = SQL(
             "SELECT r.doc FROM {0}.{1} i JOIN {0}.{1} r ON r.kind = %s AND r.key = i.key "
             "WHERE i.kind = %s AND i.part = %s ORDER BY i.position, i.key").format(schema, table)
@@ -257,6 +288,16 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
             else:
                 curs.execute(self._select + SQL(" AND part = %s") + order, (kind, partition))
             return [json.loads(r["doc"]) for r in curs.fetchall()]
+
+    def find_keys(self, kind: str, partition: str) -> list[str]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._keys, (kind, partition))
+            return [r["key"] for r in curs.fetchall()]
+
+    def find_positions(self, kind: str, keys: Sequence[str]) -> dict[str, int]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._positions, (kind, list(keys)))
+            return {r["key"]: r["position"] for r in curs.fetchall()}
 
     def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
         with self.datastore.transaction(commit=False) as curs:

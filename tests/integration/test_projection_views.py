@@ -125,6 +125,27 @@ def test_find_through_joins_index_rows_to_their_entries_in_the_index_write_order
     assert view.find_through("by_actor", "anna", "other_kind") == []
 
 
+def test_find_keys_lists_a_partitions_keys_in_write_order_including_encoded_rows(
+        view: ReadModelView) -> None:
+    view.write_with_tracking([], Tracking("a", 1), [("by_actor", "r/2", "anna", 1, "{}")])
+    view.write_with_tracking([Put("by_actor", "r/1", {}, "anna")], Tracking("a", 2),
+                             [("by_actor", "q/1", "bo", 2, "{}")])
+    view.write_with_tracking([], Tracking("a", 3), [("by_actor", "p/9", "anna", 3, "{}")])
+    assert view.find_keys("by_actor", "anna") == ["r/2", "r/1", "p/9"]
+    assert view.find_keys("by_actor", "nobody") == []
+    assert view.find_keys("by_cycle", "anna") == []
+
+
+def test_find_positions_gives_each_present_keys_position(view: ReadModelView) -> None:
+    view.write_with_tracking([Put("by_actor", "r/1", {}, "anna")], Tracking("a", 2),
+                             [("by_actor", "q/1", "bo", 2, "{}")])
+    view.write_with_tracking([], Tracking("a", 3), [("by_actor", "r/2", "anna", 3, "{}")])
+    keys = [f"k/{n}" for n in range(1200)] + ["r/2", "q/1", "r/1"]  # past SQLite's chunk
+    assert view.find_positions("by_actor", keys) == {"r/1": 2, "q/1": 2, "r/2": 3}
+    assert view.find_positions("by_cycle", ["r/1"]) == {}
+    assert view.find_positions("by_actor", []) == {}
+
+
 def test_reset_forgets_rows_and_position(view: ReadModelView) -> None:
     view.write_with_tracking([Put("entry", "k", {"x": 1})], Tracking("a", 3))
     view.reset()
