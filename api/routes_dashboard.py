@@ -152,7 +152,7 @@ def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(i
     if as_of is not None:
         events = q.audit_trail_as_of(app, as_of, aggregate_id=report_id)
     else:
-        events = q.audit_trail(reads.view(AuditTrailProjection), aggregate_id=report_id)
+        events = q.audit_trail(app, reads.view(AuditTrailProjection), aggregate_id=report_id)
     return render(request, "rapport.html", who, report=view, events=events, as_of=as_of)
 
 
@@ -160,6 +160,6 @@ def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(i
 def audit(request: Request, who: Principal = Depends(viewer),
           app: Arsplaner = Depends(application),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
-    trail = q.audit_trail(reads.view(AuditTrailProjection))
+    trail = q.audit_trail(app, reads.view(AuditTrailProjection))
     return render(request, "revision.html", who, verify=verify_store(app),
                  events=trail[-50:][::-1])

@@ -107,7 +107,7 @@ def audit_trail(aggregate_id: UUID | None = None, actor: str | None = None,
     """Every recorded event, in recording order, narrowed by aggregate, person or cycle."""
     if as_of is not None:
         return q.audit_trail_as_of(app, as_of, aggregate_id, actor, cycle_id)
-    return q.audit_trail(reads.view(AuditTrailProjection), aggregate_id, actor, cycle_id)
+    return q.audit_trail(app, reads.view(AuditTrailProjection), aggregate_id, actor, cycle_id)
 
 
 @router.get("/history/{aggregate_id}", response_model=list[q.AuditEntry], tags=["revision"])

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from domain.calendar import days_late, local_date
 from domain.organisation import CHEF_ROLE_BY_KIND
 from domain.unit_report import EJ_PABORJAD, KLARMARKERAD, PAGAR, STATUS_LABELS
-from projections.audit_trail import BY_ACTOR, BY_AGGREGATE, BY_CYCLE, AuditTrailProjection
+from projections.audit_trail import AuditTrailProjection, trail_entries
 from projections.base import Doc, ReadModelView
 from projections.reminders import REMINDER, ReminderOutboxProjection
 from projections.reporting import (
@@ -182,20 +182,12 @@ _LEVEL_ORDER = {"forvaltning": 0, "avdelning": 1, "enhet": 2}
 
 # Audit trail and outbox
 
-def audit_trail(view: ReadModelView, aggregate_id: UUID | None = None, actor: str | None = None,
-                cycle_id: UUID | None = None) -> list[AuditEntry]:
-    """Entries in recording order, narrowed by any of aggregate, acting person, cycle."""
-    if aggregate_id is not None:
-        docs = view.find(BY_AGGREGATE, str(aggregate_id))
-    elif cycle_id is not None:
-        docs = view.find_through(BY_CYCLE, str(cycle_id), BY_AGGREGATE)
-    elif actor is not None:
-        docs = view.find_through(BY_ACTOR, actor, BY_AGGREGATE)
-    else:
-        docs = view.find(BY_AGGREGATE)
-    return [AuditEntry.model_validate(d) for d in docs
-            if (actor is None or d["person_id"] == actor)
-            and (cycle_id is None or d["cycle_id"] == str(cycle_id))]
+def audit_trail(app: Application[Any], view: ReadModelView, aggregate_id: UUID | None = None,
+                actor: str | None = None, cycle_id: UUID | None = None) -> list[AuditEntry]:
+    """Entries in recording order, narrowed by any of aggregate, acting person, cycle:
+    built from the log's events that the audit trail's view has reached."""
+    return [AuditEntry.model_validate(d)
+            for d in trail_entries(app, view, aggregate_id, actor, cycle_id)]
 
 
 def reminder_outbox(view: ReadModelView, recipient: str | None = None,
@@ -220,7 +212,7 @@ def audit_trail_as_of(app: Application[Any], instant: datetime, aggregate_id: UU
                       actor: str | None = None, cycle_id: UUID | None = None
                       ) -> list[AuditEntry]:
     view = as_of_view(app, AuditTrailProjection, instant)
-    return audit_trail(view, aggregate_id, actor, cycle_id)
+    return audit_trail(app, view, aggregate_id, actor, cycle_id)
 
 
 def reminder_outbox_as_of(app: Application[Any], instant: datetime, recipient: str | None = None,

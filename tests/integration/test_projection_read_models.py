@@ -4,21 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from eventsourcing.persistence import Tracking
 
 from domain import commands as c
 from domain.application import Arsplaner
-from projections.audit_trail import BY_ACTOR, BY_AGGREGATE, BY_CYCLE, AuditTrailProjection
+from projections.audit_trail import (
+    BY_ACTOR,
+    BY_AGGREGATE,
+    BY_CYCLE,
+    REPORT_CYCLE,
+    AuditTrailNeedsRebuild,
+    AuditTrailProjection,
+)
 from projections.auditing import period_entries
-from projections.base import Put, canonical_json
-from projections.queries import audit_trail, cycle_board, reminder_outbox, todo_for
+from projections.base import Put, digest
+from projections.queries import AuditEntry, audit_trail, cycle_board, reminder_outbox, todo_for
 from projections.read_models import ReadModels
 from projections.reminders import ReminderOutboxProjection
 from projections.reporting import ReportingProjection
-from projections.runner import catch_up_all
-from projections.views import POPOReadModelView
+from projections.runner import catch_up_all, rebuild
+from projections.time_travel import as_of_view
 from tests.integration.projection_support import (
     BJORKLIDEN,
     EKHAGEN,
@@ -109,8 +117,9 @@ class TestCycleBoard:
 
 
 class TestAuditTrail:
-    def test_one_aggregate_shows_every_version_in_order(self, read_models: ReadModels) -> None:
-        entries = audit_trail(read_models.view(AuditTrailProjection), aggregate_id=EKHAGEN)
+    def test_one_aggregate_shows_every_version_in_order(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        entries = audit_trail(app, read_models.view(AuditTrailProjection), aggregate_id=EKHAGEN)
         assert [e.version for e in entries] == [1, 2, 3, 4]
         assert [e.event_type for e in entries] == [
             "UnitReport.Opened", "UnitReport.ItemChanged", "UnitReport.Klarmarkerad",
@@ -118,11 +127,11 @@ class TestAuditTrail:
         assert entries[1].payload["new"] == "Tryggheten ökar"
         assert (entries[3].person_id, entries[3].role) == ("david", "avdelningschef")
 
-    def test_per_actor_and_per_cycle(self, read_models: ReadModels) -> None:
+    def test_per_actor_and_per_cycle(self, app: Arsplaner, read_models: ReadModels) -> None:
         view = read_models.view(AuditTrailProjection)
-        davids = audit_trail(view, actor="david")
+        davids = audit_trail(app, view, actor="david")
         assert [e.event_type for e in davids] == ["UnitReport.Godkand", "UnitReport.Atersand"]
-        in_cycle = audit_trail(view, cycle_id=CYCLE)
+        in_cycle = audit_trail(app, view, cycle_id=CYCLE)
         assert in_cycle[0].event_type == "Cycle.Opened"
         assert {e.aggregate_id for e in in_cycle} >= {CYCLE, EKHAGEN, HEMTJANST}
         assert all(e.cycle_id == CYCLE for e in in_cycle)
@@ -134,47 +143,117 @@ class TestAuditTrail:
                                  value="Vikariens text",
                                  occurred_at=datetime(2022, 7, 15, 9, 0, tzinfo=UTC)), "ida")
         catch_up_all(app, read_models)
-        [entry] = audit_trail(read_models.view(AuditTrailProjection), actor="ida")
+        [entry] = audit_trail(app, read_models.view(AuditTrailProjection), actor="ida")
         assert (entry.role, entry.unit_id, entry.on_behalf_of) == (
             "enhetschef", "enh-ekhagen", "anna")
 
 
-    def test_each_entry_is_stored_once_and_indexed_by_actor_and_cycle_with_empty_rows(
+    def test_the_view_holds_one_narrow_row_per_event_and_each_reports_cycle(
             self, app: Arsplaner, read_models: ReadModels) -> None:
         rows = read_models.view(AuditTrailProjection).rows()
-        entries = [r for r in rows if r.kind == BY_AGGREGATE]
-        assert len(entries) == app.recorder.max_notification_id()
-        assert all(r.doc == {} for r in rows if r.kind in (BY_ACTOR, BY_CYCLE))
-        assert len([r for r in rows if r.kind == BY_ACTOR]) == len(entries)
-        in_cycle = {r.key for r in rows if r.kind == BY_CYCLE and r.partition == str(CYCLE)}
-        assert in_cycle == {e.key for e in entries if e.doc["cycle_id"] == str(CYCLE)}
+        entries = list(_log_entries(app))
+        assert {r.key: r.partition for r in rows if r.kind == BY_ACTOR} == {
+            f"{e['aggregate_id']}/{e['version']:010d}": e["person_id"] for e in entries}
+        assert all(r.doc == {} for r in rows if r.kind == BY_ACTOR)
+        assert {(r.key, r.partition) for r in rows if r.kind == REPORT_CYCLE} == {
+            (e["aggregate_id"], e["cycle_id"]) for e in entries
+            if e["event_type"] == "UnitReport.Opened"}
+        assert {r.kind for r in rows} == {BY_ACTOR, REPORT_CYCLE}
 
-    def test_entries_are_stored_as_the_canonical_json_of_the_period_export_entries(
+    def test_every_question_answers_the_entries_built_directly_from_the_log(
             self, app: Arsplaner, read_models: ReadModels) -> None:
-        # The projection encodes the payload directly, without _canonical's copy.
-        stored = sorted(doc for kind, _, _, doc in
-                        read_models.view(AuditTrailProjection).encoded_rows()
-                        if kind == BY_AGGREGATE)
-        exported = period_entries(app, datetime.min.replace(tzinfo=UTC),
-                                  datetime.max.replace(tzinfo=UTC))
-        assert stored == sorted(canonical_json(entry) for entry in exported)
-        assert len(stored) == app.recorder.max_notification_id()
-
-    def test_a_trail_built_with_full_copies_before_the_index_rows_answers_alike(
-            self, read_models: ReadModels) -> None:
+        # Ida acts for Anna, so one person's entries span a vikariat too.
+        app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
+        app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
+                                 value="Vikariens text",
+                                 occurred_at=datetime(2022, 7, 15, 9, 0, tzinfo=UTC)), "ida")
+        catch_up_all(app, read_models)
         view = read_models.view(AuditTrailProjection)
-        questions = [{"actor": "david"}, {"actor": "anna"}, {"cycle_id": CYCLE}]
-        expected = [audit_trail(view, **q) for q in questions]  # type: ignore[arg-type]
-        in_order = view.find(BY_AGGREGATE)
-        entries = {r.key: r.doc for r in view.rows() if r.kind == BY_AGGREGATE}
-        position = {d["event_id"]: n for n, d in enumerate(in_order, start=1)}
-        old_layout = POPOReadModelView("audit_trail")  # keyed by event id, three full copies
-        old_layout.write_with_tracking(
-            [Put(r.kind, entries[r.key]["event_id"], entries[r.key], r.partition,
-                 position[entries[r.key]["event_id"]])
-             for r in view.rows() if r.kind in (BY_AGGREGATE, BY_ACTOR, BY_CYCLE)],
+        log = [AuditEntry.model_validate(e) for e in _log_entries(app)]
+        assert audit_trail(app, view) == log
+        for aggregate in {e.aggregate_id for e in log}:
+            assert audit_trail(app, view, aggregate_id=aggregate) == [
+                e for e in log if e.aggregate_id == aggregate]
+        for person in {e.person_id for e in log}:
+            assert audit_trail(app, view, actor=person) == [
+                e for e in log if e.person_id == person]
+        assert audit_trail(app, view, cycle_id=CYCLE) == [e for e in log if e.cycle_id == CYCLE]
+        assert audit_trail(app, view, actor="anna", cycle_id=CYCLE) == [
+            e for e in log if e.person_id == "anna" and e.cycle_id == CYCLE]
+        assert audit_trail(app, view, aggregate_id=EKHAGEN, actor="ida") == [
+            e for e in log if e.aggregate_id == EKHAGEN and e.person_id == "ida"]
+        assert len(log) == app.recorder.max_notification_id()
+
+    def test_answers_stop_at_the_position_the_projection_has_reached(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        reached = app.recorder.max_notification_id()
+        app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
+        app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
+                                 value="Ny text"), "anna")
+        view = read_models.view(AuditTrailProjection)
+        log = [AuditEntry.model_validate(e) for e in _log_entries(app)]
+        assert audit_trail(app, view) == log[:reached]
+        assert audit_trail(app, view, aggregate_id=EKHAGEN) == [
+            e for e in log[:reached] if e.aggregate_id == EKHAGEN]
+        assert [e.version for e in audit_trail(app, view, aggregate_id=EKHAGEN)] == [1, 2, 3, 4]
+        assert audit_trail(app, view, actor="david") == [
+            e for e in log[:reached] if e.person_id == "david"]
+        catch_up_all(app, read_models)
+        assert [e.version for e in audit_trail(app, view, aggregate_id=EKHAGEN)] == [
+            1, 2, 3, 4, 5, 6]
+        assert audit_trail(app, view) == log
+
+    def test_reading_the_stored_json_gives_the_rows_of_the_decoded_events(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        # The runner hands the projection raw notifications; as-of views decoded events.
+        decoded = as_of_view(app, AuditTrailProjection, datetime.max.replace(tzinfo=UTC))
+        assert digest(decoded) == digest(read_models.view(AuditTrailProjection))
+
+    def test_a_trail_of_the_second_layout_answers_but_asks_for_a_rebuild_by_cycle(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        # 2026-11 second round: entry and by_cycle rows per event, report cycles unpartitioned.
+        view = read_models.view(AuditTrailProjection)
+        fresh = digest(view)
+        questions = [{}, {"aggregate_id": EKHAGEN}, {"actor": "david"}]
+        expected = [audit_trail(app, view, **q) for q in questions]  # type: ignore[arg-type]
+        view.write_with_tracking(
+            [Put(kind, f"{e['aggregate_id']}/{e['version']:010d}", doc, partition, n)
+             for n, e in enumerate(_log_entries(app), start=1)
+             for kind, doc, partition in ((BY_AGGREGATE, e, e["aggregate_id"]),
+                                          (BY_CYCLE, {}, e["cycle_id"]))
+             if partition is not None]
+            + [Put(REPORT_CYCLE, r.key, r.doc) for r in view.rows() if r.kind == REPORT_CYCLE],
             Tracking("old", 1))
-        assert [audit_trail(old_layout, **q) for q in questions] == expected  # type: ignore[arg-type]
+        assert [audit_trail(app, view, **q) for q in questions] == expected  # type: ignore[arg-type]
+        with pytest.raises(AuditTrailNeedsRebuild, match="arsplan read-models rebuild"):
+            audit_trail(app, view, cycle_id=CYCLE)
+        rebuild(app, read_models.projection(AuditTrailProjection))
+        assert digest(view) == fresh
+        assert audit_trail(app, view, cycle_id=CYCLE)[0].event_type == "Cycle.Opened"
+
+    def test_a_trail_keyed_by_event_id_asks_for_a_rebuild_which_turns_it_into_the_index(
+            self, app: Arsplaner, read_models: ReadModels) -> None:
+        # The first layout's three full copies per event, then caught up by the new code.
+        view = read_models.view(AuditTrailProjection)
+        fresh = digest(view)
+        unfiltered = audit_trail(app, view)
+        view.write_with_tracking(
+            [Put(kind, e["event_id"], e, e[field], n)
+             for n, e in enumerate(_log_entries(app), start=1)
+             for kind, field in ((BY_AGGREGATE, "aggregate_id"), (BY_ACTOR, "person_id"),
+                                 (BY_CYCLE, "cycle_id")) if e[field] is not None],
+            Tracking("old", 1))
+        assert audit_trail(app, view) == unfiltered  # read from the log alone
+        for question in ({"aggregate_id": EKHAGEN}, {"actor": "david"}, {"cycle_id": CYCLE}):
+            with pytest.raises(AuditTrailNeedsRebuild, match="arsplan read-models rebuild"):
+                audit_trail(app, view, **question)
+        rebuild(app, read_models.projection(AuditTrailProjection))
+        assert digest(view) == fresh
+        assert [e.version for e in audit_trail(app, view, aggregate_id=EKHAGEN)] == [1, 2, 3, 4]
+
+
+def _log_entries(app: Arsplaner) -> Iterator[dict[str, Any]]:
+    return period_entries(app, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
 
 
 class TestReminderOutbox:
