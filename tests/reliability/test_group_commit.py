@@ -18,6 +18,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     OperationalError,
     StoredEvent,
+    Tracking,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
@@ -228,6 +229,23 @@ def test_duplicate_delivery_in_one_batch_is_recorded_once(durable_app: Arsplaner
     assert outcomes == [(False, 2), (True, 2)]
     ids = [e.command_id for e in durable_app.aggregate_events(report("enh-ekhagen"))]
     assert ids.count("leverans-1") == 1
+
+
+def test_saves_with_a_tracking_record_are_not_batched(durable_app: Arsplaner) -> None:
+    # A process application's tracking record belongs to its own transaction.
+    recorder, gate = gated(durable_app)
+    batches = recorder.batches
+    gate.hold()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        held = pool.submit(change, durable_app, "enh-hemtjanst-norr", "först")
+        assert gate.entered.wait(WAIT)
+        events = [StoredEvent(uuid4(), 1, "t", b"{}")]
+        tracked = pool.submit(recorder.insert_events, events, tracking=Tracking("upstream", 7))
+        ids = tracked.result(timeout=WAIT)  # not queued behind the held insert
+        assert ids and recorder.waiting == 0
+        gate.release()
+        assert held.result().version == 2
+    assert gate.inserts == [1, 1] and recorder.batches == batches + 1
 
 
 # A failed insert is nobody's success
