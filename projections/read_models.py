@@ -55,6 +55,7 @@ class ReadModels:
         if not module.endswith("popo"):
             self._factory = InfrastructureFactory.construct(Environment(env=dict(env)))
             datastore = self._factory.datastore  # type: ignore[attr-defined]
+        self.datastore: Any = datastore  # the views' shared one (None: in memory)
         self.projections: list[ReadModelProjection] = [
             cls(view=open_view(cls.name, datastore)) for cls in projection_classes]
 
