@@ -160,6 +160,6 @@ def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(i
 def audit(request: Request, who: Principal = Depends(viewer),
           app: Arsplaner = Depends(application),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
-    trail = q.audit_trail(app, reads.view(AuditTrailProjection))
+    trail = q.audit_trail(app, reads.view(AuditTrailProjection), last=50)
     return render(request, "revision.html", who, verify=verify_store(app),
                  events=trail[-50:][::-1])

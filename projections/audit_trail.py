@@ -195,9 +195,11 @@ class AuditTrailProjection(ReadModelProjection):
 
 def trail_entries(app: Application[Any], view: ReadModelView,
                   aggregate_id: UUID | None = None, actor: str | None = None,
-                  cycle_id: UUID | None = None) -> list[Doc]:
+                  cycle_id: UUID | None = None, last: int | None = None) -> list[Doc]:
     """Entries in recording order, narrowed by any of aggregate, acting person, cycle;
-    only events the projection has reached (its tracked position)."""
+    only events the projection has reached (its tracked position); the ``last`` ones."""
+    if aggregate_id is None and actor is None and cycle_id is None and last is not None:
+        return _last_entries(app, view, last)
     if aggregate_id is not None:
         entries = _aggregates_entries(app, view, [str(aggregate_id)])
     elif cycle_id is not None:
@@ -211,8 +213,9 @@ def trail_entries(app: Application[Any], view: ReadModelView,
         entries = _indexed_entries(app, view, view.find_keys(BY_ACTOR, actor))
     else:
         entries = _all_entries(app, view)
-    return [e for e in entries if (actor is None or e["person_id"] == actor)
-            and (cycle_id is None or e["cycle_id"] == str(cycle_id))]
+    entries = [e for e in entries if (actor is None or e["person_id"] == actor)
+               and (cycle_id is None or e["cycle_id"] == str(cycle_id))]
+    return entries if last is None else entries[max(len(entries) - last, 0):]
 
 
 class _Cycles:
@@ -281,11 +284,24 @@ def _indexed_entries(app: Application[Any], view: ReadModelView, keys: list[str]
     return [audit_entry(events[key], cycles.of(events[key])) for key in keys]
 
 
-def _all_entries(app: Application[Any], view: ReadModelView, batch_size: int = 1000
-                 ) -> list[Doc]:
-    """Every audited event up to the view's position, read from the log in order."""
+def _last_entries(app: Application[Any], view: ReadModelView, last: int) -> list[Doc]:
+    """The last entries up to the view's position: only the log's tail is read (the
+    dashboard shows 50 of a trail that may hold millions)."""
+    stop, window = view.max_tracking_id(app.name) or 0, max(last, 1)
+    while True:
+        start = max(stop - window, 0)
+        entries = _all_entries(app, view, start=start)
+        if len(entries) >= last or start == 0:
+            return entries[max(len(entries) - last, 0):]
+        window *= 2  # events that are not ours, or gaps in the ids
+
+
+def _all_entries(app: Application[Any], view: ReadModelView, batch_size: int = 1000,
+                 start: int = 0) -> list[Doc]:
+    """Every audited event after ``start`` up to the view's position, read from the log
+    in order."""
     stop = view.max_tracking_id(app.name) or 0
-    cycles, entries, position = _Cycles(view), [], 0
+    cycles, entries, position = _Cycles(view), [], start
     while position < stop:
         batch = app.recorder.select_notifications(position, batch_size, stop=stop,
                                                   inclusive_of_start=False)

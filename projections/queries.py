@@ -183,11 +183,13 @@ _LEVEL_ORDER = {"forvaltning": 0, "avdelning": 1, "enhet": 2}
 # Audit trail and outbox
 
 def audit_trail(app: Application[Any], view: ReadModelView, aggregate_id: UUID | None = None,
-                actor: str | None = None, cycle_id: UUID | None = None) -> list[AuditEntry]:
-    """Entries in recording order, narrowed by any of aggregate, acting person, cycle:
-    built from the log's events that the audit trail's view has reached."""
+                actor: str | None = None, cycle_id: UUID | None = None,
+                last: int | None = None) -> list[AuditEntry]:
+    """Entries in recording order, narrowed by any of aggregate, acting person, cycle
+    (the ``last`` ones): built from the log's events that the audit trail's view has
+    reached."""
     return [AuditEntry.model_validate(d)
-            for d in trail_entries(app, view, aggregate_id, actor, cycle_id)]
+            for d in trail_entries(app, view, aggregate_id, actor, cycle_id, last)]
 
 
 def reminder_outbox(view: ReadModelView, recipient: str | None = None,

@@ -203,6 +203,27 @@ class TestAuditTrail:
             1, 2, 3, 4, 5, 6]
         assert audit_trail(app, view) == log
 
+    def test_the_last_entries_read_only_the_logs_tail_and_stop_at_the_position(
+            self, app: Arsplaner, read_models: ReadModels, monkeypatch: pytest.MonkeyPatch
+            ) -> None:
+        view = read_models.view(AuditTrailProjection)
+        everything = audit_trail(app, view)
+        for last in (0, 1, 7, len(everything), len(everything) + 5):
+            assert audit_trail(app, view, last=last) == everything[
+                max(len(everything) - last, 0):]
+        assert audit_trail(app, view, actor="david", last=1) == [
+            e for e in everything if e.person_id == "david"][-1:]
+        starts: list[int] = []
+        select = app.recorder.select_notifications
+
+        def spy(start: int, *args: Any, **kwargs: Any) -> Any:
+            starts.append(start)
+            return select(start, *args, **kwargs)
+        monkeypatch.setattr(app.recorder, "select_notifications", spy)
+        app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
+        assert audit_trail(app, view, last=3) == everything[-3:]  # not reached yet
+        assert starts == [len(everything) - 3]
+
     def test_reading_the_stored_json_gives_the_rows_of_the_decoded_events(
             self, app: Arsplaner, read_models: ReadModels) -> None:
         # The runner hands the projection raw notifications; as-of views decoded events.
