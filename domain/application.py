@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
+from eventsourcing.utils import resolve_topic
 
 from domain import commands as c
 from domain.arsplan import Arsplan, Milestone, PlannedCycle
@@ -27,9 +28,10 @@ from domain.read_cache import FastForwardCache
 from domain.report_template import ReportTemplate
 from domain.transcodings import register_domain_transcodings
 from domain.unit_report import UnitReport
-from infrastructure.group_commit import group_commit
 
 A = TypeVar("A", bound=AuditedAggregate)
+# Environment key: "module:callable" taking (recorder, env), returning the recorder to use.
+RECORDER_DECORATOR_TOPIC = "RECORDER_DECORATOR_TOPIC"
 Clock = Callable[[], datetime]
 CYCLE_ADMIN_ROLES = ("forvaltningschef", "stallforetradande_forvaltningschef", "controller")
 
@@ -60,8 +62,12 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         register_domain_transcodings(transcoder)
 
     def construct_recorder(self) -> ApplicationRecorder:
-        # Concurrent commands share one insert (PostgreSQL, SQLite; ARSPLAN_GROUP_COMMIT=n: off).
-        return group_commit(super().construct_recorder(), self.env)
+        # The store's environment may name a decorator for the recorder (group commit:
+        # infrastructure/group_commit.py). Named by topic, as eventsourcing names its cipher,
+        # so the domain imports no infrastructure.
+        recorder = super().construct_recorder()
+        topic = self.env.get(RECORDER_DECORATOR_TOPIC)
+        return resolve_topic(topic)(recorder, self.env) if topic else recorder
 
     # Loading and saving
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import psycopg
 
+from infrastructure.group_commit import GROUP_COMMIT_ENV
 from infrastructure.settings import postgres_env
 
 POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
@@ -31,7 +32,8 @@ def fresh_postgres_schema(prefix: str, pool_size: int, dsn: str = POSTGRES_DSN,
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
         yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **postgres_env(dsn),
-               "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": str(pool_size), **extra_env}
+               "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": str(pool_size),
+               **GROUP_COMMIT_ENV, **extra_env}
     finally:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlparse
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from infrastructure.group_commit import GROUP_COMMIT_ENV
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ARSPLAN_", env_file=".env", extra="ignore")
@@ -68,6 +70,7 @@ class Settings(BaseSettings):
             env = {"PERSISTENCE_MODULE": "eventsourcing.postgres",
                    **postgres_env(self.postgres_dsn)}
         env["GROUP_COMMIT"] = "y" if self.group_commit else "n"
+        env.update(GROUP_COMMIT_ENV)
         if self.encryption_key:
             env.update({"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
                         "CIPHER_KEY": self.encryption_key})
