@@ -22,6 +22,7 @@ from domain.errors import (
     RuleViolationError,
 )
 from infrastructure.logging import get_logger
+from projections.audit_trail import AuditTrailNeedsRebuild
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 DEFAULT_MAX_BODY_BYTES = 256 * 1024
@@ -157,6 +158,14 @@ def install_problem_handlers(api: FastAPI) -> None:
                        "är registrerat)")
         return problem(503, detail, instance=request.url.path, rule="database_unavailable",
                        headers={"Retry-After": "5"})
+
+    @api.exception_handler(AuditTrailNeedsRebuild)
+    async def read_model_needs_rebuild(request: Request, exc: AuditTrailNeedsRebuild
+                                       ) -> JSONResponse:
+        get_logger(path=request.url.path).error("read_model_needs_rebuild", error=str(exc))
+        return problem(503, "Revisionsloggen är byggd av en äldre version och måste byggas om "
+                       "(`arsplan read-models rebuild`)", instance=request.url.path,
+                       rule="read_model_needs_rebuild")
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -6,11 +6,13 @@ import json
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.problems import PROBLEM_MEDIA_TYPE
+from api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
 from api.routes_commands import COMMAND_PATHS
+from projections.audit_trail import AuditTrailNeedsRebuild
 from tests.api.conftest import ApiWorld, auth, report_id
 
 EKHAGEN = report_id("enh-ekhagen")
@@ -277,3 +279,18 @@ class TestNoServerErrorsInReportContent:
     async def test_indicators(self, world: ApiWorld, body: dict[str, Any]) -> None:
         response = await post_raw(world, "record-indicator", body)
         assert response.status_code < 500, response.text
+
+
+async def test_an_audit_trail_of_an_older_layout_is_a_503_naming_the_rebuild() -> None:
+    api = FastAPI()
+    install_problem_handlers(api)
+
+    @api.get("/api/audit-trail")
+    def old_trail() -> None:
+        raise AuditTrailNeedsRebuild
+
+    transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
+        body = assert_problem(await http.get("/api/audit-trail"), 503,
+                              "read_model_needs_rebuild")
+    assert "arsplan read-models rebuild" in body["detail"]
