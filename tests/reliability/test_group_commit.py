@@ -33,7 +33,7 @@ from infrastructure.group_commit import GroupCommitRecorder
 from infrastructure.settings import Settings
 from tests.reliability.writers import WHEN
 from tests.support.clock import ManualClock
-from tests.support.org import CYCLE, build_organisation, open_delar_2022
+from tests.support.org import CYCLE, von_delar_2022
 from tests.support.stores import MEMORY_ENV
 
 OWNERS = {"enh-ekhagen": "anna", "enh-bjorkliden": "bertil", "enh-hemtjanst-norr": "cecilia"}
@@ -77,11 +77,8 @@ class Gate:
 
 @pytest.fixture
 def durable_app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    app = Arsplaner(env=durable_env, clock=clock)
-    build_organisation(app)
-    open_delar_2022(app)
-    yield app
-    app.close()
+    with von_delar_2022(durable_env, clock) as app:
+        yield app
 
 
 def gated(app: Arsplaner) -> tuple[GroupCommitRecorder, Gate]:

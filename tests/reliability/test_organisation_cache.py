@@ -17,7 +17,7 @@ from domain.ids import organisation_id
 from domain.organisation import Organisation
 from tests.reliability.writers import EKHAGEN
 from tests.support.clock import ManualClock
-from tests.support.org import build_organisation, open_delar_2022
+from tests.support.org import von_delar_2022
 from tests.support.stores import sqlite_env
 
 WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
@@ -31,11 +31,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def app(env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=env, clock=clock)
-    build_organisation(application)
-    open_delar_2022(application)
-    yield application
-    application.close()
+    with von_delar_2022(env, clock) as application:
+        yield application
 
 
 def _edit(n: int) -> c.ChangeItem:

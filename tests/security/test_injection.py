@@ -15,7 +15,7 @@ from domain.audit import verify_store
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
-from tests.support.org import CYCLE, build_organisation, open_delar_2022
+from tests.support.org import CYCLE, von_delar_2022
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
 BJORKLIDEN = unit_report_id(CYCLE, "enh-bjorkliden")
@@ -38,11 +38,8 @@ INJECTIONS = [
 
 @pytest.fixture
 def app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=durable_env, clock=clock)
-    build_organisation(application)
-    open_delar_2022(application)
-    yield application
-    application.close()
+    with von_delar_2022(durable_env, clock) as application:
+        yield application
 
 
 def _read_back(durable_env: dict[str, str], report_id: object) -> UnitReport:

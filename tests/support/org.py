@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
 
 from domain.application import Arsplaner
 from domain.base import Actor
@@ -83,3 +85,16 @@ CYCLE = cycle_id("VON", "delarsbokslut", 2022)
 
 def report(unit_id: str) -> object:
     return unit_report_id(CYCLE, unit_id)
+
+
+@contextmanager
+def von_delar_2022(env: Mapping[str, str], clock: Callable[[], datetime]
+                   ) -> Iterator[Arsplaner]:
+    """An application on ``env`` holding the VON organisation and delår 2022, opened."""
+    app = Arsplaner(env=env, clock=clock)
+    build_organisation(app)
+    open_delar_2022(app)
+    try:
+        yield app
+    finally:
+        app.close()
