@@ -39,6 +39,9 @@ class ReportingProjection(ReadModelProjection):
     """
 
     name = "reporting"
+    # 2,000 per transaction instead of 500: a 100k catch-up on PostgreSQL went from 0.44x
+    # to 0.52x of the baseline (best of 3, one process; SQLite 0.55x -> 0.56x).
+    batch_size = 2000
     topics = topics_of(
         Organisation.Registered, Organisation.UnitAdded, Organisation.PersonRegistered,
         Organisation.RoleAssigned, Organisation.RoleEnded,
