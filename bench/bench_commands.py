@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import queue
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -106,7 +107,7 @@ def _run_processes(make_app: MakeApp, run: RunClient, env: dict[str, str],
                  for s in slices]
     for p in processes:
         p.start()
-    outcomes = [spans.get() for _ in processes]
+    outcomes = _collect(processes, spans)
     for p in processes:
         p.join()
     failures = [o for o in outcomes if isinstance(o, str)]
@@ -114,6 +115,26 @@ def _run_processes(make_app: MakeApp, run: RunClient, env: dict[str, str],
         raise RuntimeError(f"client processes failed: {failures}")
     results: list[tuple[float, float]] = outcomes
     return max(end for _, end in results) - min(start for start, _ in results)
+
+
+def _collect(processes: list[Any], spans: Any) -> list[Any]:
+    """Each client's outcome; a client that dies before reporting (e.g. on import) stops
+    the run with its exit code instead of leaving the others waiting at the barrier."""
+    outcomes: list[Any] = []
+    while len(outcomes) < len(processes):
+        try:
+            outcomes.append(spans.get(timeout=1.0))
+            continue
+        except queue.Empty:
+            pass
+        failed = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+        reported = [o for o in outcomes if isinstance(o, str)]
+        if len(failed) > len(reported):  # one died without a word: nobody aborts the barrier
+            for p in processes:
+                p.terminate()
+            raise RuntimeError(f"client processes died (exit codes {failed}); "
+                               f"reported: {reported}")
+    return outcomes
 
 
 def _measure(kind: str, clients: int, mode: Mode, commands: int, make_app: MakeApp,
