@@ -166,8 +166,8 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         return self._organisations.get(organisation_id(namnd_code))
 
     def capacity(self, person_id: str, role: str, namnd_code: str, unit_id: str | None,
-                 on: datetime) -> Actor:
-        org = self.organisation(namnd_code)
+                 on: datetime, org: Organisation | None = None) -> Actor:
+        org = org or self.organisation(namnd_code)
         if unit_id is None:
             raise NotAuthorisedError(f"Ingen {role_label(role)} finns för denna nivå",
                                      rule="no_such_role")
@@ -220,10 +220,11 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
             c.MoveMilestone: self._move_milestone,
         }
 
-    def _as_owner(self, report: UnitReport, person_id: str, cmd: c.Command) -> Cause:
+    def _as_owner(self, report: UnitReport, person_id: str, cmd: c.Command,
+                  org: Organisation | None = None) -> Cause:
         when = cmd.occurred_at or self.clock()
         actor = self.capacity(person_id, report.owner_role, report.namnd_code, report.unit_id,
-                              when)
+                              when, org)
         return self._cause(actor, cmd)
 
     def _as_attester(self, report: UnitReport, person_id: str, cmd: c.Command) -> Cause:
@@ -239,8 +240,10 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
 
     def _klarmarkera(self, cmd: c.Klarmarkera, person_id: str) -> CommandResult:
         def act(r: UnitReport) -> None:
-            cause = self._as_owner(r, person_id, cmd)
-            r.klarmarkera(cause, self.child_statuses(r), self.unit_names(r.namnd_code))
+            # One organisation for the whole command: each read asks the store again.
+            org = self.organisation(r.namnd_code)
+            cause = self._as_owner(r, person_id, cmd, org)
+            r.klarmarkera(cause, self.child_statuses(r, org), _unit_names(org))
         return self._change(cmd.report_id, UnitReport, cmd, act)
 
     def _godkann(self, cmd: c.Godkann, person_id: str) -> CommandResult:
@@ -358,15 +361,18 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
 
     def unit_names(self, namnd_code: str) -> dict[str, str]:
         """Unit id → name, for refusals that name units the way users know them."""
-        return {u.unit_id: u.name for u in self.organisation(namnd_code).units.values()}
+        return _unit_names(self.organisation(namnd_code))
 
-    def child_statuses(self, report: UnitReport) -> dict[str, str]:
+    def child_statuses(self, report: UnitReport, org: Organisation | None = None
+                       ) -> dict[str, str]:
+        children = (org or self.organisation(report.namnd_code)).children(report.unit_id)
+        if not children:  # an enhet: no cycle to read
+            return {}
         cycle = self.get(report.cycle_id, Cycle)
-        org = self.organisation(report.namnd_code)
         in_scope = set(cycle.unit_ids)
         return {
             child.unit_id: self.get(unit_report_id(cycle.id, child.unit_id), UnitReport).status
-            for child in org.children(report.unit_id) if child.unit_id in in_scope
+            for child in children if child.unit_id in in_scope
         }
 
     # Facts recorded by workflows (through activities), keyed by idempotency key.
@@ -451,3 +457,7 @@ def _items_for(kind: str, template: list[dict[str, Any]]) -> list[dict[str, Any]
         items.append({"item_id": "sammanfattning", "kind": "sammanfattning",
                       "title": "Sammanfattning", "levels": [kind]})
     return items
+
+
+def _unit_names(org: Organisation) -> dict[str, str]:
+    return {u.unit_id: u.name for u in org.units.values()}

@@ -12,6 +12,7 @@ from domain import commands as c
 from domain.application import Arsplaner
 from domain.delegation_ledger import DelegationLedger
 from domain.errors import NotFoundError
+from domain.ids import organisation_id
 from domain.unit_report import UnitReport
 from tests.reliability.writers import EKHAGEN, OWNER, WHEN, without_expected_version
 from tests.support.org import build_organisation, open_delar_2022
@@ -66,3 +67,29 @@ def test_kinds_with_automatic_snapshots_are_still_read_through_them(opened: Arsp
     with pytest.raises(NotFoundError):
         app.get(uuid4(), DelegationLedger)
     assert reads.count == 1
+
+
+class EventReads:
+    """Which aggregates the store is asked for (each ``select_events`` is a round trip)."""
+
+    def __init__(self, app: Arsplaner) -> None:
+        self.ids: list[Any] = []
+        original = app.recorder.select_events
+
+        def counting_select(originator_id: Any, **kwargs: Any) -> Any:
+            self.ids.append(originator_id)
+            return original(originator_id, **kwargs)
+
+        app.recorder.select_events = counting_select  # type: ignore[method-assign]
+
+
+def test_klarmarkera_of_an_enhet_reads_its_report_and_the_organisation_once(
+        opened: Arsplaner) -> None:
+    reads = EventReads(opened)
+    opened.execute(c.Klarmarkera(report_id=EKHAGEN, occurred_at=WHEN), OWNER)
+    report = opened.get(EKHAGEN, UnitReport)
+    assert report.status == "klarmarkerad"
+    # The report, then one fast-forward of the organisation; an enhet has no sub-units,
+    # so neither the cycle nor other reports are read.
+    assert reads.ids[:2] == [EKHAGEN, organisation_id(report.namnd_code)]
+    assert len(reads.ids) == 3  # the last: the get above
