@@ -162,4 +162,4 @@ def audit(request: Request, who: Principal = Depends(viewer),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     trail = q.audit_trail(app, reads.view(AuditTrailProjection), last=50)
     return render(request, "revision.html", who, verify=verify_store(app),
-                 events=trail[-50:][::-1])
+                 events=trail[::-1])

@@ -89,11 +89,6 @@ class ReadModelView(TrackingRecorder, ABC):
         """The position of each of the kind's rows among the keys (absent keys left out)."""
 
     @abstractmethod
-    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
-        """Rows of ``kind`` named by the keys of the ``index_kind`` rows in one partition,
-        in the index rows' write order: a narrow index row instead of a second copy."""
-
-    @abstractmethod
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
                             encoded: Sequence[EncodedRow] = ()) -> None:
         """Applies the changes, then puts the encoded rows, and records the position

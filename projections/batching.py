@@ -60,9 +60,6 @@ class BatchedView(ReadModelView):
     def find_positions(self, kind: str, keys: Sequence[str]) -> dict[str, int]:
         raise NotImplementedError("projections read single rows while a batch is open")
 
-    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
-        raise NotImplementedError("projections read single rows while a batch is open")
-
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
                             encoded: Sequence[EncodedRow] = ()) -> None:
         self.insert_tracking(tracking)

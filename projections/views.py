@@ -80,13 +80,6 @@ class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
             found = [(key, self._rows.get((kind, key))) for key in keys]
         return {key: row[0] for key, row in found if row is not None}
 
-    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
-        with self._database_lock:
-            hits = sorted((pos, k[1]) for k, (pos, part, _) in self._rows.items()
-                          if k[0] == index_kind and part == partition)
-            docs = [self._rows.get((kind, key)) for _, key in hits]
-        return [json.loads(found[2]) for found in docs if found is not None]
-
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
                             encoded: Sequence[EncodedRow] = ()) -> None:
         # Encode everything before touching state, so a failure changes nothing.
@@ -177,13 +170,6 @@ class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
                 positions.update((r["key"], r["position"]) for r in c.fetchall())
         return positions
 
-    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
-        with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT r.doc FROM {self.rows_table} i JOIN {self.rows_table} r "
-                      "ON r.kind = ? AND r.key = i.key WHERE i.kind = ? AND i.part = ? "
-                      "ORDER BY i.position, i.key", (kind, index_kind, partition))
-            return [json.loads(r["doc"]) for r in c.fetchall()]
-
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
                             encoded: Sequence[EncodedRow] = ()) -> None:
         with self.datastore.transaction(commit=True) as c:
@@ -265,9 +251,6 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
                          "ORDER BY position, key").format(schema, table)
         self._positions = SQL("SELECT key, position FROM {0}.{1} WHERE kind = %s "
                               "AND key = ANY(%s)").format(schema, table)
-        self._through = SQL(
-            "SELECT r.doc FROM {0}.{1} i JOIN {0}.{1} r ON r.kind = %s AND r.key = i.key "
-            "WHERE i.kind = %s AND i.part = %s ORDER BY i.position, i.key").format(schema, table)
         self._all = SQL("SELECT kind, key, part, doc FROM {0}.{1} ORDER BY kind, key").format(
             schema, table)
         self._clear_rows = SQL("DELETE FROM {0}.{1}").format(schema, table)
@@ -298,11 +281,6 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self._positions, (kind, list(keys)))
             return {r["key"]: r["position"] for r in curs.fetchall()}
-
-    def find_through(self, index_kind: str, partition: str, kind: str) -> list[Doc]:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self._through, (kind, index_kind, partition))
-            return [json.loads(r["doc"]) for r in curs.fetchall()]
 
     def write_with_tracking(self, changes: Sequence[RowChange], tracking: Tracking,
                             encoded: Sequence[EncodedRow] = ()) -> None:
