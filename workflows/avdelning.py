@@ -125,9 +125,7 @@ class AvdelningWorkflow:
         finally:
             self._busy -= 1
         for unit, handle in zip(todo, handles, strict=True):
-            if handle is not None:
-                self._children[unit.unit_id] = handle
-            self._state.started.append(unit.unit_id)
+            self._record_start(unit, handle)
 
     async def _start_report(self, unit: UnitRef) -> None:
         if unit.unit_id in self._state.started:
@@ -137,6 +135,10 @@ class AvdelningWorkflow:
             handle = await start_unit_report(unit)
         finally:
             self._busy -= 1
+        self._record_start(unit, handle)
+
+    def _record_start(self, unit: UnitRef, handle: ChildWorkflowHandle[Any, Any] | None) -> None:
+        # No handle: started before (an earlier run, by hand or by the follower).
         if handle is not None:
             self._children[unit.unit_id] = handle
         self._state.started.append(unit.unit_id)
