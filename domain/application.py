@@ -24,7 +24,7 @@ from domain.errors import ConcurrencyConflictError, NotAuthorisedError, NotFound
 from domain.ids import arsplan_id, cycle_id, organisation_id, report_template_id, unit_report_id
 from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
 from domain.projector import project_events
-from domain.read_cache import FastForwardCache
+from domain.read_cache import FastForwardCache, StateCache
 from domain.report_template import ReportTemplate
 from domain.transcodings import register_domain_transcodings
 from domain.unit_report import UnitReport
@@ -32,6 +32,9 @@ from domain.unit_report import UnitReport
 A = TypeVar("A", bound=AuditedAggregate)
 # Environment key: "module:callable" taking (recorder, env), returning the recorder to use.
 RECORDER_DECORATOR_TOPIC = "RECORDER_DECORATOR_TOPIC"
+# Environment key: how many aggregates' current state commands keep in memory (0: none).
+STATE_CACHE_MAXSIZE = "STATE_CACHE_MAXSIZE"
+DEFAULT_STATE_CACHE_MAXSIZE = 10_000
 Clock = Callable[[], datetime]
 CYCLE_ADMIN_ROLES = ("forvaltningschef", "stallforetradande_forvaltningschef", "controller")
 
@@ -56,6 +59,8 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         super().__init__(env)
         self.clock = clock
         self._organisations = FastForwardCache(self.events, lambda i: self.get(i, Organisation))
+        self._states = StateCache(self.events, int(
+            self.env.get(STATE_CACHE_MAXSIZE) or DEFAULT_STATE_CACHE_MAXSIZE))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -90,8 +95,9 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
     def _from_events(self, aggregate_id: UUID) -> Any:
         """The current state from events alone. Kinds without automatic snapshots have no
         snapshot worth a round trip for a current read (only as-of reads use the manual ones),
-        and every command loads its aggregate this way."""
-        aggregate = project_events(None, self.events.get(aggregate_id))
+        and every command loads its aggregate this way: from the state cache, decoding only
+        the events recorded since."""
+        aggregate = self._states.get(aggregate_id)
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
         return aggregate

@@ -1,8 +1,12 @@
-"""Read-only aggregates kept current by fast-forwarding, for hot authority checks."""
+"""Aggregates kept current by fast-forwarding: shared read-only ones for hot authority
+checks, and private copies of recently used ones for commands."""
 
 from __future__ import annotations
 
 import copy
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -10,6 +14,7 @@ from uuid import UUID
 from eventsourcing.persistence import EventStore
 
 from domain.base import AuditedAggregate
+from domain.projector import project_events
 
 A = TypeVar("A", bound=AuditedAggregate)
 
@@ -42,3 +47,59 @@ class FastForwardCache(Generic[A]):
                 event.mutate(fresh)
         self._latest[aggregate_id] = fresh
         return fresh
+
+
+class StateCache:
+    """The latest stored state of recently used aggregates, so a command decodes only new events.
+
+    Loading a report decodes every one of its events (JSON with an object hook per value),
+    which grows with the report's history. Here the state built from the store is kept as
+    pickled bytes: every caller unpickles its own copy (nothing is shared between threads or
+    commands, and a command that fails leaves the cache as it was) and then asks the store
+    for the events after the cached version, so writes by other processes count at once.
+    Pickle is a fast deep copy of objects this process built itself from the store; the bytes
+    never leave memory. Least recently used aggregates go first beyond ``maxsize``.
+    """
+
+    def __init__(self, events: EventStore[Any], maxsize: int) -> None:
+        self._events = events
+        self._maxsize = maxsize
+        self._states: OrderedDict[UUID, tuple[int, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, aggregate_id: UUID) -> Any:
+        """The aggregate as the store has it now, or None when it has no events."""
+        cached = self._cached(aggregate_id)
+        cached_version = None if cached is None else cached.version
+        # Projecting onto the cached copy changes it in place: compare with the old version.
+        aggregate = project_events(cached, self._events.get(aggregate_id, gt=cached_version))
+        if aggregate is not None and aggregate.version != cached_version:
+            self._keep(aggregate)
+        return aggregate
+
+    def _cached(self, aggregate_id: UUID) -> Any:
+        with self._lock:
+            entry = self._states.get(aggregate_id)
+            if entry is None:
+                return None
+            self._states.move_to_end(aggregate_id)
+        return pickle.loads(entry[1])
+
+    def _keep(self, aggregate: Any) -> None:
+        if self._maxsize <= 0:
+            return
+        try:
+            state = pickle.dumps(aggregate, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return  # a kind that cannot be copied this way is simply read from its events
+        with self._lock:
+            entry = self._states.get(aggregate.id)
+            if entry is not None and entry[0] >= aggregate.version:
+                return  # another thread kept a newer one meanwhile
+            self._states[aggregate.id] = (aggregate.version, state)
+            self._states.move_to_end(aggregate.id)
+            while len(self._states) > self._maxsize:
+                self._states.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._states)

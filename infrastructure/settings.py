@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.application import DEFAULT_STATE_CACHE_MAXSIZE, STATE_CACHE_MAXSIZE
 from infrastructure.group_commit import GROUP_COMMIT_ENV
 
 
@@ -21,6 +22,9 @@ class Settings(BaseSettings):
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
     group_commit: bool = Field(
         default=True, description="concurrent commands share one insert (PostgreSQL, SQLite)")
+    state_cache_maxsize: int = Field(
+        default=DEFAULT_STATE_CACHE_MAXSIZE, ge=0,
+        description="aggregates whose current state commands keep in memory; 0: none")
     encryption_key: str | None = Field(default=None, description="AES key (base64) for payloads")
 
     temporal_address: str = "127.0.0.1:7233"
@@ -71,6 +75,7 @@ class Settings(BaseSettings):
                    **postgres_env(self.postgres_dsn)}
         env["GROUP_COMMIT"] = "y" if self.group_commit else "n"
         env.update(GROUP_COMMIT_ENV)
+        env[STATE_CACHE_MAXSIZE] = str(self.state_cache_maxsize)
         if self.encryption_key:
             env.update({"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
                         "CIPHER_KEY": self.encryption_key})
