@@ -95,6 +95,10 @@ class Organisation(AuditedAggregate):
                 self.assignment_id, self.person_id, self.role, self.unit_id,
                 self.valid_from, self.valid_to, self.substitute_for, self.reason,
             )
+            index = aggregate.__dict__.get("_holders")
+            if index is not None:  # else built on first use (a snapshot from before it)
+                index.setdefault(_holder_key(self.role, self.unit_id), []).append(
+                    self.assignment_id)
 
     class RoleEnded(AuditedAggregate.Event):
         assignment_id: str
@@ -113,6 +117,9 @@ class Organisation(AuditedAggregate):
         self.units: dict[str, Unit] = {}
         self.people: dict[str, dict[str, Any]] = {}
         self.assignments: dict[str, RoleAssignment] = {}
+        # Assignment ids by role and unit: every command's authority check asks for the
+        # holders of one role in one unit, and a kommun has thousands of assignments.
+        self._holders: dict[str, list[str]] = {}
 
     @classmethod
     def register(cls, code: str, name: str, cause: Cause) -> Self:
@@ -174,8 +181,18 @@ class Organisation(AuditedAggregate):
         return [u for u in self.units.values() if u.parent_id == unit_id]
 
     def holders(self, role: str, unit_id: str, on: date) -> list[RoleAssignment]:
-        return [a for a in self.assignments.values()
-                if a.role == role and a.unit_id == unit_id and a.covers(on)]
+        """In the order the assignments were made."""
+        ids = self._holder_index().get(_holder_key(role, unit_id), ())
+        return [a for a in (self.assignments[i] for i in ids) if a.covers(on)]
+
+    def _holder_index(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] | None = self.__dict__.get("_holders")
+        if index is None:
+            index = {}
+            for a in self.assignments.values():
+                index.setdefault(_holder_key(a.role, a.unit_id), []).append(a.assignment_id)
+            self._holders = index
+        return index
 
     def acting_capacity(self, person_id: str, role: str, unit_id: str,
                         on: date) -> Actor | None:
@@ -201,3 +218,8 @@ class Organisation(AuditedAggregate):
     def roles_of(self, person_id: str, on: date) -> list[RoleAssignment]:
         return [a for a in self.assignments.values()
                 if a.person_id == person_id and a.covers(on)]
+
+
+def _holder_key(role: str, unit_id: str) -> str:
+    # A string, not a tuple: the index is part of the state a snapshot stores as JSON.
+    return f"{role}\n{unit_id}"

@@ -65,3 +65,28 @@ def test_assignments_need_a_known_person_role_and_sane_dates(org: Organisation) 
     with pytest.raises(InvalidInputError):
         org.assign_role(RoleAssignment("a3", "fredrik", "controller", "von-forv",
                                        date(2022, 2, 1), date(2022, 1, 1)), CAUSE)
+
+
+def test_holders_are_found_by_role_and_unit_in_the_order_they_were_assigned(
+        org: Organisation) -> None:
+    org.add_unit("enh-a", "Enhet A", "enhet", "von-forv", CAUSE)
+    org.assign_role(RoleAssignment("a3", "stina", "enhetschef", "enh-a", date(2022, 1, 1),
+                                   None), CAUSE)
+    on = date(2022, 8, 3)
+    assert [a.assignment_id for a in org.holders("forvaltningschef", "von-forv", on)] == [
+        "a1", "a2"]
+    assert [a.assignment_id for a in org.holders("enhetschef", "enh-a", on)] == ["a3"]
+    assert org.holders("enhetschef", "von-forv", on) == []
+
+
+def test_an_organisation_restored_without_the_holder_index_rebuilds_it(
+        org: Organisation) -> None:
+    del org.__dict__["_holders"]  # as restored from a snapshot taken before the index
+    org.assign_role(RoleAssignment("a3", "stina", "forvaltningschef", "von-forv",
+                                   date(2022, 9, 1), None), CAUSE)
+    on = date(2022, 9, 2)
+    assert [a.person_id for a in org.holders("forvaltningschef", "von-forv", on)] == [
+        "fredrik", "stina"]
+    org.assign_role(RoleAssignment("a4", "fredrik", "controller", "von-forv",
+                                   date(2022, 9, 1), None), CAUSE)
+    assert [a.assignment_id for a in org.holders("controller", "von-forv", on)] == ["a4"]
