@@ -26,6 +26,7 @@ from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
 from domain.projector import project_events
 from domain.read_cache import FastForwardCache, StateCache
 from domain.report_template import ReportTemplate
+from domain.store_reads import READ_TOGETHER_TOPIC, SelectAfter, StoreReads
 from domain.transcodings import register_domain_transcodings
 from domain.unit_report import UnitReport
 
@@ -58,8 +59,9 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now) -> None:
         super().__init__(env)
         self.clock = clock
-        self._organisations = FastForwardCache(self.events, lambda i: self.get(i, Organisation))
-        self._states = StateCache(self.events, int(
+        self._reads = StoreReads(self.events, self._select_after())
+        self._organisations = FastForwardCache(self._reads, lambda i: self.get(i, Organisation))
+        self._states = StateCache(self._reads, int(
             self.env.get(STATE_CACHE_MAXSIZE) or DEFAULT_STATE_CACHE_MAXSIZE))
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
@@ -73,6 +75,13 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         recorder = super().construct_recorder()
         topic = self.env.get(RECORDER_DECORATOR_TOPIC)
         return resolve_topic(topic)(recorder, self.env) if topic else recorder
+
+    def _select_after(self) -> SelectAfter | None:
+        topic = self.env.get(READ_TOGETHER_TOPIC)
+        if not topic:
+            return None
+        select = resolve_topic(topic)
+        return lambda requests: select(self.recorder, requests)
 
     # Loading and saving
 
@@ -97,10 +106,20 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
         snapshot worth a round trip for a current read (only as-of reads use the manual ones),
         and every command loads its aggregate this way: from the state cache, decoding only
         the events recorded since."""
-        aggregate = self._states.get(aggregate_id)
+        aggregate = self._states.get(aggregate_id, self._organisation_version)
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
         return aggregate
+
+    def _organisation_version(self, aggregate: Any) -> dict[UUID, int | None]:
+        """The cached organisation of the aggregate's nämnd: read in the same round trip,
+        since the command's authority check brings it up to date next."""
+        code = getattr(aggregate, "namnd_code", None)
+        if not isinstance(code, str):
+            return {}
+        org_id = organisation_id(code)
+        version = self._organisations.version_of(org_id)
+        return {} if version is None or org_id == aggregate.id else {org_id: version}
 
     def exists(self, aggregate_id: UUID) -> bool:
         # One indexed row, not the whole history: callers check before they load.
@@ -141,16 +160,19 @@ class Arsplaner(DelegationUseCases, Application[UUID]):
 
         ``act`` may return further aggregates it changed; all are saved atomically.
         """
-        aggregate = self.get(aggregate_id, kind)
-        if aggregate.handled_command(command.command_id):
-            return CommandResult(aggregate.id, aggregate._command_versions[command.command_id],
-                                 duplicate=True)
-        if command.expected_version is not None and command.expected_version != aggregate.version:
-            raise ConcurrencyConflictError(
-                f"Versionen har ändrats ({command.expected_version} → {aggregate.version}); "
-                "ladda om och försök igen"
-            )
-        also = act(aggregate) or ()
+        with self._reads.scope():  # the aggregate and its organisation in one round trip
+            aggregate = self.get(aggregate_id, kind)
+            if aggregate.handled_command(command.command_id):
+                return CommandResult(aggregate.id,
+                                     aggregate._command_versions[command.command_id],
+                                     duplicate=True)
+            if (command.expected_version is not None
+                    and command.expected_version != aggregate.version):
+                raise ConcurrencyConflictError(
+                    f"Versionen har ändrats ({command.expected_version} → "
+                    f"{aggregate.version}); ladda om och försök igen"
+                )
+            also = act(aggregate) or ()
         try:
             self.save(aggregate, *also)
         except IntegrityError:

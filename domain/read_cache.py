@@ -7,14 +7,13 @@ import copy
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import EventStore
-
 from domain.base import AuditedAggregate
 from domain.projector import project_events
+from domain.store_reads import StoreReads
 
 A = TypeVar("A", bound=AuditedAggregate)
 
@@ -29,17 +28,21 @@ class FastForwardCache(Generic[A]):
     long as callers only read them.
     """
 
-    def __init__(self, events: EventStore[Any], load: Callable[[UUID], A]) -> None:
-        self._events = events
+    def __init__(self, reads: StoreReads, load: Callable[[UUID], A]) -> None:
+        self._reads = reads
         self._load = load
         self._latest: dict[UUID, A] = {}
+
+    def version_of(self, aggregate_id: UUID) -> int | None:
+        cached = self._latest.get(aggregate_id)
+        return None if cached is None else cached.version
 
     def get(self, aggregate_id: UUID) -> A:
         cached = self._latest.get(aggregate_id)
         if cached is None:
             fresh = self._load(aggregate_id)
         else:
-            newer: list[Any] = list(self._events.get(aggregate_id, gt=cached.version))
+            newer = self._reads.after(aggregate_id, cached.version)
             if not newer:
                 return cached
             fresh = copy.deepcopy(cached)
@@ -61,18 +64,24 @@ class StateCache:
     never leave memory. Least recently used aggregates go first beyond ``maxsize``.
     """
 
-    def __init__(self, events: EventStore[Any], maxsize: int) -> None:
-        self._events = events
+    def __init__(self, reads: StoreReads, maxsize: int) -> None:
+        self._reads = reads
         self._maxsize = maxsize
         self._states: OrderedDict[UUID, tuple[int, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, aggregate_id: UUID) -> Any:
-        """The aggregate as the store has it now, or None when it has no events."""
+    def get(self, aggregate_id: UUID,
+            companions: Callable[[Any], Mapping[UUID, int | None]] | None = None) -> Any:
+        """The aggregate as the store has it now, or None when it has no events.
+
+        ``companions`` names, for a cached aggregate, others to read in the same round trip.
+        """
         cached = self._cached(aggregate_id)
         cached_version = None if cached is None else cached.version
+        also = companions(cached) if companions is not None and cached is not None else {}
+        newer = self._reads.together(aggregate_id, cached_version, also)
         # Projecting onto the cached copy changes it in place: compare with the old version.
-        aggregate = project_events(cached, self._events.get(aggregate_id, gt=cached_version))
+        aggregate = project_events(cached, newer)
         if aggregate is not None and aggregate.version != cached_version:
             self._keep(aggregate)
         return aggregate

@@ -27,8 +27,6 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import strtobool
 
-from domain.application import RECORDER_DECORATOR_TOPIC
-
 # The application's environment key (ARSPLAN_GROUP_COMMIT in os.environ).
 SETTING = "GROUP_COMMIT"
 
@@ -181,7 +179,3 @@ def group_commit(recorder: ApplicationRecorder, env: Mapping[str, str]) -> Appli
         return GroupCommitRecorder(recorder)
     return recorder
 
-
-# Added to the stores' environments (settings, pg_schema, test and bench stores): the
-# application resolves this topic when it builds its recorder.
-GROUP_COMMIT_ENV = {RECORDER_DECORATOR_TOPIC: "infrastructure.group_commit:group_commit"}

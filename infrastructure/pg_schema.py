@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import psycopg
 
-from infrastructure.group_commit import GROUP_COMMIT_ENV
 from infrastructure.settings import postgres_env
+from infrastructure.store_env import STORE_ENV
 
 POSTGRES_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 
@@ -33,7 +33,7 @@ def fresh_postgres_schema(prefix: str, pool_size: int, dsn: str = POSTGRES_DSN,
     try:
         yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **postgres_env(dsn),
                "POSTGRES_SCHEMA": schema, "POSTGRES_POOL_SIZE": str(pool_size),
-               **GROUP_COMMIT_ENV, **extra_env}
+               **STORE_ENV, **extra_env}
     finally:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -11,7 +11,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.application import DEFAULT_STATE_CACHE_MAXSIZE, STATE_CACHE_MAXSIZE
-from infrastructure.group_commit import GROUP_COMMIT_ENV
+from infrastructure.store_env import STORE_ENV
 
 
 class Settings(BaseSettings):
@@ -74,7 +74,7 @@ class Settings(BaseSettings):
             env = {"PERSISTENCE_MODULE": "eventsourcing.postgres",
                    **postgres_env(self.postgres_dsn)}
         env["GROUP_COMMIT"] = "y" if self.group_commit else "n"
-        env.update(GROUP_COMMIT_ENV)
+        env.update(STORE_ENV)
         env[STATE_CACHE_MAXSIZE] = str(self.state_cache_maxsize)
         if self.encryption_key:
             env.update({"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",

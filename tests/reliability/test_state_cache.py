@@ -17,6 +17,7 @@ from domain import commands as c
 from domain.application import STATE_CACHE_MAXSIZE, Arsplaner
 from domain.errors import ConcurrencyConflictError
 from domain.read_cache import StateCache
+from domain.store_reads import StoreReads
 from domain.unit_report import UnitReport
 from infrastructure.settings import Settings
 from tests.integration.projection_support import record_history
@@ -201,7 +202,7 @@ def _counters(app: Application[UUID], count: int, with_lock: bool = False) -> li
 def test_the_least_recently_used_aggregates_leave_the_cache_first(
         plain: Application[UUID]) -> None:
     first, second, third = _counters(plain, 3)
-    cache = StateCache(plain.events, maxsize=2)
+    cache = StateCache(StoreReads(plain.events, None), maxsize=2)
     cache.get(first)
     cache.get(second)
     cache.get(first)  # second is now the least recently used
@@ -218,7 +219,7 @@ def test_the_least_recently_used_aggregates_leave_the_cache_first(
 
 def test_size_zero_keeps_nothing_and_still_reads_the_store(plain: Application[UUID]) -> None:
     (counter,) = _counters(plain, 1)
-    cache = StateCache(plain.events, maxsize=0)
+    cache = StateCache(StoreReads(plain.events, None), maxsize=0)
     assert cache.get(counter).value == 1
     assert len(cache) == 0
 
@@ -226,7 +227,7 @@ def test_size_zero_keeps_nothing_and_still_reads_the_store(plain: Application[UU
 def test_an_aggregate_pickle_cannot_copy_is_read_from_its_events(
         plain: Application[UUID]) -> None:
     (counter,) = _counters(plain, 1, with_lock=True)
-    cache = StateCache(plain.events, maxsize=10)
+    cache = StateCache(StoreReads(plain.events, None), maxsize=10)
     assert cache.get(counter).value == 1
     assert len(cache) == 0
     assert cache.get(counter).value == 1
@@ -234,7 +235,7 @@ def test_an_aggregate_pickle_cannot_copy_is_read_from_its_events(
 
 def test_an_unknown_aggregate_is_none(plain: Application[UUID]) -> None:
     (counter,) = _counters(plain, 1)
-    cache = StateCache(plain.events, maxsize=10)
+    cache = StateCache(StoreReads(plain.events, None), maxsize=10)
     cache.get(counter)
     assert cache.get(UUID(int=counter.int + 1)) is None
 
