@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +11,8 @@ import pytest
 
 from domain import commands as c
 from domain.application import Arsplaner
-from domain.base import Actor, Cause
-from domain.errors import NotAuthorisedError
+from domain.base import Actor
 from domain.ids import organisation_id
-from domain.organisation import Organisation
 from tests.reliability.writers import EKHAGEN
 from tests.support.clock import ManualClock
 from tests.support.org import von_delar_2022
@@ -38,20 +36,6 @@ def app(env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
 def _edit(n: int) -> c.ChangeItem:
     return c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
                         value=f"Version {n}", occurred_at=WHEN)
-
-
-def test_a_role_ended_by_another_process_is_enforced_at_once(
-        app: Arsplaner, env: dict[str, str]) -> None:
-    app.execute(_edit(1), "anna")  # warms the cache with Anna as enhetschef
-    other = Arsplaner(env=env)
-    try:
-        org = other.get(ORG, Organisation)
-        org.end_role("a1", date(2022, 8, 14), Cause(Actor.system("import"), WHEN))
-        other.save(org)
-    finally:
-        other.close()
-    with pytest.raises(NotAuthorisedError):
-        app.execute(_edit(2), "anna")
 
 
 def test_commands_do_not_reread_the_organisations_history(app: Arsplaner) -> None:

@@ -64,7 +64,7 @@ def test_a_command_on_postgresql_reads_its_report_and_organisation_in_one_statem
     assert reads.single == []
 
 
-def test_a_role_ended_by_another_application_is_refused_at_once_when_read_together(
+def test_a_role_ended_by_another_process_is_refused_at_once_when_read_together(
         warm: Arsplaner, durable_env: dict[str, str], clock: ManualClock) -> None:
     other = Arsplaner(env=durable_env, clock=clock)
     try:

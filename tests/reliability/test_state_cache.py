@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -136,24 +137,30 @@ def _assert_cache_matches_rebuild(app: Arsplaner, env: dict[str, str], ids: set[
         cold.close()
 
 
-def test_cached_reports_cycles_and_organisation_equal_their_rebuild_from_every_event(
-        durable_env: dict[str, str], clock: ManualClock) -> None:
-    app = Arsplaner(env=durable_env, clock=clock)
+@contextmanager
+def _checked_against_rebuild(env: dict[str, str], clock: ManualClock
+                             ) -> Iterator[tuple[Arsplaner, set[UUID]]]:
+    """An application whose every cached aggregate is compared with its rebuild at the end."""
+    app = Arsplaner(env=env, clock=clock)
     ids: set[UUID] = set()
     try:
-        record_history(app, clock, after_each=lambda _: _read_everything(app, ids))
-        _assert_cache_matches_rebuild(app, durable_env, ids, clock)
+        yield app, ids
+        _assert_cache_matches_rebuild(app, env, ids, clock)
     finally:
         app.close()
 
 
+def test_cached_reports_cycles_and_organisation_equal_their_rebuild_from_every_event(
+        durable_env: dict[str, str], clock: ManualClock) -> None:
+    with _checked_against_rebuild(durable_env, clock) as (app, ids):
+        record_history(app, clock, after_each=lambda _: _read_everything(app, ids))
+
+
 def test_cached_delegation_and_meetings_equal_their_rebuild_from_every_event(
         durable_env: dict[str, str], clock: ManualClock) -> None:
-    app = Arsplaner(env=durable_env, clock=clock)
-    ids: set[UUID] = set()
     september = date(2022, 9, 27)
     at = datetime(2022, 9, 20, 8, tzinfo=UTC)
-    try:
+    with _checked_against_rebuild(durable_env, clock) as (app, ids):
         load_von(app)
         _read_everything(app, ids)
         decide(app, ORDFORANDE, "2.1.1", date(2022, 9, 1), laglighetsprovning=True)
@@ -167,9 +174,6 @@ def test_cached_delegation_and_meetings_equal_their_rebuild_from_every_event(
         justera(app, meeting, date(2022, 9, 30))
         app.anslaa_protokoll(meeting, date(2022, 10, 3), at)
         _read_everything(app, ids)
-        _assert_cache_matches_rebuild(app, durable_env, ids, clock)
-    finally:
-        app.close()
 
 
 class Counter(Aggregate):
