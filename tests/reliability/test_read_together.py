@@ -23,6 +23,7 @@ from tests.reliability.test_state_cache import _edit
 from tests.reliability.writers import EKHAGEN, OWNER, WHEN
 from tests.support.clock import ManualClock
 from tests.support.org import von_delar_2022
+from tests.support.stores import postgres_available, postgres_schema_env
 
 ORG = organisation_id("VON")
 
@@ -54,12 +55,16 @@ class Reads:
         monkeypatch.setattr(read_together, "_select_postgres", counting_together)
 
 
+@pytest.mark.postgres
 def test_a_command_on_postgresql_reads_its_report_and_organisation_in_one_statement(
-        warm: Arsplaner, durable_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    if durable_env["PERSISTENCE_MODULE"] != "eventsourcing.postgres":
-        pytest.skip("SQLite answers in process: each aggregate is read on its own")
-    reads = Reads(warm, monkeypatch)
-    warm.execute(_edit("Andra versionen"), OWNER)
+        clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # SQLite answers in process, so there each aggregate is read on its own.
+    if not postgres_available():
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    with postgres_schema_env() as env, von_delar_2022(env, clock) as app:
+        app.execute(_edit("Första versionen"), OWNER)
+        reads = Reads(app, monkeypatch)
+        app.execute(_edit("Andra versionen"), OWNER)
     assert reads.together == [[ORG, EKHAGEN]]
     assert reads.single == []
 
