@@ -78,7 +78,8 @@ class StateCache:
         """
         cached = self._cached(aggregate_id)
         cached_version = None if cached is None else cached.version
-        also = companions(cached) if companions is not None and cached is not None else {}
+        also = (companions(cached) if companions is not None and cached is not None
+                and self._reads.in_scope else {})
         newer = self._reads.together(aggregate_id, cached_version, also)
         # Projecting onto the cached copy changes it in place: compare with the old version.
         aggregate = project_events(cached, newer)

@@ -39,10 +39,15 @@ class StoreReads:
             yield  # already open further up this thread's stack
             return
         self._local.waiting = {}
+        self._local.asked = set()
         try:
             yield
         finally:
-            del self._local.waiting
+            del self._local.waiting, self._local.asked
+
+    @property
+    def in_scope(self) -> bool:
+        return getattr(self._local, "waiting", None) is not None
 
     def after(self, aggregate_id: UUID, version: int | None) -> Events:
         waiting: dict[UUID, tuple[int | None, Events]] | None = getattr(
@@ -55,10 +60,19 @@ class StoreReads:
 
     def together(self, aggregate_id: UUID, version: int | None,
                  companions: Mapping[UUID, int | None]) -> Events:
-        """The aggregate's events; the companions' wait in the open scope for ``after``."""
+        """The aggregate's events; the companions' wait in the open scope for ``after``.
+
+        A companion goes along once per scope: a command reading further aggregates (a
+        cycle, the reports below) does not fetch the organisation with each of them.
+        """
         waiting = getattr(self._local, "waiting", None)
-        if not companions or waiting is None or self._select_after is None:
+        if waiting is None or self._select_after is None:
             return self.after(aggregate_id, version)
+        asked: set[UUID] = self._local.asked
+        companions = {c: v for c, v in companions.items() if c not in asked}
+        if not companions:
+            return self.after(aggregate_id, version)
+        asked.update(companions)
         requests = {**companions, aggregate_id: version}
         fetched: dict[UUID, Events] = {i: [] for i in requests}
         to_event = self._events.mapper.to_domain_event

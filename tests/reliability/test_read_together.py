@@ -142,3 +142,18 @@ class TestStoreReads:
                 pass
             with pytest.raises(AssertionError):
                 reads.together(EKHAGEN, None, {ORG: 0})
+
+
+def test_a_companion_goes_along_once_per_scope(warm: Arsplaner) -> None:
+    calls: list[list[UUID]] = []
+
+    def select_after(requests: Any) -> Any:
+        calls.append([aggregate_id for aggregate_id, _ in requests])
+        return read_together.select_events_after(warm.recorder, requests)
+
+    reads = StoreReads(warm.events, select_after)
+    other = UUID(int=11)
+    with reads.scope():
+        reads.together(EKHAGEN, None, {ORG: 0})
+        reads.together(other, None, {ORG: 0})  # e.g. the reports below an avdelning's
+    assert calls == [[ORG, EKHAGEN]]
