@@ -97,8 +97,7 @@ class Organisation(AuditedAggregate):
             )
             index = aggregate.__dict__.get("_holders")
             if index is not None:  # else built on first use (a snapshot from before it)
-                index.setdefault(_holder_key(self.role, self.unit_id), []).append(
-                    self.assignment_id)
+                _index_holder(index, aggregate.assignments[self.assignment_id])
 
     class RoleEnded(AuditedAggregate.Event):
         assignment_id: str
@@ -189,8 +188,8 @@ class Organisation(AuditedAggregate):
         index: dict[str, list[str]] | None = self.__dict__.get("_holders")
         if index is None:
             index = {}
-            for a in self.assignments.values():
-                index.setdefault(_holder_key(a.role, a.unit_id), []).append(a.assignment_id)
+            for assignment in self.assignments.values():
+                _index_holder(index, assignment)
             self._holders = index
         return index
 
@@ -223,3 +222,8 @@ class Organisation(AuditedAggregate):
 def _holder_key(role: str, unit_id: str) -> str:
     # A string, not a tuple: the index is part of the state a snapshot stores as JSON.
     return f"{role}\n{unit_id}"
+
+
+def _index_holder(index: dict[str, list[str]], assignment: RoleAssignment) -> None:
+    index.setdefault(_holder_key(assignment.role, assignment.unit_id), []).append(
+        assignment.assignment_id)
