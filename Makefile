@@ -20,9 +20,11 @@ test: $(STAMP) lint typecheck browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy domain activities workflows projections infrastructure cli $(wildcard api feed reporting worker.py)
+	$(BIN)/mypy domain application infrastructure workflows activities follower projections \
+		reporting feed audit simulation api cli bootstrap worker.py
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit

@@ -12,6 +12,7 @@ from uuid import UUID
 from temporalio import activity
 
 from activities.deps import ActivityDeps, in_domain
+from domain import system_commands as sc
 from domain.calendar import STOCKHOLM, local_date
 from domain.cycle import Cycle
 from domain.ids import unit_report_id
@@ -31,23 +32,23 @@ class CycleActivities:
         self.deps = deps
 
     def _cycle(self, cycle_id: str) -> Cycle:
-        return self.deps.app.get(UUID(cycle_id), Cycle)
+        return self.deps.store.get(UUID(cycle_id), Cycle)
 
     @activity.defn(name=names.LOAD_CYCLE)
     async def load_cycle(self, cycle_id: str) -> CyclePlan:
-        app = self.deps.app
+        store = self.deps.store
 
         def read() -> CyclePlan:
             cycle = self._cycle(cycle_id)
-            org = app.organisation(cycle.namnd_code)
+            org = store.organisation(cycle.namnd_code)
             units = []
             for unit_id in cycle.unit_ids:
                 unit = org.unit(unit_id)
-                report_id = unit_report_id(cycle.id, unit_id)
+                report = store.get(unit_report_id(cycle.id, unit_id), UnitReport)
                 units.append(UnitRef(
-                    unit_id=unit_id, kind=unit.kind, report_id=str(report_id),
+                    unit_id=unit_id, kind=unit.kind, report_id=str(report.id),
                     parent_unit_id=unit.parent_id if unit.parent_id in cycle.unit_ids else None,
-                    status=app.get(report_id, UnitReport).status))
+                    status=report.status, done=report.done))
             underlag_at = datetime.combine(cycle.underlag_date, time(UNDERLAG_HOUR),
                                            tzinfo=STOCKHOLM)
             return CyclePlan(cycle_id=cycle_id, namnd_code=cycle.namnd_code, title=cycle.title,
@@ -60,20 +61,20 @@ class CycleActivities:
     @activity.defn(name=names.SEND_UNDERLAG)
     async def send_underlag(self, fact: CycleFact) -> None:
         """Compiles the förvaltning's underlag as of now and delivers it to KLK, once."""
-        app, klk = self.deps.app, self.deps.klk
+        store, klk = self.deps.store, self.deps.klk
         when = self.deps.timeline.to_domain(fact.occurred_at)
         log = get_logger(cycle_id=fact.cycle_id, key=fact.key)
 
         def send() -> None:
             if self._cycle(fact.cycle_id).handled_command(fact.key):
                 return  # delivered and recorded by an earlier attempt
-            compiled = compile_underlag(app, UUID(fact.cycle_id))
+            compiled = compile_underlag(store, UUID(fact.cycle_id))
             sha = hashlib.sha256(compiled.content).hexdigest()
             reference = klk.deliver(OutboundDocument(compiled.filename, compiled.content,
                                                      compiled.media_type), fact.key)
-            app.record_cycle_fact(UUID(fact.cycle_id), fact.key, when,
-                                  lambda cy, cause: cy.record_underlag_sent(
-                                      klk.name, reference, sha, cause))
+            self.deps.bus.execute_system(sc.RecordUnderlagSent(
+                command_id=fact.key, occurred_at=when, cycle_id=UUID(fact.cycle_id),
+                destination=klk.name, reference=reference, document_sha256=sha))
             log.info("underlag_sent", destination=klk.name, reference=reference, sha256=sha)
 
         await in_domain(send)
@@ -81,7 +82,7 @@ class CycleActivities:
     @activity.defn(name=names.EXPORT_BESLUT)
     async def export_beslut(self, fact: CycleFact) -> None:
         """Exports the beslut package (protokollsutdrag as JSON + the underlag) to Platina."""
-        app, platina = self.deps.app, self.deps.platina
+        store, platina = self.deps.store, self.deps.platina
         when = self.deps.timeline.to_domain(fact.occurred_at)
 
         def export() -> None:
@@ -89,14 +90,14 @@ class CycleActivities:
             if cycle.handled_command(fact.key):
                 return
             # The package carries the underlag exactly as it was sent (same bytes, same hash).
-            sent_at = next(e.timestamp for e in app.aggregate_events(cycle.id)
+            sent_at = next(e.timestamp for e in store.aggregate_events(cycle.id)
                            if isinstance(e, Cycle.UnderlagSent))
-            underlag = compile_underlag(app, cycle.id, as_of=sent_at)
+            underlag = compile_underlag(store, cycle.id, as_of=sent_at)
             package = beslut_package(cycle, underlag, when)
             reference = platina.deliver(package, fact.key)
-            app.record_cycle_fact(cycle.id, fact.key, when,
-                                  lambda cy, cause: cy.record_export(platina.name, reference,
-                                                                     cause))
+            self.deps.bus.execute_system(sc.RecordBeslutExported(
+                command_id=fact.key, occurred_at=when, cycle_id=cycle.id,
+                destination=platina.name, reference=reference))
             get_logger(cycle_id=fact.cycle_id, key=fact.key).info(
                 "beslut_exported", destination=platina.name, reference=reference)
 

@@ -1,24 +1,21 @@
-"""Activities of the meeting and överklagande workflows: thin calls into the application."""
+"""Activities of the meeting and överklagande workflows: each step a system command."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
 from temporalio import activity
 
-from activities.deps import in_domain
-from domain.application import Arsplaner
+from activities.deps import ActivityDeps, in_domain
+from domain import system_commands as sc
 from domain.calendar import end_of_day, local_date
+from domain.delegationsbeslut import Delegationsbeslut
+from domain.meeting import Meeting
 from infrastructure.logging import get_logger
-from infrastructure.timeline import REAL_TIME, Timeline
+from workflows import activity_names as names
 from workflows.delegation_payloads import (
-    ANSLA_PROTOKOLL,
-    COMPILE_ANMALNINGSLISTA,
-    EXPEDIERA_PROTOKOLL,
-    LOAD_MEETING,
-    RECORD_LAGA_KRAFT,
-    REMIND_JUSTERING,
     AnslagResult,
     JusteringState,
     LagaKraftRequest,
@@ -33,72 +30,96 @@ REMINDER_INTERVAL_HOURS = 48
 
 
 class DelegationActivities:
-    def __init__(self, app: Arsplaner, timeline: Timeline = REAL_TIME) -> None:
-        self.app = app
-        self.timeline = timeline
+    def __init__(self, deps: ActivityDeps) -> None:
+        self.deps = deps
 
-    @activity.defn(name=LOAD_MEETING)
+    def _meeting(self, meeting_id: UUID | str) -> Meeting:
+        return self.deps.store.get(UUID(str(meeting_id)), Meeting)
+
+    async def _record(self, command: sc.SystemCommand) -> tuple[Any, ...]:
+        result = await in_domain(lambda: self.deps.bus.execute_system(command))
+        return result.recorded
+
+    def _log(self, step: MeetingStep) -> Any:
+        return get_logger(meeting_id=step.meeting_id, workflow_id=activity.info().workflow_id)
+
+    @activity.defn(name=names.LOAD_MEETING)
     async def load_meeting(self, meeting_id: str) -> MeetingPlan:
-        m = await in_domain(lambda: self.app.meeting(UUID(meeting_id)))
-        tl = self.timeline
+        m = await in_domain(lambda: self._meeting(meeting_id))
+        tl = self.deps.timeline
         return MeetingPlan(
             meeting_id=meeting_id, cutoff_at=tl.to_workflow(end_of_day(m.cutoff)),
             starts_at=tl.to_workflow(m.starts_at),
             first_reminder_at=tl.to_workflow(m.starts_at + FIRST_REMINDER_AFTER),
             reminder_interval_hours=REMINDER_INTERVAL_HOURS)
 
-    @activity.defn(name=COMPILE_ANMALNINGSLISTA)
+    @activity.defn(name=names.COMPILE_ANMALNINGSLISTA)
     async def compile_anmalningslista(self, step: MeetingStep) -> int:
-        at = self.timeline.to_domain(step.at)
         mid = UUID(step.meeting_id)
-        await in_domain(lambda: self.app.compile_anmalningslista(mid, at))
-        listed = self.app.meeting(mid).anmalningslista or []
-        get_logger(meeting_id=step.meeting_id, workflow_id=activity.info().workflow_id).info(
-            "anmalningslista_compiled", count=len(listed))
+        await self._record(sc.CompileAnmalningslista(
+            command_id=sc.meeting_step_key("anmalningslista", mid),
+            occurred_at=self.deps.timeline.to_domain(step.at), meeting_id=mid))
+        listed = (await in_domain(lambda: self._meeting(mid))).anmalningslista or []
+        self._log(step).info("anmalningslista_compiled", count=len(listed))
         return len(listed)
 
-    @activity.defn(name=REMIND_JUSTERING)
+    @activity.defn(name=names.REMIND_JUSTERING)
     async def remind_justering(self, step: MeetingStep) -> JusteringState:
-        at = self.timeline.to_domain(step.at)
+        at = self.deps.timeline.to_domain(step.at)
         mid = UUID(step.meeting_id)
-        reminded = await in_domain(lambda: self.app.remind_justering(mid, at))
-        status = self.app.meeting(mid).status
+        recorded = await self._record(sc.RemindJustering(
+            command_id=sc.meeting_step_key("justering-reminder", mid, at.isoformat()),
+            occurred_at=at, meeting_id=mid))
+        reminded = next((list(e.to) for e in recorded
+                         if isinstance(e, Meeting.JusteringReminderSent)), [])
+        status = (await in_domain(lambda: self._meeting(mid))).status
         if reminded:
-            get_logger(meeting_id=step.meeting_id, workflow_id=activity.info().workflow_id
-                       ).info("justering_reminder", to=reminded)
+            self._log(step).info("justering_reminder", to=reminded)
         return JusteringState(status=status, reminded=reminded)
 
-    @activity.defn(name=ANSLA_PROTOKOLL)
-    async def anslaa_protokoll(self, step: MeetingStep) -> AnslagResult:
-        at = self.timeline.to_domain(step.at)
+    @activity.defn(name=names.ANSLA_PROTOKOLL)
+    async def ansla_protokoll(self, step: MeetingStep) -> AnslagResult:
+        at = self.deps.timeline.to_domain(step.at)
         mid = UUID(step.meeting_id)
-        anslagna = await in_domain(lambda: self.app.anslaa_protokoll(mid, local_date(at), at))
-        get_logger(meeting_id=step.meeting_id, workflow_id=activity.info().workflow_id).info(
-            "protokoll_anslaget", overklagbara=len(anslagna))
+        await self._record(sc.AnslaProtokoll(
+            command_id=sc.protokoll_anslag_key(mid), occurred_at=at, meeting_id=mid,
+            anslag_date=local_date(at)))
+
+        def anslagna() -> list[Delegationsbeslut]:
+            meeting = self._meeting(mid)
+            listed = [self.deps.store.get(b, Delegationsbeslut)
+                      for b in meeting.anmalningslista or []]
+            return [b for b in listed if b.laga_kraft_at is not None
+                    and b.anslag_date == meeting.anslag_date]
+
+        beslut = await in_domain(anslagna)
+        self._log(step).info("protokoll_anslaget", overklagbara=len(beslut))
+        tl = self.deps.timeline
         return AnslagResult(anslagna=[
-            OverklagandeInput(beslut_id=str(a.beslut_id),
-                              laga_kraft_at=self.timeline.to_workflow(a.laga_kraft_at))
-            for a in anslagna])
+            OverklagandeInput(beslut_id=str(b.id), laga_kraft_at=tl.to_workflow(b.laga_kraft_at))
+            for b in beslut if b.laga_kraft_at is not None])
 
-    @activity.defn(name=EXPEDIERA_PROTOKOLL)
+    @activity.defn(name=names.EXPEDIERA_PROTOKOLL)
     async def expediera_protokoll(self, step: MeetingStep) -> list[str]:
-        at = self.timeline.to_domain(step.at)
         mid = UUID(step.meeting_id)
-        meeting = self.app.meeting(mid)
-        recipients = sorted({self.app.delegationsbeslut(b).facts.decider
-                             for b in meeting.anmalningslista or []})
-        await in_domain(lambda: self.app.expediera_protokoll(mid, recipients, at))
-        return recipients
+        await self._record(sc.ExpedieraProtokoll(
+            command_id=sc.meeting_step_key("expediering", mid),
+            occurred_at=self.deps.timeline.to_domain(step.at), meeting_id=mid))
+        return list((await in_domain(lambda: self._meeting(mid))).recipients)
 
-    @activity.defn(name=RECORD_LAGA_KRAFT)
+    @activity.defn(name=names.RECORD_LAGA_KRAFT)
     async def record_laga_kraft(self, request: LagaKraftRequest) -> LagaKraftResult:
-        at = self.timeline.to_domain(request.at)
+        at = self.deps.timeline.to_domain(request.at)
         bid = UUID(request.beslut_id)
-        beslut = await in_domain(lambda: self.app.delegationsbeslut(bid))
+        recorded = await self._record(sc.RecordLagaKraft(
+            command_id=sc.laga_kraft_key(bid), occurred_at=at, beslut_id=bid))
         log = get_logger(beslut_id=request.beslut_id, workflow_id=activity.info().workflow_id)
-        if beslut.overklagat is not None:
+        if not any(isinstance(e, Delegationsbeslut.LagaKraftVunnen) for e in recorded):
             log.info("overklagat_before_timer")  # the signal may still be on its way
             return LagaKraftResult(status="overklagat")
-        await in_domain(lambda: self.app.record_laga_kraft(bid, at))
         log.info("laga_kraft", on=local_date(at).isoformat())
         return LagaKraftResult(status="laga_kraft")
+
+    def all(self) -> list[Any]:
+        return [self.load_meeting, self.compile_anmalningslista, self.remind_justering,
+                self.ansla_protokoll, self.expediera_protokoll, self.record_laga_kraft]

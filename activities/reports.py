@@ -1,20 +1,24 @@
-"""Activities of the UnitReportWorkflow: read the report, record facts, notify people."""
+"""Activities of the UnitReportWorkflow: read the report, record facts, notify people.
+
+Each fact goes through the bus as a system command keyed by the workflow; the handler
+decides who is reminded or escalated to, and the activity mails whoever it recorded.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from temporalio import activity
 
 from activities.deps import ActivityDeps, in_domain
-from activities.recipients import Recipient, escalation_target, task_owner
-from activities.schedule import attest_deadline
-from domain.base import Cause
-from domain.calendar import local_date
+from domain import system_commands as sc
+from domain.calendar import STOCKHOLM, local_date
 from domain.errors import RuleViolationError
+from domain.escalation import task_owner
 from domain.organisation import Organisation
-from domain.unit_report import KLARMARKERAD, UnitReport
+from domain.unit_report import UnitReport
 from infrastructure.logging import get_logger
 from infrastructure.notifier import Notification
 from workflows import activity_names as names
@@ -28,7 +32,7 @@ class ReportActivities:
         self.deps = deps
 
     def _report(self, report_id: str) -> UnitReport:
-        return self.deps.app.get(UUID(report_id), UnitReport)
+        return self.deps.store.get(UUID(report_id), UnitReport)
 
     @activity.defn(name=names.LOAD_REPORT)
     async def load_report(self, report_id: str) -> ReportSnapshot:
@@ -38,7 +42,7 @@ class ReportActivities:
             report_id=report_id, unit_id=r.unit_id, unit_kind=r.unit_kind, status=r.status,
             version=r.version, deadline=tl.to_workflow(r.deadline),
             attest_deadline=tl.to_workflow(r.attest_deadline) if r.attest_deadline else None,
-            has_attester=r.attester_role is not None)
+            has_attester=r.attester_role is not None, open_task=r.open_task, done=r.done)
 
     @activity.defn(name=names.PLAN_REMINDERS)
     async def plan_reminders(self, request: ReminderPlanRequest) -> ReminderPlan:
@@ -50,90 +54,106 @@ class ReportActivities:
     @activity.defn(name=names.SEND_REMINDER)
     async def send_reminder(self, fact: ReportFact) -> None:
         when, deadline = self._domain_times(fact)
-        report = await in_domain(lambda: self._report(fact.report_id))
-        org = await in_domain(lambda: self.deps.app.organisation(report.namnd_code))
-        to = task_owner(org, report.unit_id, fact.task, local_date(when))
-        log = get_logger(report_id=fact.report_id, unit_id=report.unit_id, key=fact.key)
-        if to.person_id is None:
-            log.warning("reminder_without_recipient", role=to.role, unit=to.unit_id)
+        command = sc.RecordReminderSent(
+            command_id=fact.key, occurred_at=when, report_id=UUID(fact.report_id),
+            task=fact.task, deadline=deadline, overdue=fact.overdue)
+        recorded = await self._record(command)
+        log = get_logger(report_id=fact.report_id, key=fact.key, workflow_id=_workflow_id())
+        sent = _first(recorded, UnitReport.ReminderSent)
+        if sent is None:
+            log.warning("reminder_without_recipient", task=fact.task)
             return
-        person_id = to.person_id
-        await in_domain(lambda: self.deps.app.record_workflow_fact(
-            report.id, fact.key, when, lambda r, cause: r.record_reminder(
-                person_id, fact.task, deadline, fact.overdue, cause)))
-        late = "Tidsgränsen har passerat" if fact.overdue else "Påminnelse"
+        report, org = await self._report_and_organisation(fact.report_id)
         unit = _unit_name(org, report.unit_id)
-        await self._notify(fact.key, to, when, org.people.get(person_id, {}).get("email"),
+        late = "Tidsgränsen har passerat" if fact.overdue else "Påminnelse"
+        await self._notify(fact.key, org, sent.recipient_person_id, when,
                            f"{late}: {TASK_LABELS[fact.task]} rapporten för {unit}",
                            f"{TASK_LABELS[fact.task]} rapporten för {unit} senast "
-                           f"{deadline:%Y-%m-%d %H:%M}.")
-        log.info("reminder_sent", task=fact.task, to=person_id, overdue=fact.overdue)
+                           f"{_local(deadline)}.")
+        log.info("reminder_sent", unit_id=report.unit_id, task=fact.task,
+                 to=sent.recipient_person_id, overdue=fact.overdue)
 
     @activity.defn(name=names.DEADLINE_PASSED)
     async def deadline_passed(self, fact: ReportFact) -> None:
         when, deadline = self._domain_times(fact)
-        report = await in_domain(lambda: self._report(fact.report_id))
-        org = await in_domain(lambda: self.deps.app.organisation(report.namnd_code))
-        target = escalation_target(org, report.unit_id, fact.task, local_date(when))
-
-        def record(r: UnitReport, cause: Cause) -> None:
-            r.record_deadline_passed(fact.task, deadline, cause)
-            r.record_escalation(fact.task, target.person_id, target.role, target.unit_id, cause)
-
-        await in_domain(lambda: self.deps.app.record_workflow_fact(report.id, fact.key, when,
-                                                                   record))
-        if target.person_id is not None:
-            email = org.people.get(target.person_id, {}).get("email")
+        recorded = await self._record(sc.RecordDeadlinePassed(
+            command_id=fact.key, occurred_at=when, report_id=UUID(fact.report_id),
+            task=fact.task, deadline=deadline))
+        escalated = _first(recorded, UnitReport.Escalated)
+        report, org = await self._report_and_organisation(fact.report_id)
+        if escalated is not None and escalated.to_person_id is not None:
             unit = _unit_name(org, report.unit_id)
-            await self._notify(fact.key, target, when, email,
+            await self._notify(fact.key, org, escalated.to_person_id, when,
                                f"Eskalering: {unit} har inte hunnit {fact.task}",
-                               f"Tidsgränsen {deadline:%Y-%m-%d %H:%M} för att "
-                               f"{fact.task} rapporten för {unit} har passerat.")
-        get_logger(report_id=fact.report_id, unit_id=report.unit_id, key=fact.key).info(
-            "deadline_passed", task=fact.task, escalated_to=target.person_id)
+                               f"Tidsgränsen {_local(deadline)} för att {fact.task} "
+                               f"rapporten för {unit} har passerat.")
+        get_logger(report_id=fact.report_id, unit_id=report.unit_id, key=fact.key,
+                   workflow_id=_workflow_id()).info(
+            "deadline_passed", task=fact.task,
+            escalated_to=escalated.to_person_id if escalated else None)
 
     @activity.defn(name=names.REQUEST_ATTESTATION)
     async def request_attestation(self, fact: ReportFact) -> datetime | None:
         """Opens the Attestera task; None if the report is no longer klarmarkerad."""
         when = self.deps.timeline.to_domain(fact.occurred_at)
-        deadline = attest_deadline(when, self.deps.attest_working_days)
-        app = self.deps.app
+        command = sc.RequestAttestation(command_id=fact.key, occurred_at=when,
+                                        report_id=UUID(fact.report_id))
 
-        def record() -> UnitReport | None:
+        def record() -> Any:
             try:
-                app.record_workflow_fact(UUID(fact.report_id), fact.key, when,
-                                         lambda r, cause: r.request_attestation(deadline, cause))
-            except RuleViolationError:
+                return self.deps.bus.execute_system(command).recorded
+            except RuleViolationError:  # återsänd, reopened or godkänd meanwhile
                 return None
-            report = self._report(fact.report_id)
-            return report if report.status == KLARMARKERAD else None
 
-        report = await in_domain(record)
-        if report is None or report.attest_deadline is None:
+        recorded = await in_domain(record)
+        requested = _first(recorded or (), UnitReport.AttestationRequested)
+        report, org = await self._report_and_organisation(fact.report_id)
+        if requested is None or report.open_task != "attestera" or not report.attest_deadline:
             return None
-        org = await in_domain(lambda: app.organisation(report.namnd_code))
-        to = task_owner(org, report.unit_id, "attestera", local_date(when))
-        if to.person_id is not None:
-            email = org.people.get(to.person_id, {}).get("email")
+        attester = task_owner(org, report.unit_id, "attestera", local_date(when)).person_id
+        if attester is not None:
             unit = _unit_name(org, report.unit_id)
-            await self._notify(fact.key, to, when, email,
+            await self._notify(fact.key, org, attester, when,
                                f"Attestera: rapporten för {unit} är klarmarkerad",
-                               f"Granska och godkänn rapporten för {unit} senast "
-                               f"{report.attest_deadline:%Y-%m-%d %H:%M}.")
+                               f"Granska och attestera rapporten för {unit} senast "
+                               f"{_local(report.attest_deadline)}.")
         return self.deps.timeline.to_workflow(report.attest_deadline)
+
+    async def _record(self, command: sc.SystemCommand) -> tuple[Any, ...]:
+        result = await in_domain(lambda: self.deps.bus.execute_system(command))
+        return result.recorded
+
+    async def _report_and_organisation(self, report_id: str
+                                       ) -> tuple[UnitReport, Organisation]:
+        report = await in_domain(lambda: self._report(report_id))
+        org = await in_domain(lambda: self.deps.store.organisation(report.namnd_code))
+        return report, org
 
     def _domain_times(self, fact: ReportFact) -> tuple[datetime, datetime]:
         tl = self.deps.timeline
         return tl.to_domain(fact.occurred_at), tl.to_domain(fact.deadline)
 
-    async def _notify(self, key: str, to: Recipient, when: datetime, email: str | None,
+    async def _notify(self, key: str, org: Organisation, person_id: str, when: datetime,
                       subject: str, body: str) -> None:
-        assert to.person_id is not None
-        await self.deps.notifier.notify(Notification(key, to.person_id, email, subject, body,
+        email = org.people.get(person_id, {}).get("email")
+        await self.deps.notifier.notify(Notification(key, person_id, email, subject, body,
                                                      when))
+
+
+def _first(recorded: tuple[Any, ...], event_class: type[Any]) -> Any:
+    return next((e for e in recorded if isinstance(e, event_class)), None)
+
+
+def _local(instant: datetime) -> str:
+    """Instants are shown to people in Stockholm time."""
+    return f"{instant.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}"
 
 
 def _unit_name(org: Organisation, unit_id: str) -> str:
     """Mail names the unit as its chef knows it."""
     unit = org.units.get(unit_id)
     return unit.name if unit is not None else unit_id
+
+
+def _workflow_id() -> str | None:
+    return activity.info().workflow_id if activity.in_activity() else None

@@ -1,4 +1,4 @@
-"""The HTTP API and dashboard: one FastAPI app over one Arsplaner application.
+"""The HTTP API and dashboard: one FastAPI app over the event store and the command bus.
 
 Others plug their routers in by adding one line to ``ROUTERS``.
 """
@@ -12,7 +12,6 @@ from fastapi import APIRouter, FastAPI
 from api import (
     dashboard_base,
     dashboard_delegation,
-    routes_arsplan,
     routes_calendar,
     routes_commands,
     routes_dashboard,
@@ -23,7 +22,8 @@ from api import (
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
 from api.read_side import ReadSide
 from api.routes_delegation import router as delegation_router
-from domain.application import Arsplaner
+from application.bus import CommandBus
+from infrastructure.eventstore import ArsplanStore
 from projections.read_models import ReadModels
 
 ROUTERS: list[APIRouter] = [
@@ -35,17 +35,16 @@ ROUTERS: list[APIRouter] = [
     delegation_router,
     dashboard_delegation.router,
     routes_underlag.router,
-    routes_arsplan.router,
 ]
 
 
-def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
+def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], *,
                read_models: ReadModels | None = None, runner_is_running: bool = False,
                namnd_code: str = "VON", dev_login: bool = True,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """``tokens`` maps bearer token → person_id (see ``api.auth.dev_tokens``).
 
-    ``read_models``: the projections' views (opened on the application's store when
+    ``read_models``: the projections' views (opened on the event store's database when
     None). With ``runner_is_running`` the projection runner keeps them up to date and
     reads wait for it; otherwise the API catches them up itself before each read.
     ``dev_login``: the dashboard's login page lists the people and their tokens (demo
@@ -54,11 +53,12 @@ def create_app(application: Arsplaner, tokens: Mapping[str, str], *,
     api = FastAPI(title="Årsplan API", version="0.1.0",
                   description="Kommandon och läsmodeller för årsplanens cykler. "
                               "Fel returneras som application/problem+json (RFC 9457).")
-    api.state.arsplaner = application
+    api.state.store = store
+    api.state.bus = bus
     api.state.tokens = dict(tokens)
     api.state.namnd_code = namnd_code
     api.state.dev_login = dev_login
-    api.state.read_side = ReadSide(application, read_models or ReadModels.for_app(application),
+    api.state.read_side = ReadSide(store, read_models or ReadModels.for_app(store),
                                    runner_is_running=runner_is_running)
     install_problem_handlers(api)
     dashboard_base.install(api)

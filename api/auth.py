@@ -13,8 +13,9 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.read_side import ReadSide
-from domain.application import Arsplaner
+from application.bus import CommandBus
 from domain.organisation import Organisation
+from infrastructure.eventstore import ArsplanStore
 
 SESSION_COOKIE = "arsplan_token"
 AUDITOR_TOKEN = "dev-revisor"
@@ -36,9 +37,14 @@ def dev_tokens(org: Organisation) -> dict[str, str]:
     return tokens
 
 
-def application(request: Request) -> Arsplaner:
-    app: Arsplaner = request.app.state.arsplaner
-    return app
+def event_store(request: Request) -> ArsplanStore:
+    store: ArsplanStore = request.app.state.store
+    return store
+
+
+def command_bus(request: Request) -> CommandBus:
+    bus: CommandBus = request.app.state.bus
+    return bus
 
 
 def read_side(request: Request) -> ReadSide:

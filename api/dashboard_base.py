@@ -17,9 +17,10 @@ from fastapi.templating import Jinja2Templates
 from api.auth import Principal, session_principal
 from api.labels import install_filters
 from api.problems import domain_problem, status_of
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.errors import DomainError
+from domain.roles import role_label
+from infrastructure.eventstore import ArsplanStore
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -31,15 +32,10 @@ def _local(value: datetime | None) -> str:
     return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else "–"
 
 
-ROLE_LABELS = {"forvaltningschef": "förvaltningschef", "ordforande": "ordförande",
-               "stallforetradande_forvaltningschef": "ställföreträdande förvaltningschef",
-               "vice_ordforande": "vice ordförande", "au_ledamot": "AU-ledamot",
-               "namndsekreterare": "nämndsekreterare", "workflow": "arbetsflöde",
-               "import": "import", "au": "arbetsutskottet"}
 LEVEL_LABELS = {"forvaltning": "förvaltning", "avdelning": "avdelning", "enhet": "enhet"}
 
 templates.env.filters["lokal"] = _local
-templates.env.filters["roll"] = lambda role: ROLE_LABELS.get(role, role)
+templates.env.filters["roll"] = role_label
 templates.env.filters["niva"] = lambda kind: LEVEL_LABELS.get(kind, kind)
 templates.env.globals["stockholm"] = STOCKHOLM
 install_filters(templates.env)
@@ -99,7 +95,7 @@ def viewer(request: Request) -> Principal:
 
 def render(request: Request, name: str, who: Principal | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
-    app: Arsplaner = request.app.state.arsplaner
+    app: ArsplanStore = request.app.state.store
     org = app.organisation(request.app.state.namnd_code)
     names = {pid: p["name"] for pid, p in org.people.items()} | {"system": "Systemet"}
     # Pages show unit names, never ids (an actor's unit, a reminder's unit).

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from api.auth import Principal, application, read_side
+from api.auth import Principal, event_store, read_side
 from api.dashboard_base import NAV_LINKS, instant, render, viewer
 from api.read_side import ReadSide
-from domain.application import Arsplaner
+from infrastructure.eventstore import ArsplanStore
 from projections import delegation_queries as dq
 from projections.delegation_register import DelegationRegisterProjection
 
@@ -22,7 +22,7 @@ NAV_LINKS.append({"href": "/delegationer", "label": "Delegationer"})
 def register(request: Request, row_nr: str | None = None, person_id: str | None = None,
              decided_from: date | None = None, decided_to: date | None = None,
              as_of: datetime | None = Depends(instant), who: Principal = Depends(viewer),
-             app: Arsplaner = Depends(application),
+             app: ArsplanStore = Depends(event_store),
              reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     where = dq.RegisterFilter(row_nr=row_nr or None, person_id=person_id or None,
                               decided_from=decided_from, decided_to=decided_to)

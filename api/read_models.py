@@ -17,13 +17,14 @@ from uuid import UUID
 from eventsourcing.utils import get_topic
 from pydantic import BaseModel
 
-from domain.application import Arsplaner
 from domain.base import AuditedAggregate
 from domain.cycle import Cycle
 from domain.errors import NotFoundError
 from domain.ids import organisation_id
 from domain.organisation import Organisation
-from domain.unit_report import STATUS_LABELS, UnitReport
+from domain.report_flow import STATUS_LABELS
+from domain.unit_report import UnitReport
+from infrastructure.eventstore import ArsplanStore
 
 A = TypeVar("A", bound=AuditedAggregate)
 
@@ -63,7 +64,7 @@ class CycleSummary(BaseModel):
     version: int
 
 
-def load(app: Arsplaner, aggregate_id: UUID, kind: type[A], as_of: datetime | None) -> A:
+def load(app: ArsplanStore, aggregate_id: UUID, kind: type[A], as_of: datetime | None) -> A:
     if as_of is None:
         return app.get(aggregate_id, kind)
     found = app.get_as_of(aggregate_id, kind, as_of)
@@ -72,7 +73,7 @@ def load(app: Arsplaner, aggregate_id: UUID, kind: type[A], as_of: datetime | No
     return found
 
 
-def cycle_ids(app: Arsplaner, as_of: datetime | None = None) -> Iterator[UUID]:
+def cycle_ids(app: ArsplanStore, as_of: datetime | None = None) -> Iterator[UUID]:
     topic = get_topic(Cycle.Opened)
     start = 1
     while True:
@@ -86,12 +87,12 @@ def cycle_ids(app: Arsplaner, as_of: datetime | None = None) -> Iterator[UUID]:
         start = batch[-1].id + 1
 
 
-def list_cycles(app: Arsplaner, as_of: datetime | None = None) -> list[CycleSummary]:
+def list_cycles(app: ArsplanStore, as_of: datetime | None = None) -> list[CycleSummary]:
     cycles = [load(app, cid, Cycle, as_of) for cid in cycle_ids(app, as_of)]
     return [_summary(cy) for cy in cycles]
 
 
-def report_view(app: Arsplaner, report_id: UUID, as_of: datetime | None = None,
+def report_view(app: ArsplanStore, report_id: UUID, as_of: datetime | None = None,
                 org: Organisation | None = None) -> ReportView:
     r = load(app, report_id, UnitReport, as_of)
     org = org or load(app, organisation_id(r.namnd_code), Organisation, as_of)

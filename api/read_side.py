@@ -15,7 +15,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from domain.application import Arsplaner
+from infrastructure.eventstore import ArsplanStore
 from infrastructure.logging import get_logger
 from projections.base import ReadModelProjection, ReadModelView
 from projections.read_models import ReadModels
@@ -23,7 +23,7 @@ from projections.runner import catch_up
 
 
 class ReadSide:
-    def __init__(self, app: Arsplaner, read_models: ReadModels, *,
+    def __init__(self, app: ArsplanStore, read_models: ReadModels, *,
                  runner_is_running: bool, max_wait_seconds: float = 3.0) -> None:
         self.app = app
         self.read_models = read_models

@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel
 
-from api.auth import Principal, application, current_principal, principal_for
-from domain.application import Arsplaner
+from api.auth import Principal, current_principal, event_store, principal_for
 from domain.calendar import local_date
-from infrastructure.deadlines import person_deadlines, unit_deadlines
+from infrastructure.eventstore import ArsplanStore
 from infrastructure.ical import DeadlineEntry, build_calendar
 from infrastructure.settings import get_settings
+from projections.deadlines import person_deadlines, unit_deadlines
 
 router = APIRouter(tags=["kalender"])
 CALENDAR_MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -75,7 +75,7 @@ def _ics(feed_id: str, name: str, entries: list[DeadlineEntry], filename: str) -
 
 @router.get("/calendar/person/{person_id}.ics", response_class=Response)
 def person_calendar(person_id: str, request: Request, token: str | None = None,
-                    app: Arsplaner = Depends(application)) -> Response:
+                    app: ArsplanStore = Depends(event_store)) -> Response:
     _authorise(request, f"person:{person_id}", token, person_id=person_id)
     namnd_code: str = request.app.state.namnd_code
     entries = person_deadlines(app, namnd_code, person_id)
@@ -85,7 +85,7 @@ def person_calendar(person_id: str, request: Request, token: str | None = None,
 
 @router.get("/calendar/unit/{unit_id}.ics", response_class=Response)
 def unit_calendar(unit_id: str, request: Request, token: str | None = None,
-                  app: Arsplaner = Depends(application)) -> Response:
+                  app: ArsplanStore = Depends(event_store)) -> Response:
     _authorise(request, f"unit:{unit_id}", token)
     namnd_code: str = request.app.state.namnd_code
     entries = unit_deadlines(app, namnd_code, unit_id)
@@ -95,7 +95,7 @@ def unit_calendar(unit_id: str, request: Request, token: str | None = None,
 
 @router.get("/api/calendar/links", response_model=CalendarLinks)
 def calendar_links(request: Request, who: Principal = Depends(current_principal),
-                   app: Arsplaner = Depends(application)) -> CalendarLinks:
+                   app: ArsplanStore = Depends(event_store)) -> CalendarLinks:
     """Subscription links for the caller and every unit they hold a role in today."""
     secret = _secret(request)
     if secret is None:

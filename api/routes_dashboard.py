@@ -15,16 +15,26 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api import read_models as rm
-from api.auth import SESSION_COOKIE, Principal, application, read_side, session_principal
-from api.dashboard_base import ROLE_LABELS, instant, render, viewer
+from api.auth import (
+    SESSION_COOKIE,
+    Principal,
+    command_bus,
+    event_store,
+    read_side,
+    session_principal,
+)
+from api.dashboard_base import instant, render, viewer
 from api.problems import status_of
 from api.read_side import ReadSide
+from application.bus import CommandBus
+from audit.verify import verify_store
 from domain import commands as c
-from domain.application import Arsplaner
-from domain.audit import verify_store
 from domain.cycle import Cycle
 from domain.errors import DomainError, NotFoundError
-from domain.unit_report import STATUS_LABELS, UnitReport
+from domain.report_flow import STATUS_LABELS
+from domain.roles import role_label
+from domain.unit_report import UnitReport
+from infrastructure.eventstore import ArsplanStore
 from infrastructure.logging import get_logger
 from projections import queries as q
 from projections.audit_trail import AuditTrailProjection
@@ -41,7 +51,7 @@ def home(request: Request) -> RedirectResponse:
 
 
 @router.get("/logga-in")
-def login_page(request: Request, app: Arsplaner = Depends(application)) -> HTMLResponse:
+def login_page(request: Request, app: ArsplanStore = Depends(event_store)) -> HTMLResponse:
     if not request.app.state.dev_login:
         # Real tokens are secrets: ask for one instead of listing them.
         return render(request, "login.html", session_principal(request), people=[])
@@ -51,7 +61,7 @@ def login_page(request: Request, app: Arsplaner = Depends(application)) -> HTMLR
                 if tok != "dev-revisor"}
     people = []
     for pid, person in sorted(org.people.items(), key=lambda p: p[1]["name"]):
-        roles = [f"{ROLE_LABELS.get(a.role, a.role)} {org.units[a.unit_id].name}"
+        roles = [f"{role_label(a.role)} {org.units[a.unit_id].name}"
                  for a in org.roles_of(pid, on)]
         if pid in token_of:
             people.append({"person_id": pid, "name": person["name"], "roles": roles,
@@ -78,7 +88,7 @@ def logout() -> RedirectResponse:
 
 @router.get("/att-gora")
 def todo(request: Request, as_of: datetime | None = Depends(instant),
-         who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
+         who: Principal = Depends(viewer), app: ArsplanStore = Depends(event_store),
          reads: ReadSide = Depends(read_side), error: str | None = None,
          status_code: int = 200) -> HTMLResponse:
     if as_of is not None:
@@ -98,10 +108,11 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
             command_id: Annotated[str, Form(min_length=1, max_length=200)],
             version: Annotated[int, Form(ge=1)],
             reason: Annotated[str | None, Form(max_length=5000)] = None,
-            who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
+            who: Principal = Depends(viewer), app: ArsplanStore = Depends(event_store),
+            bus: CommandBus = Depends(command_bus),
             reads: ReadSide = Depends(read_side)) -> Response:
     kinds: dict[str, type[c.ReportCommand]] = {"klarmarkera": c.Klarmarkera,
-                                                "attestera": c.Godkann, "atersand": c.Atersand}
+                                                "attestera": c.Attestera, "atersand": c.Atersand}
     if task not in kinds:
         return todo(request, None, who, app, reads, error=f"Okänd åtgärd {task!r}",
                     status_code=404)
@@ -109,7 +120,7 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
     log = get_logger(command=task, command_id=command_id, person_id=who.person_id,
                      report_id=str(report_id))
     try:
-        app.execute(kinds[task](report_id=report_id, command_id=command_id,
+        bus.execute(kinds[task](report_id=report_id, command_id=command_id,
                                 expected_version=version, **fields), who.person_id)
     except ValidationError:
         return todo(request, None, who, app, reads, error="En motivering krävs",
@@ -125,13 +136,13 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
 @router.get("/cykler")
 def cycles(request: Request, as_of: datetime | None = Depends(instant),
            who: Principal = Depends(viewer),
-           app: Arsplaner = Depends(application)) -> HTMLResponse:
+           app: ArsplanStore = Depends(event_store)) -> HTMLResponse:
     return render(request, "cykler.html", who, cycles=rm.list_cycles(app, as_of), as_of=as_of)
 
 
 @router.get("/cykler/{cycle_id}")
 def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(instant),
-          who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
+          who: Principal = Depends(viewer), app: ArsplanStore = Depends(event_store),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     if as_of is not None:
         view = q.cycle_board_as_of(app, cycle_id, as_of)
@@ -146,7 +157,7 @@ def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(ins
 
 @router.get("/rapporter/{report_id}")
 def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(instant),
-           who: Principal = Depends(viewer), app: Arsplaner = Depends(application),
+           who: Principal = Depends(viewer), app: ArsplanStore = Depends(event_store),
            reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     view = rm.report_view(app, report_id, as_of)
     if as_of is not None:
@@ -158,7 +169,7 @@ def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(i
 
 @router.get("/revision")
 def audit(request: Request, who: Principal = Depends(viewer),
-          app: Arsplaner = Depends(application),
+          app: ArsplanStore = Depends(event_store),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     trail = q.audit_trail(app, reads.view(AuditTrailProjection), last=50)
     return render(request, "revision.html", who, verify=verify_store(app),

@@ -59,7 +59,7 @@ def event_feed(request: Request) -> EventFeed:
     """The app's feed, built on first use over the API's own application and store."""
     feed: EventFeed | None = getattr(request.app.state, "feed", None)
     if feed is None:
-        app = request.app.state.arsplaner
+        app = request.app.state.store
         feed = EventFeed(app, ConsumerPositions.from_env(dict(app.env)),
                          _settings(request).pseudonym_secret.encode())
         request.app.state.feed = feed
@@ -82,7 +82,7 @@ async def feed_grant(
         raise HTTPException(401, "Saknad eller okänd token (Authorization: Bearer …)",
                             headers={"WWW-Authenticate": "Bearer"})
     codes = getattr(state, "namnd_codes", None) or [getattr(state, "namnd_code", "VON")]
-    grant = await asyncio.to_thread(grant_for_person, state.arsplaner, person_id, codes,
+    grant = await asyncio.to_thread(grant_for_person, state.store, person_id, codes,
                                     datetime.now(tz=UTC))
     if grant is None:
         raise HTTPException(403, f"{person_id} har ingen roll som ger tillgång till flödet")

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from api import read_models as rm
-from api.auth import Principal, application, current_principal, read_side
+from api.auth import Principal, current_principal, event_store, read_side
 from api.params import IsoInstant
 from api.read_side import ReadSide
-from domain.application import Arsplaner
-from domain.audit import verify_store
+from audit.verify import verify_store
 from domain.calendar import local_date
 from domain.errors import NotFoundError
+from infrastructure.eventstore import ArsplanStore
 from projections import queries as q
 from projections.audit_trail import AuditTrailProjection
 from projections.reminders import ReminderOutboxProjection
@@ -53,7 +53,7 @@ def health() -> Health:
 @router.get("/me", response_model=Me)
 def me(request: Request, as_of: IsoInstant | None = None,
        who: Principal = Depends(current_principal),
-       app: Arsplaner = Depends(application)) -> Me:
+       app: ArsplanStore = Depends(event_store)) -> Me:
     org = app.organisation(request.app.state.namnd_code)
     on = local_date(as_of or app.clock())
     person = org.people.get(who.person_id, {})
@@ -64,7 +64,7 @@ def me(request: Request, as_of: IsoInstant | None = None,
 
 @router.get("/att-gora", response_model=list[q.Task])
 def att_gora(as_of: IsoInstant | None = None, who: Principal = Depends(current_principal),
-             app: Arsplaner = Depends(application),
+             app: ArsplanStore = Depends(event_store),
              reads: ReadSide = Depends(read_side)) -> list[q.Task]:
     if as_of is not None:
         return q.todo_for_as_of(app, who.person_id, as_of)
@@ -73,14 +73,14 @@ def att_gora(as_of: IsoInstant | None = None, who: Principal = Depends(current_p
 
 @router.get("/cycles", response_model=list[rm.CycleSummary])
 def cycles(as_of: IsoInstant | None = None, _: Principal = Depends(current_principal),
-           app: Arsplaner = Depends(application)) -> list[rm.CycleSummary]:
+           app: ArsplanStore = Depends(event_store)) -> list[rm.CycleSummary]:
     return rm.list_cycles(app, as_of)
 
 
 @router.get("/cycles/{cycle_id}", response_model=q.CycleBoard)
 def cycle_board(cycle_id: UUID, as_of: IsoInstant | None = None,
                 _: Principal = Depends(current_principal),
-                app: Arsplaner = Depends(application),
+                app: ArsplanStore = Depends(event_store),
                 reads: ReadSide = Depends(read_side)) -> q.CycleBoard:
     if as_of is not None:
         board = q.cycle_board_as_of(app, cycle_id, as_of)
@@ -94,7 +94,7 @@ def cycle_board(cycle_id: UUID, as_of: IsoInstant | None = None,
 @router.get("/reports/{report_id}", response_model=rm.ReportView)
 def report(report_id: UUID, as_of: IsoInstant | None = None,
            _: Principal = Depends(current_principal),
-           app: Arsplaner = Depends(application)) -> rm.ReportView:
+           app: ArsplanStore = Depends(event_store)) -> rm.ReportView:
     return rm.report_view(app, report_id, as_of)
 
 
@@ -102,7 +102,7 @@ def report(report_id: UUID, as_of: IsoInstant | None = None,
 def audit_trail(aggregate_id: UUID | None = None, actor: str | None = None,
                 cycle_id: UUID | None = None, as_of: IsoInstant | None = None,
                 _: Principal = Depends(current_principal),
-                app: Arsplaner = Depends(application),
+                app: ArsplanStore = Depends(event_store),
                 reads: ReadSide = Depends(read_side)) -> list[q.AuditEntry]:
     """Every recorded event, in recording order, narrowed by aggregate, person or cycle."""
     if as_of is not None:
@@ -113,7 +113,7 @@ def audit_trail(aggregate_id: UUID | None = None, actor: str | None = None,
 @router.get("/history/{aggregate_id}", response_model=list[q.AuditEntry], tags=["revision"])
 def history(aggregate_id: UUID, as_of: IsoInstant | None = None,
             who: Principal = Depends(current_principal),
-            app: Arsplaner = Depends(application),
+            app: ArsplanStore = Depends(event_store),
             reads: ReadSide = Depends(read_side)) -> list[q.AuditEntry]:
     entries = audit_trail(aggregate_id, None, None, as_of, who, app, reads)
     if not entries:
@@ -124,7 +124,7 @@ def history(aggregate_id: UUID, as_of: IsoInstant | None = None,
 @router.get("/reminders", response_model=list[q.Reminder])
 def reminders(recipient: str | None = None, cycle_id: UUID | None = None,
               as_of: IsoInstant | None = None, _: Principal = Depends(current_principal),
-              app: Arsplaner = Depends(application),
+              app: ArsplanStore = Depends(event_store),
               reads: ReadSide = Depends(read_side)) -> list[q.Reminder]:
     """Påminnelser the workflows sent (the reminder outbox)."""
     if as_of is not None:
@@ -134,7 +134,7 @@ def reminders(recipient: str | None = None, cycle_id: UUID | None = None,
 
 @router.get("/verify", response_model=VerifyResult, tags=["revision"])
 def verify(_: Principal = Depends(current_principal),
-           app: Arsplaner = Depends(application)) -> VerifyResult:
+           app: ArsplanStore = Depends(event_store)) -> VerifyResult:
     report = verify_store(app)
     broken = None
     if report.broken is not None:

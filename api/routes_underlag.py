@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from api.auth import Principal, application, current_principal
+from api.auth import Principal, current_principal, event_store
 from api.dashboard_base import instant, render, viewer
 from api.params import IsoInstant
-from domain.application import Arsplaner
 from domain.cycle import Cycle
+from infrastructure.eventstore import ArsplanStore
 from reporting.compile import compile_underlag, underlag_html
 
 router = APIRouter()
@@ -22,7 +22,7 @@ router = APIRouter()
 @router.get("/cykler/{cycle_id}/underlag", include_in_schema=False)
 def underlag_page(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(instant),
                   who: Principal = Depends(viewer),
-                  app: Arsplaner = Depends(application)) -> HTMLResponse:
+                  app: ArsplanStore = Depends(event_store)) -> HTMLResponse:
     cycle = app.get(cycle_id, Cycle)
     # R's renderer escapes every value; the fragment is embedded as it is.
     fragment = Markup(underlag_html(app, cycle_id, as_of))
@@ -35,7 +35,7 @@ def underlag_page(request: Request, cycle_id: UUID, as_of: datetime | None = Dep
                                          ".wordprocessingml.document": {}}}})
 def underlag_docx(cycle_id: UUID, as_of: IsoInstant | None = None,
                   _: Principal = Depends(current_principal),
-                  app: Arsplaner = Depends(application)) -> Response:
+                  app: ArsplanStore = Depends(event_store)) -> Response:
     """The underlag as compiled from the godkända reports (as of an instant: as it was)."""
     app.get(cycle_id, Cycle)  # 404 for an unknown cycle
     document = compile_underlag(app, cycle_id, as_of)

@@ -17,11 +17,11 @@ from uuid import UUID
 from bench.history import edit, open_report
 from bench.report import Row, print_table
 from bench.stores import fresh_store
-from domain.application import Arsplaner
 from domain.unit_report import UnitReport
+from infrastructure.eventstore import ArsplanStore
 
 
-def deep_report(app: Arsplaner, events: int) -> UUID:
+def deep_report(app: ArsplanStore, events: int) -> UUID:
     report = open_report()
     for n in range(events - 1):
         edit(report, n)
@@ -41,7 +41,7 @@ def latency_ms(read: Callable[[], object], repeats: int) -> float:
 def measure(kind: str, events: int, repeats: int, snapshot_every: int) -> list[Row]:
     rows = []
     with fresh_store(kind) as env:
-        app = Arsplaner(env={**env, "IS_SNAPSHOTTING_ENABLED": "y"})
+        app = ArsplanStore(env={**env, "IS_SNAPSHOTTING_ENABLED": "y"})
         try:
             rid = deep_report(app, events)
             rng = random.Random(1)

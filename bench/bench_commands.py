@@ -27,7 +27,7 @@ from bench.workload import (
     build_organisation,
     report_commands,
 )
-from domain.application import Arsplaner
+from bootstrap import Engine, build_engine
 
 Mode = Literal["threads", "processes"]
 CONFIGS: list[tuple[str, int, Mode]] = [
@@ -37,8 +37,8 @@ CONFIGS: list[tuple[str, int, Mode]] = [
 POOL_SIZE_PER_PROCESS = 2
 
 
-def make_ours(env: dict[str, str]) -> Arsplaner:
-    return Arsplaner(env=env)
+def make_ours(env: dict[str, str]) -> Engine:
+    return build_engine(env=env)
 
 
 def run_ours(app: Any, items: Sequence[tuple[Any, str]]) -> None:
@@ -158,7 +158,7 @@ def _measure(kind: str, clients: int, mode: Mode, commands: int, make_app: MakeA
 
 def ours(kind: str, clients: int, shape: Shape, extra_env: dict[str, str],
          mode: Mode = "threads") -> float:
-    def prepare(app: Arsplaner) -> list[list[Any]]:
+    def prepare(app: Engine) -> list[list[Any]]:
         reports = build_organisation(app, shape)
         return [[(cmd, chef) for cmd in report_commands(rid, shape.edits_per_report)]
                 for rid, chef in reports]

@@ -25,7 +25,7 @@ from temporalio.worker import Worker
 
 from bench.orchestration_standins import BareAvdelning, BareCycle, BareUnit, StandIns
 from bench.report import Row, print_table
-from infrastructure.simulation import start_env
+from simulation.harness import start_env
 from workflows.avdelning import AvdelningWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.payloads import CycleInput

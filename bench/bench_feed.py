@@ -17,10 +17,11 @@ from collections.abc import Callable
 from bench.report import Row, print_table
 from bench.stores import fresh_store, postgres_available
 from bench.workload import Shape, build_organisation, report_commands
-from domain.application import Arsplaner
+from bootstrap import Engine, build_engine
 from feed.authority import FeedGrant
 from feed.positions import ConsumerPositions
 from feed.service import EventFeed, FeedFilter
+from infrastructure.eventstore import ArsplanStore
 
 PAGE = 1000
 REPEATS = 3
@@ -28,11 +29,11 @@ AUDITOR = FeedGrant("bench", None, personal_data=True)
 INTEGRATION = FeedGrant("bench", frozenset({"VON"}), personal_data=False)
 
 
-def populate(app: Arsplaner, shape: Shape) -> int:
-    for report_id, chef in build_organisation(app, shape):
+def populate(engine: Engine, shape: Shape) -> int:
+    for report_id, chef in build_organisation(engine, shape):
         for command in report_commands(report_id, shape.edits_per_report):
-            app.execute(command, chef)
-    return app.recorder.max_notification_id() or 0
+            engine.execute(command, chef)
+    return engine.store.recorder.max_notification_id() or 0
 
 
 def rate(count: int, read: Callable[[], int]) -> float:
@@ -45,7 +46,7 @@ def rate(count: int, read: Callable[[], int]) -> float:
     return count / best
 
 
-def raw(app: Arsplaner, decode: bool) -> Callable[[], int]:
+def raw(app: ArsplanStore, decode: bool) -> Callable[[], int]:
     def read() -> int:
         seen, start = 0, 0
         while batch := app.recorder.select_notifications(start=start, limit=PAGE,
@@ -72,9 +73,10 @@ def via_feed(feed: EventFeed, grant: FeedGrant,
 
 def measure(kind: str, shape: Shape) -> list[Row]:
     with fresh_store(kind) as env:
-        app = Arsplaner(env=env)
+        engine = build_engine(env=env)
+        app = engine.store
         try:
-            count = populate(app, shape)
+            count = populate(engine, shape)
             feed = EventFeed(app, ConsumerPositions.from_env(env), b"bench")
             baseline = rate(count, raw(app, decode=False))
             one_unit = FeedFilter(unit_ids=frozenset({"enh-0-0"}))

@@ -18,7 +18,7 @@ from bench.bench_verify import decode_all
 from bench.cycle_history import fill_cycle
 from bench.report import Row, print_table
 from bench.stores import fresh_store, postgres_available
-from domain.application import Arsplaner
+from bootstrap import build_engine
 from projections.base import ReadModelProjection
 from projections.read_models import ReadModels
 from projections.runner import catch_up
@@ -38,10 +38,11 @@ def _best_seconds(run: Callable[[], object], repeat: int) -> float:
 
 def measure(kind: str, events: int, repeat: int = 1) -> list[Row]:
     with fresh_store(kind) as env:
-        app = Arsplaner(env=env)
+        engine = build_engine(env=env)
+        app = engine.store
         models = ReadModels.for_app(app)
         try:
-            total = fill_cycle(app, events)
+            total = fill_cycle(engine, events)
             assert decode_all(app) == total
             baseline = total / _best_seconds(lambda: decode_all(app), repeat)
             rows, all_elapsed = [], 0.0

@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import time
 
+from audit.replay import replay
 from bench.bench_verify import decode_all
 from bench.history import fill
 from bench.report import Row, print_table
 from bench.stores import fresh_store
-from domain.application import Arsplaner
-from projections.auditing import replay
+from infrastructure.eventstore import ArsplanStore
 from projections.read_models import ReadModels
 from projections.runner import catch_up_all
 
@@ -29,7 +29,7 @@ FULL_SIZES = (10_000, 100_000, 1_000_000)
 def measure(kind: str, events: int, repeat: int = 1) -> tuple[float, float]:
     """Events per second, best of ``repeat`` runs: (replay, decode-only baseline)."""
     with fresh_store(kind) as live_env:
-        app = Arsplaner(env=live_env)
+        app = ArsplanStore(env=live_env)
         models = ReadModels.for_app(app)
         try:
             fill(app, events)

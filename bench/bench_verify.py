@@ -10,17 +10,17 @@ from __future__ import annotations
 import argparse
 import time
 
+from audit.verify import verify_store
 from bench.history import fill
 from bench.report import Row, print_table
 from bench.stores import fresh_store
-from domain.application import Arsplaner
-from domain.audit import verify_store
+from infrastructure.eventstore import ArsplanStore
 
 DEFAULT_SIZES = (10_000, 100_000)
 FULL_SIZES = (10_000, 100_000, 1_000_000)
 
 
-def decode_all(app: Arsplaner, batch_size: int = 1000) -> int:
+def decode_all(app: ArsplanStore, batch_size: int = 1000) -> int:
     count, last = 0, 0
     while notifications := app.recorder.select_notifications(last + 1, batch_size):
         for n in notifications:
@@ -33,7 +33,7 @@ def decode_all(app: Arsplaner, batch_size: int = 1000) -> int:
 def measure(kind: str, events: int) -> tuple[float, float]:
     """Events per second: (verify, decode-only baseline)."""
     with fresh_store(kind) as env:
-        app = Arsplaner(env=env)
+        app = ArsplanStore(env=env)
         try:
             fill(app, events)
             started = time.perf_counter()

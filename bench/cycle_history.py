@@ -1,6 +1,6 @@
 """A real cycle's history in bulk, for read-side benchmarks that need related events.
 
-Organisation and cycle go through the application (so the reporting projection finds
+Organisation and cycle go through the command bus (so the reporting projection finds
 the units and the cycle), then each enhetschef's edits are recorded through the
 domain (sealed and chained) and saved a thousand events at a time, skipping the
 per-command authority lookups.
@@ -11,17 +11,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bench.workload import Shape, build_organisation
-from domain.application import Arsplaner
+from bootstrap import Engine
 from domain.base import Actor, Cause
 from domain.unit_report import UnitReport
 
 WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
 
 
-def fill_cycle(app: Arsplaner, events: int, shape: Shape = Shape(10, 20, 0),
+def fill_cycle(engine: Engine, events: int, shape: Shape = Shape(10, 20, 0),
                per_save: int = 1000) -> int:
     """Appends about ``events`` events in total; returns the store's event count."""
-    reports = build_organisation(app, shape)
+    reports = build_organisation(engine, shape)
+    app = engine.store
     written = app.recorder.max_notification_id() or 0
     per_report = max(1, (events - written) // len(reports) + 1)
     pending: list[UnitReport] = []

@@ -64,7 +64,8 @@ class StandIns:
         now = activity.info().scheduled_time
         units = [UnitRef(unit_id=f"enh-{n}", kind="enhet",
                          parent_unit_id=f"avd-{n // self.per_avdelning}",
-                         report_id=report_id(self.run, n), status="ej_paborjad")
+                         report_id=report_id(self.run, n), status="ej_paborjad",
+                         done=False)
                  for n in range(self.enheter)]
         return CyclePlan(cycle_id=cycle_id, namnd_code="VON", title="Bench", status="open",
                          underlag_at=now + 30 * DAY, beslut_date=(now + 40 * DAY).date(),
@@ -75,7 +76,8 @@ class StandIns:
         return ReportSnapshot(report_id=report, unit_id=f"enh-{unit_number(report)}",
                               unit_kind="enhet", status="pagar", version=1,
                               deadline=activity.info().scheduled_time + 10 * DAY,
-                              attest_deadline=None, has_attester=True)
+                              attest_deadline=None, has_attester=True,
+                              open_task="klarmarkera", done=False)
 
     @activity.defn(name=act.PLAN_REMINDERS)
     async def plan_reminders(self, request: ReminderPlanRequest) -> ReminderPlan:
@@ -119,9 +121,11 @@ class StandIns:
     async def _godkann(self, workflow_id: str) -> None:
         handle = self.client.get_workflow_handle(workflow_id)
         await handle.signal("report_event", ReportEvent(
-            event_id=f"{workflow_id}-2", version=2, kind="klarmarkerad"))
+            event_id=f"{workflow_id}-2", version=2, kind="klarmarkerad", status="klarmarkerad",
+            open_task="attestera", done=False))
         await handle.signal("report_event", ReportEvent(
-            event_id=f"{workflow_id}-3", version=3, kind="godkand"))
+            event_id=f"{workflow_id}-3", version=3, kind="godkand", status="godkand",
+            open_task=None, done=True))
 
 
 @workflow.defn
@@ -151,7 +155,7 @@ class BareUnit:
         await workflow.wait_condition(lambda: self.closed)
 
     @workflow.signal
-    def godkann(self) -> None:
+    def attestera(self) -> None:
         self.godkand = True
 
     @workflow.signal

@@ -1,6 +1,6 @@
 """Where the auditor's replay spends its time, phase by phase (benchmark 4b).
 
-Runs the steps of ``projections.auditing.replay`` one at a time on a SQLite store
+Runs the steps of ``audit.replay.replay`` one at a time on a SQLite store
 filled by ``bench.history.fill``: copy the log, verify the chains, catch up each
 read model from zero, digest the live and the replayed view. Per-phase rates at
 two sizes tell which phase grows faster than the log. ``--keep DIR`` keeps the
@@ -15,11 +15,11 @@ import time
 from bisect import bisect_right
 from pathlib import Path
 
+from audit.replay import copy_log, unsynced
+from audit.verify import verify_store
 from bench.bench_verify import decode_all
 from bench.history import fill
-from domain.application import Arsplaner
-from domain.audit import verify_store
-from projections.auditing import copy_log, unsynced
+from infrastructure.eventstore import ArsplanStore
 from projections.base import digest
 from projections.read_models import ReadModels
 from projections.runner import catch_up, catch_up_all
@@ -36,7 +36,7 @@ def phases(live_path: Path, events: int, synced: bool = False) -> dict[str, floa
     turned it off)."""
     live_env = sqlite_env(live_path)
     filled = live_path.exists()
-    app = Arsplaner(env=live_env)
+    app = ArsplanStore(env=live_env)
     models = ReadModels.for_app(app)
     times: dict[str, float] = {}
     try:
@@ -45,7 +45,7 @@ def phases(live_path: Path, events: int, synced: bool = False) -> dict[str, floa
             catch_up_all(app, models)
         with tempfile.TemporaryDirectory(prefix="arsplan-phases-") as tmp:
             fresh_env = sqlite_env(Path(tmp) / "replay.sqlite")
-            fresh_app = Arsplaner(env=fresh_env)
+            fresh_app = ArsplanStore(env=fresh_env)
             fresh_models = ReadModels(fresh_env)
             if not synced:
                 unsynced(fresh_app.recorder.datastore)  # type: ignore[attr-defined]

@@ -7,8 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from infrastructure.pg_schema import fresh_postgres_schema, postgres_available
-from infrastructure.store_env import STORE_ENV
+from infrastructure.eventstore.pg_schema import fresh_postgres_schema, postgres_available
 
 __all__ = ["STORE_KINDS", "fresh_store", "postgres_available"]
 STORE_KINDS = ("memory", "sqlite", "postgres")
@@ -23,7 +22,7 @@ def fresh_store(kind: str, pool_size: int = 8) -> Iterator[dict[str, str]]:
         with tempfile.TemporaryDirectory(prefix="arsplan-bench-") as tmp:
             yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
                    "SQLITE_DBNAME": str(Path(tmp) / "events.sqlite"),
-                   "SQLITE_LOCK_TIMEOUT": "30", **STORE_ENV}
+                   "SQLITE_LOCK_TIMEOUT": "30"}
     else:
         with fresh_postgres_schema("bench", pool_size, POSTGRES_LOCK_TIMEOUT="30") as env:
             yield env

@@ -10,8 +10,10 @@ from uuid import UUID, uuid4
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from application.cycles import ensure_report_template
+from application.organisation import ensure_organisation
+from bootstrap import Engine
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.base import Actor
 from domain.ids import cycle_id, unit_report_id
 from domain.organisation import RoleAssignment
@@ -41,7 +43,7 @@ def enhet_ids(shape: Shape) -> list[str]:
             for e in range(shape.enheter_per_avdelning)]
 
 
-def build_organisation(app: Arsplaner, shape: Shape) -> list[tuple[UUID, str]]:
+def build_organisation(engine: Engine, shape: Shape) -> list[tuple[UUID, str]]:
     """Opens a cycle; returns each enhet report with the person who is its chef."""
     units: list[dict[str, Any]] = [
         {"unit_id": "von", "name": "VON", "kind": "namnd"},
@@ -61,13 +63,15 @@ def build_organisation(app: Arsplaner, shape: Shape) -> list[tuple[UUID, str]]:
         assignments.append(RoleAssignment(f"a-{unit_id}", f"p-{unit_id}", "enhetschef",
                                           unit_id, start, None))
     people = [{"person_id": a.person_id, "name": a.person_id} for a in assignments]
-    app.ensure_organisation("VON", "VON", units, people, assignments, Actor.system("import"))
+    ensure_organisation(engine.store, "VON", "VON", units, people, assignments,
+                        Actor.system("import"))
+    ensure_report_template(engine.store, "VON", TEMPLATE, Actor.system("import"))
     cmd = c.OpenCycle(namnd_code="VON", process="delarsbokslut", year=2022,
                       title="Delårsbokslut 2022", enhet_deadline=date(2022, 8, 23),
                       avdelning_deadline=date(2022, 8, 30),
                       forvaltning_deadline=date(2022, 9, 12),
                       underlag_date=date(2022, 9, 13), beslut_date=date(2022, 9, 27))
-    app.open_cycle(cmd, Actor("p-ctrl", "controller", "forv"), TEMPLATE)
+    engine.execute(cmd.model_copy(update={"occurred_at": WHEN}), "p-ctrl")
     cycle = cycle_id("VON", "delarsbokslut", 2022)
     return [(unit_report_id(cycle, u), f"p-{u}") for u in enhet_ids(shape)]
 

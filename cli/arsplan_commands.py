@@ -15,11 +15,11 @@ from rich.console import Console
 from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 
+from bootstrap import build_engine
 from cli.run_commands import exit_cleanly
 from domain.commands import MoveMilestone
 from domain.errors import DomainError
 from infrastructure.settings import get_settings
-from infrastructure.store import build_application
 from workflows.arsplan import ArsplanWorkflow
 from workflows.ids import arsplan_workflow_id
 from workflows.payloads import ArsplanInput
@@ -40,7 +40,7 @@ async def start_arsplan(client: Client, namnd: str, label: str, task_queue: str)
 
 
 async def _start(namnd: str, label: str) -> str:
-    from worker import connect
+    from bootstrap import connect
 
     settings = get_settings()
     return await start_arsplan(await connect(settings), namnd, label, settings.task_queue)
@@ -77,13 +77,13 @@ def move_milestone(
                                 start=start.date(), end=end.date(), reason=reason)
     except ValidationError as exc:
         raise typer.BadParameter(str(exc)) from None
-    application = build_application()
+    engine = build_engine()
     try:
-        result = application.execute(command, person)
+        result = engine.execute(command, person)
     except DomainError as exc:
         console.print(f"[red]Nekad ({exc.rule})[/red]: {exc}")
         raise typer.Exit(1) from None
     finally:
-        application.close()
+        engine.close()
     console.print(f"Milstolpen {milestone} flyttad till {start.date()}–{end.date()} "
                   f"(årsplanens version {result.version})")

@@ -20,10 +20,10 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from audit.replay import period_entries, replay
+from bootstrap import open_store
 from domain.calendar import STOCKHOLM
-from infrastructure.store import build_application
 from projections.audit_trail import event_payload
-from projections.auditing import period_entries, replay
 from projections.read_models import ReadModels
 
 audit_app = typer.Typer(help="Revisorns verktyg: läser historiken, ändrar aldrig",
@@ -39,7 +39,7 @@ def replay_command(
     in_memory: bool = typer.Option(False, help="Replay into memory instead of a temp SQLite file"),
 ) -> None:
     """Replay the log into a fresh store, rebuild every read model, compare digests."""
-    app = build_application()
+    app = open_store()
     if app.env.get("PERSISTENCE_MODULE", "").endswith("popo"):
         console.print("[red]Händelselagret ligger i minnet: det finns inget att spela upp.[/red]")
         raise typer.Exit(2)
@@ -74,7 +74,7 @@ def replay_command(
 @audit_app.command("history")
 def history_command(aggregate_id: UUID = typer.Argument(..., help="The aggregate's id")) -> None:
     """Every event of one aggregate, with actor, role, on whose behalf and chain hash."""
-    app = build_application()
+    app = open_store()
     events = list(app.aggregate_events(aggregate_id))
     if not events:
         console.print(f"[red]Inga händelser för {aggregate_id}[/red]")
@@ -107,7 +107,7 @@ def export_command(
     """Export the events recorded in a period: actor, role, on whose behalf, payload."""
     if output_format not in ("jsonl", "csv"):
         raise typer.BadParameter("välj jsonl eller csv", param_hint="--format")
-    app = build_application()
+    app = open_store()
     entries = period_entries(app, parse_instant(start), parse_instant(end, end_of_day=True))
     stream: TextIO = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:

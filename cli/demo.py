@@ -14,10 +14,12 @@ from datetime import date
 from pathlib import Path
 from uuid import UUID
 
-from domain.application import Arsplaner
+from bootstrap import Engine
 from domain.calendar import shift
 from domain.commands import OpenCycle
 from domain.cycle import Cycle
+from domain.delegation_commands import RecordDelegationsbeslut
+from infrastructure.delegation_import import import_delegationsordning
 from infrastructure.importer import import_arsplan, import_organisation, import_report_template
 
 NAMND_CODE = "VON"
@@ -45,33 +47,32 @@ def demo_cycle_command(today: date) -> OpenCycle:
         beslut_date=shift(underlag, BESLUT_DAYS))
 
 
-def load_demo_data(app: Arsplaner, folder: Path) -> DemoData:
+def load_demo_data(engine: Engine, folder: Path) -> DemoData:
     """Imports organisation, årsplan, report template and delegationsordning, then opens
     the demo cycle as the controller. Running it again changes nothing."""
-    loaded = [f"organisation v{import_organisation(app, folder / 'organisation.yaml').version}"]
+    store = engine.store
+    loaded = [f"organisation v{import_organisation(store, folder / 'organisation.yaml').version}"]
     for plan_file in sorted(folder.glob("arsplan_*.yaml")):
-        loaded.append(f"{plan_file.stem} v{import_arsplan(app, plan_file).version}")
+        loaded.append(f"{plan_file.stem} v{import_arsplan(store, plan_file).version}")
     template = folder / "report_template.yaml"
     if template.exists():
-        loaded.append(f"rapportmall v{import_report_template(app, NAMND_CODE, template).version}")
+        loaded.append(
+            f"rapportmall v{import_report_template(store, NAMND_CODE, template).version}")
     ordning = folder / "delegationsordning_2022.yaml"
     if ordning.exists():
-        from infrastructure.delegation_import import import_delegationsordning
-        loaded.append(f"delegationsordning v{import_delegationsordning(app, ordning).version}")
-        loaded.append(f"{record_demo_beslut(app)} delegationsbeslut")
-    result = app.execute(demo_cycle_command(app.today()), DEMO_CONTROLLER)
-    cycle = app.get(result.aggregate_id, Cycle)  # on a later day: the cycle opened then
+        loaded.append(f"delegationsordning v{import_delegationsordning(store, ordning).version}")
+        loaded.append(f"{record_demo_beslut(engine)} delegationsbeslut")
+    result = engine.execute(demo_cycle_command(store.today()), DEMO_CONTROLLER)
+    cycle = store.get(result.aggregate_id, Cycle)  # on a later day: the cycle opened then
     return DemoData(cycle.id, cycle.title, loaded)
 
 
-def record_demo_beslut(app: Arsplaner) -> int:
+def record_demo_beslut(engine: Engine) -> int:
     """Three delegationsbeslut for the register page, taken the first day the demo runs:
     one the förvaltningschef takes alone, one over her limit that goes to the AU, and an
     ordförandebeslut. Only the last must be anmält: the ordning marks rows 2.1.3 and 3.3.2
     with no "Ska anmälas till nämnd" (seed 000 l.17025-17037, l.17103-17120, l.17388-17407)."""
-    from domain.delegation_commands import RecordDelegationsbeslut
-
-    today = app.today()
+    today = engine.store.today()
     demo = [
         ("p-birgitta-exempelsson", "2.1.3", None, None,
          "Avslag på begäran om avgörande av ärende som inletts av enskild part"),
@@ -86,5 +87,5 @@ def record_demo_beslut(app: Arsplaner) -> int:
             command_id=f"demo-beslut:{NAMND_CODE}:{today.year}:{i}", namnd_code=NAMND_CODE,
             row_nr=row_nr, arende_ref=f"{today.year}.{100 + i} VON", beslut=beslut,
             decided_on=today, amount=amount, laglighetsprovning=appealable)
-        app.record_delegationsbeslut(command, person_id)
+        engine.execute(command, person_id)
     return len(demo)

@@ -25,11 +25,10 @@ from rich.table import Table
 
 from api.app import create_app
 from api.auth import AUDITOR_TOKEN, dev_tokens
+from bootstrap import Engine, build_engine, connect
 from cli.demo import NAMND_CODE, DemoData, load_demo_data
-from domain.application import Arsplaner
 from infrastructure.logging import get_logger
 from infrastructure.settings import Settings
-from infrastructure.store import build_application
 from infrastructure.tracing import instrument_api
 from projections.read_models import ReadModels
 from projections.runner import start_in_thread
@@ -75,8 +74,9 @@ def main_job(settings: Settings, console: Console) -> NoReturn:
 def run_dev(settings: Settings, console: Console) -> None:
     from infrastructure.devserver import embedded_temporal
 
-    app = build_application(settings)
-    demo = load_demo_data(app, settings.data_dir / "von")
+    engine = build_engine(settings)
+    app = engine.store
+    demo = load_demo_data(engine, settings.data_dir / "von")
     tokens = dev_tokens(app.organisation(NAMND_CODE))
     read_models = ReadModels.for_app(app)
     projections_stop = threading.Event()
@@ -86,7 +86,7 @@ def run_dev(settings: Settings, console: Console) -> None:
         with embedded_temporal(settings) as temporal:
             base = f"http://{settings.api_host}:{settings.api_port}"
             urls = Urls(f"{base}/", f"{base}/docs", temporal.ui_url)
-            asyncio.run(_serve(app, settings, demo, tokens, read_models, urls, console))
+            asyncio.run(_serve(engine, demo, tokens, read_models, urls, console))
     finally:
         projections_stop.set()
         projections.join(timeout=10)
@@ -95,20 +95,21 @@ def run_dev(settings: Settings, console: Console) -> None:
         log.info("dev_stopped")
 
 
-async def _serve(app: Arsplaner, settings: Settings, demo: DemoData, tokens: dict[str, str],
+async def _serve(engine: Engine, demo: DemoData, tokens: dict[str, str],
                  read_models: ReadModels, urls: Urls, console: Console) -> None:
-    from worker import connect, run_worker_and_follower
+    from worker import run_worker_and_follower
 
+    settings = engine.settings
     stop = asyncio.Event()
     _on_stop_signals(stop.set)
     # The follower starts the demo cycle's workflow from its Opened event, as for any cycle.
     client = await connect(settings)
-    api = create_app(app, tokens, read_models=read_models, runner_is_running=True,
-                     namnd_code=NAMND_CODE)
+    api = create_app(engine.store, engine.bus, tokens, read_models=read_models,
+                     runner_is_running=True, namnd_code=NAMND_CODE)
     instrument_api(api, settings)
     server = _QuietServer(uvicorn.Config(api, host=settings.api_host, port=settings.api_port,
                                          log_level="warning", lifespan="off"))
-    workers = asyncio.create_task(run_worker_and_follower(app, client, settings, stop))
+    workers = asyncio.create_task(run_worker_and_follower(engine, client, stop))
     web = asyncio.create_task(server.serve())
     listening = asyncio.create_task(server.listening.wait())
     await asyncio.wait({web, listening}, return_when=asyncio.FIRST_COMPLETED)

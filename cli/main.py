@@ -7,12 +7,13 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from audit.verify import Seal, verify_store
+from bootstrap import open_store
 from cli.arsplan_commands import plan_app
 from cli.audit_commands import audit_app
 from cli.read_model_commands import read_models_app
 from cli.report_commands import report_app
-from cli.run_commands import follow_command, worker_command
-from domain.audit import Seal, verify_store
+from cli.run_commands import follow_command, relay_command, worker_command
 from infrastructure.importer import (
     DataFileError,
     import_arsplan,
@@ -21,7 +22,6 @@ from infrastructure.importer import (
 )
 from infrastructure.logging import configure_logging
 from infrastructure.settings import get_settings
-from infrastructure.store import build_application
 from infrastructure.tracing import configure_tracing
 
 app = typer.Typer(help="Årsplan workflow engine", no_args_is_help=True)
@@ -31,6 +31,7 @@ app.add_typer(read_models_app, name="read-models")
 app.add_typer(plan_app, name="plan")
 app.command("worker")(worker_command)
 app.command("follow")(follow_command)
+app.command("relay")(relay_command)
 console = Console()
 
 
@@ -47,7 +48,7 @@ def import_data(
     """Import the organisation and årsplan data files (idempotent)."""
     settings = get_settings()
     folder = data_dir or settings.data_dir / "von"
-    application = build_application(settings)
+    application = open_store(settings)
     try:
         org = import_organisation(application, folder / "organisation.yaml")
         console.print(f"Organisation: version {org.version}")
@@ -108,7 +109,7 @@ def verify(
     seal: str = typer.Option(None, help="A published seal, NOTIFICATION_ID:DIGEST"),
 ) -> None:
     """Check every event's hash chain; report the first broken link."""
-    application = build_application()
+    application = open_store()
     expected = None
     if seal:
         nid, _, digest = seal.partition(":")

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
-from infrastructure.store import build_application
+from bootstrap import open_store
 from projections.read_models import ReadModels
 from projections.runner import CatchUpProgress, catch_up, rebuild
 
@@ -19,7 +19,7 @@ console = Console()
 @read_models_app.command("status")
 def status_command() -> None:
     """Each read model's tracked position against the event store's head."""
-    app = build_application()
+    app = open_store()
     models = ReadModels.for_app(app)
     head = app.recorder.max_notification_id() or 0
     table = Table(title=f"Läsmodeller (händelselagrets sista notifikation: {head})")
@@ -36,7 +36,7 @@ def rebuild_command(
     from_zero: bool = typer.Option(True, help="Forget every row first (else only catch up)"),
 ) -> None:
     """Project the whole log again (or catch up), with progress."""
-    app = build_application()
+    app = open_store()
     models = ReadModels.for_app(app)
     head = app.recorder.max_notification_id() or 0
     with Progress(console=console) as bar:

@@ -10,10 +10,10 @@ from uuid import UUID
 import typer
 from rich.console import Console
 
+from bootstrap import open_store
 from domain.calendar import STOCKHOLM
 from domain.errors import DomainError
 from domain.ids import cycle_id
-from infrastructure.store import build_application
 from reporting.compile import (
     compile_delarsrapport,
     compile_underlag,
@@ -71,7 +71,7 @@ def compile_command(
     html: bool = typer.Option(False, "--html", help="HTML i stället för .docx"),
 ) -> None:
     """Förvaltningens underlag för en cykel, från de godkända rapporterna."""
-    application = build_application()
+    application = open_store()
     try:
         ident, moment = parse_cycle(cycle), parse_as_of(as_of)
         if html:

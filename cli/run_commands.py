@@ -1,5 +1,6 @@
-"""Long-running processes for a deployment: `arsplan worker` (scale out) and
-`arsplan follow` (one per event store: signals workflows and keeps the read models)."""
+"""Long-running processes for a deployment: `arsplan worker` (scale out), `arsplan follow`
+(one per event store: signals workflows and keeps the read models) and `arsplan relay`
+(one per event store: publishes every event to NATS JetStream)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import threading
 
 from infrastructure.logging import get_logger
 from infrastructure.settings import get_settings
-from infrastructure.store import build_application
 from projections.read_models import ReadModels
 from projections.runner import start_in_thread
 
@@ -23,26 +23,27 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 
 async def _run_worker() -> None:
-    from worker import build_worker, connect
+    from bootstrap import build_activity_deps, build_engine, build_worker, connect
 
     settings = get_settings()
-    app = build_application(settings)
+    engine = build_engine(settings)
     stop = asyncio.Event()
     _stop_on_signals(stop)
     client = await connect(settings)
     log = get_logger(task_queue=settings.task_queue, process="worker")
-    async with await build_worker(client, app, settings):
+    async with build_worker(client, build_activity_deps(engine), settings.task_queue):
         log.info("worker_started")
         await stop.wait()
     log.info("worker_stopped")
-    app.close()
+    engine.close()
 
 
 async def _run_follower() -> None:
-    from worker import build_follower, connect
+    from bootstrap import build_engine, build_follower, connect
 
     settings = get_settings()
-    app = build_application(settings)
+    engine = build_engine(settings)
+    app = engine.store
     read_models = ReadModels.for_app(app)
     projections_stop = threading.Event()
     projections = start_in_thread(app, read_models, projections_stop)
@@ -52,14 +53,41 @@ async def _run_follower() -> None:
     try:
         client = await connect(settings)
         log.info("follower_started")
-        await build_follower(app, client, settings).run(stop,
-                                                        interval=settings.follower_poll_seconds)
+        await build_follower(engine, client).run(stop, interval=settings.follower_poll_seconds)
     finally:
         projections_stop.set()
         projections.join(timeout=10)
         read_models.close()
         app.close()
         log.info("follower_stopped")
+
+
+async def _run_relay() -> None:
+    import nats
+
+    from bootstrap import open_store
+    from feed.positions import ConsumerPositions
+    from feed.relay import NatsRelay, ensure_stream
+    from feed.service import EventFeed
+    from feed.settings import FeedSettings
+
+    settings, feed_settings = get_settings(), FeedSettings()
+    store = open_store(settings)
+    feed = EventFeed(store, ConsumerPositions.from_env(dict(store.env)),
+                     feed_settings.pseudonym_secret.encode())
+    connection = await nats.connect(feed_settings.nats_url)
+    js = connection.jetstream()
+    await ensure_stream(js, feed_settings.stream, feed_settings.subject_prefix)
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    relay = NatsRelay(feed, js, stream=feed_settings.stream, prefix=feed_settings.subject_prefix,
+                      name=feed_settings.relay_name, batch=feed_settings.relay_batch,
+                      personal_data=feed_settings.relay_personal_data)
+    try:
+        await relay.run(stop, feed_settings.poll_seconds)
+    finally:
+        await connection.drain()
+        store.close()
 
 
 def exit_cleanly() -> None:
@@ -72,6 +100,12 @@ def exit_cleanly() -> None:
 def worker_command() -> None:
     """Run a Temporal worker on the task queue (start as many as you like)."""
     asyncio.run(_run_worker())
+    exit_cleanly()
+
+
+def relay_command() -> None:
+    """Publish every årsplan event, in order, to NATS JetStream (ARSPLAN_FEED_* settings)."""
+    asyncio.run(_run_relay())
     exit_cleanly()
 
 

@@ -13,10 +13,10 @@ import uvicorn
 
 from api.app import create_app
 from api.auth import dev_tokens
+from bootstrap import build_engine, open_store
 from cli.demo import NAMND_CODE
 from infrastructure.logging import get_logger
 from infrastructure.settings import Settings
-from infrastructure.store import build_application
 from infrastructure.tracing import instrument_api
 from projections.read_models import ReadModels
 
@@ -29,7 +29,7 @@ def load_tokens(tokens_file: Path | None, settings: Settings) -> dict[str, str]:
                 isinstance(k, str) and isinstance(v, str) for k, v in tokens.items()):
             raise ValueError(f"{tokens_file}: expected a JSON object of token → person_id")
         return tokens
-    app = build_application(settings)
+    app = open_store(settings)
     try:
         return dev_tokens(app.organisation(NAMND_CODE))
     finally:
@@ -38,15 +38,15 @@ def load_tokens(tokens_file: Path | None, settings: Settings) -> dict[str, str]:
 
 def serve_api(settings: Settings, host: str, port: int, tokens_file: Path | None) -> None:
     tokens = load_tokens(tokens_file, settings)
-    app = build_application(settings)
-    read_models = ReadModels.for_app(app)
+    engine = build_engine(settings)
+    read_models = ReadModels.for_app(engine.store)
     try:
         if tokens_file is None:
             get_logger().warning("dev_tokens_in_use", hint="set ARSPLAN_API_TOKENS_FILE")
-        api = create_app(app, tokens, read_models=read_models, namnd_code=NAMND_CODE,
-                         dev_login=tokens_file is None)
+        api = create_app(engine.store, engine.bus, tokens, read_models=read_models,
+                         namnd_code=NAMND_CODE, dev_login=tokens_file is None)
         instrument_api(api, settings)
         uvicorn.run(api, host=host, port=port, log_level="warning")
     finally:
         read_models.close()
-        app.close()
+        engine.close()

@@ -1,6 +1,6 @@
 """`arsplan simulate`: the Delårsbokslut 2022 VON cycle in time-skipped simulation.
 
-T's ``infrastructure.simulation.simulate_cycle`` plays the script on Temporal's
+``simulation.delarsbokslut_2022.simulate_cycle`` plays the script on Temporal's
 time-skipping server against a real SQLite store; this shows its progress and then
 reads the outcome from that store through the projections, as an auditor would.
 """
@@ -19,9 +19,9 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.cycle import Cycle
+from infrastructure.eventstore import ArsplanStore
 from infrastructure.settings import Settings
 from projections import queries as q
 
@@ -40,8 +40,7 @@ class Outcome:
 
 
 def run_simulation(settings: Settings, console: Console, store: Path | None = None) -> Outcome:
-    from infrastructure.simulation import simulate_cycle
-    from infrastructure.simulation_script import CYCLE, STEPS
+    from simulation.delarsbokslut_2022 import CYCLE, STEPS, simulate_cycle
 
     with tempfile.TemporaryDirectory(prefix="arsplan-sim-") as scratch:
         path = store or Path(scratch) / "simulation.sqlite"
@@ -64,7 +63,7 @@ def run_simulation(settings: Settings, console: Console, store: Path | None = No
 
 def _outcome(env: dict[str, str], cycle_id: UUID, wall_seconds: float,
              drop_dir: Path) -> Outcome:
-    app = Arsplaner(env=env)
+    app = ArsplanStore(env=env)
     try:
         later = datetime.now(tz=UTC)
         board = q.cycle_board_as_of(app, cycle_id, later)

@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any, Self
 
 from domain.base import AuditedAggregate, Cause
-from domain.errors import InvalidInputError, RuleViolationError
+from domain.calendar import shift
+from domain.errors import InvalidInputError, NotFoundError, RuleViolationError
 from domain.ids import arsplan_id
 
 LEVELS = ("kommun", "forvaltning")
@@ -34,7 +35,11 @@ class Milestone:
 
 @dataclass(frozen=True)
 class PlannedCycle:
-    """A cycle the plan defines (e.g. Delårsbokslut 2022) and the milestones that date it."""
+    """A cycle the plan defines (e.g. Delårsbokslut 2022) and the milestones that date it.
+
+    ``milestone_ids`` name, in order, the milestones giving its opening, the enheter's
+    deadline, the avdelningar's deadline, the underlag to KLK and the nämnd's beslut.
+    """
 
     process: str
     year: int
@@ -48,6 +53,24 @@ class PlannedCycle:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PlannedCycle:
         return cls(d["process"], d["year"], d["title"], tuple(d["milestone_ids"]))
+
+
+MILESTONES_PER_CYCLE = 5
+
+
+@dataclass(frozen=True)
+class CycleSchedule:
+    """A planned cycle resolved to dates by the plan's milestones as they stand now."""
+
+    process: str
+    year: int
+    title: str
+    opens_on: date
+    enhet_deadline: date
+    avdelning_deadline: date
+    forvaltning_deadline: date  # the day before the underlag goes to KLK
+    underlag_date: date
+    beslut_date: date
 
 
 class Arsplan(AuditedAggregate):
@@ -106,6 +129,10 @@ class Arsplan(AuditedAggregate):
             unknown = [m for m in cy.milestone_ids if m not in self.milestones]
             if unknown:
                 raise InvalidInputError(f"{cy.title}: okända milstolpar {', '.join(unknown)}")
+            if len(cy.milestone_ids) != MILESTONES_PER_CYCLE:
+                raise InvalidInputError(
+                    f"{cy.title}: en cykel dateras av {MILESTONES_PER_CYCLE} milstolpar "
+                    "(öppning, enheter, avdelningar, underlag, beslut)")
         if cycles != self.cycles:
             self._record(self.CyclesDefined, cause, cycles=[cy.as_dict() for cy in cycles])
 
@@ -131,9 +158,24 @@ class Arsplan(AuditedAggregate):
                      milestone_id=milestone_id, old_start=old.start, old_end=old.end,
                      start=start, end=end, reason=reason)
 
-    def process_milestones(self, process: str) -> list[Milestone]:
-        return sorted((m for m in self.milestones.values() if m.process == process),
-                      key=lambda m: (m.end, m.milestone_id))
+    def schedule(self, cycle: PlannedCycle) -> CycleSchedule:
+        opens, enhet, avdelning, underlag, beslut = (
+            self.milestones[m] for m in cycle.milestone_ids)
+        return CycleSchedule(
+            cycle.process, cycle.year, cycle.title, opens_on=opens.start,
+            enhet_deadline=enhet.end, avdelning_deadline=avdelning.end,
+            forvaltning_deadline=shift(underlag.end, -1), underlag_date=underlag.end,
+            beslut_date=beslut.end)
+
+    def schedules(self) -> list[CycleSchedule]:
+        """Every planned cycle on the dates the plan gives now (moved milestones included)."""
+        return [self.schedule(cy) for cy in self.cycles]
+
+    def schedule_of(self, process: str, year: int) -> CycleSchedule:
+        for cy in self.cycles:
+            if (cy.process, cy.year) == (process, year):
+                return self.schedule(cy)
+        raise NotFoundError(f"Årsplanen {self.label} har ingen cykel {process} {year}")
 
 
 def _check_milestone(m: Milestone) -> None:

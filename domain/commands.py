@@ -67,7 +67,7 @@ class Klarmarkera(ReportCommand):
     pass
 
 
-class Godkann(ReportCommand):
+class Attestera(ReportCommand):
     pass
 
 
@@ -169,6 +169,6 @@ class RecordEkonomi(ReportCommand):
 
 
 PERSON_COMMANDS: tuple[type[Command], ...] = (
-    ChangeItem, Klarmarkera, Godkann, Atersand, Reopen, MoveReportDeadline, OpenCycle,
+    ChangeItem, Klarmarkera, Attestera, Atersand, Reopen, MoveReportDeadline, OpenCycle,
     MoveCycleDeadline, RecordIndicator, SetBedomning, RecordEkonomi, MoveMilestone,
 )

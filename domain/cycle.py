@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Self
-from uuid import UUID
 
 from domain.base import AuditedAggregate, Cause
 from domain.errors import InvalidInputError, RuleViolationError
@@ -108,10 +107,6 @@ class Cycle(AuditedAggregate):
             deadlines=deadlines, underlag_date=underlag_date, beslut_date=beslut_date,
             unit_ids=unit_ids, item_template=item_template,
         )
-
-    @property
-    def cycle_uuid(self) -> UUID:
-        return self.id
 
     def move_deadline(self, level: str, new: datetime, reason: str, cause: Cause) -> None:
         if level not in REPORT_LEVELS:

@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any, Self
 
 from domain.base import AuditedAggregate, Cause
-from domain.delegation_ids import delegationsordning_id
 from domain.delegation_rows import DelegationRow, check_row
 from domain.errors import InvalidInputError, NotFoundError, RuleViolationError
+from domain.ids import delegationsordning_id
 
 
 @dataclass(frozen=True)

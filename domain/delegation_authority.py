@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from domain.delegation_rows import AU
-from domain.organisation import CHEF_ROLE_BY_KIND, Organisation, RoleAssignment
+from domain.organisation import Organisation, RoleAssignment
+from domain.roles import AU, CHEF_ROLE_BY_KIND
 
 AU_MEMBER_ROLES = ("ordforande", "vice_ordforande", "au_ledamot")
 ROLE_LINE = {
@@ -120,10 +120,3 @@ def nearest_chef(org: Organisation, unit_id: str, on: date, unavailable: set[str
                 return present[0].person_id
         parent = unit.parent_id
     return None
-
-
-def eligible_description(org: Organisation, role: str, on: date, within: str | None,
-                         unavailable: set[str]) -> list[str]:
-    """Names of present holders, for error messages that say who may decide."""
-    return sorted({org.people.get(a.person_id, {}).get("name", a.person_id)
-                   for a in _holders(org, role, on, within) if a.person_id not in unavailable})

@@ -115,12 +115,3 @@ class Justera(Command):
     meeting_id: UUID
     on: IsoDate
 
-
-class AnslaProtokoll(Command):
-    meeting_id: UUID
-    anslag_date: IsoDate
-
-
-class ExpedieraProtokoll(Command):
-    meeting_id: UUID
-    recipients: list[ShortText]

@@ -8,8 +8,8 @@ from typing import Any, Self
 from uuid import UUID
 
 from domain.base import AuditedAggregate, Cause
-from domain.delegation_ids import delegation_ledger_id
 from domain.errors import InvalidInputError, RuleViolationError
+from domain.ids import delegation_ledger_id
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import InvalidInputError, RuleViolationError
+from domain.roles import AU, ORIGINAL_DELEGATE, role_label
 
-AU = "au"  # arbetsutskottet, the only group a nämnd may delegate to
-ORIGINAL_DELEGATE = "delegat_i_ursprungsarendet"
 ELECTED_ROLES = frozenset({"ordforande", "vice_ordforande", "au_ledamot", "ledamot",
                            "ersattare", AU})
 EMPLOYEE_ROLES = frozenset({"forvaltningschef", "stallforetradande_forvaltningschef",
@@ -25,17 +24,6 @@ ANMALAN_ALWAYS = "ska"
 ANMALAN_IF_LAGLIGHETSPROVNING = "om_laglighetsprovning"
 ANMALAN_NEVER = "nej"
 ANMALAN_KINDS = (ANMALAN_ALWAYS, ANMALAN_IF_LAGLIGHETSPROVNING, ANMALAN_NEVER)
-ROLE_LABELS = {
-    "ordforande": "ordförande", "vice_ordforande": "vice ordförande",
-    "au_ledamot": "ledamot i arbetsutskottet", AU: "arbetsutskottet (AU)",
-    "forvaltningschef": "förvaltningschef",
-    "stallforetradande_forvaltningschef": "ställföreträdande förvaltningschef",
-    ORIGINAL_DELEGATE: "delegat i ursprungsärendet",
-}
-
-
-def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -174,3 +162,26 @@ def _check_alternative(row: DelegationRow, alt: DelegatAlternative) -> None:
         raise RuleViolationError(
             f"Rad {row.nr}: förtroendevalda kan bara gemensamt vara delegat som utskott "
             "(6 kap. 37 § KL)", rule="grupp_utan_utskott")
+
+
+def check_delegable(row: DelegationRow) -> None:
+    """Verkställighet and matters the nämnd must decide itself are no delegationsbeslut."""
+    if row.verkstallighet:
+        raise RuleViolationError(
+            f"Rad {row.nr} ({row.arende}) är verkställighet, inte delegering (1.9); den "
+            "registreras inte som delegationsbeslut", rule="verkstallighet_ar_inte_delegation")
+    if row.ej_delegerbar:
+        raise RuleViolationError(
+            f"Rad {row.nr} ({row.arende}) får inte delegeras (6 kap. 38 § KL); nämnden "
+            "beslutar", rule="ej_delegerbart_arende")
+
+
+def laglighetsprovning_of(row: DelegationRow, stated: bool | None) -> bool:
+    """Whether the beslut can be appealed by laglighetsprövning: the row says, or the delegat."""
+    if row.laglighetsprovning is not None:
+        return row.laglighetsprovning
+    if stated is None:
+        raise InvalidInputError(
+            f"Ange om beslutet kan överklagas genom laglighetsprövning (13 kap. KL); det avgör "
+            f"om det ska anmälas ({row.reference()})", rule="laglighetsprovning_saknas")
+    return stated

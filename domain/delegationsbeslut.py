@@ -105,7 +105,7 @@ class Delegationsbeslut(AuditedAggregate):
         return cls._create_audited(cls.Decided, id=beslut_id, cause=cause,
                                    facts=facts.as_dict())
 
-    def anslaa(self, anslag_date: date, cause: Cause) -> None:
+    def ansla(self, anslag_date: date, cause: Cause) -> None:
         if not self.facts.laglighetsprovning:
             raise RuleViolationError(
                 "Endast beslut som kan överklagas genom laglighetsprövning (13 kap. KL) anslås "

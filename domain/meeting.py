@@ -8,8 +8,8 @@ from typing import Self
 from uuid import UUID
 
 from domain.base import AuditedAggregate, Cause
-from domain.delegation_ids import meeting_id
 from domain.errors import InvalidInputError, NotFoundError, RuleViolationError
+from domain.ids import meeting_id
 
 KIND_BESLUT = "beslut"
 KIND_ANMALAN = "anmalan_delegationsbeslut"
@@ -229,7 +229,7 @@ class Meeting(AuditedAggregate):
                                      rule="ingen_justering_vantar")
         self._record(self.JusteringReminderSent, cause, to=to)
 
-    def anslaa(self, anslag_date: date, cause: Cause) -> None:
+    def ansla(self, anslag_date: date, cause: Cause) -> None:
         if self.status != JUSTERAT or self.justerat_on is None:
             raise RuleViolationError("Endast ett justerat protokoll anslås",
                                      rule="ej_justerat")

@@ -9,18 +9,7 @@ from typing import Any, Self
 from domain.base import Actor, AuditedAggregate, Cause
 from domain.errors import InvalidInputError, NotFoundError
 from domain.ids import organisation_id
-
-UNIT_KINDS = ("namnd", "forvaltning", "avdelning", "enhet")
-CHEF_ROLE_BY_KIND = {
-    "forvaltning": "forvaltningschef",
-    "avdelning": "avdelningschef",
-    "enhet": "enhetschef",
-}
-ROLES = frozenset({
-    "enhetschef", "avdelningschef", "forvaltningschef", "stallforetradande_forvaltningschef",
-    "ordforande", "vice_ordforande", "au_ledamot", "ledamot", "ersattare",
-    "namndsekreterare", "controller", "revisor",
-})
+from domain.roles import CHEF_ROLE_BY_KIND, ROLES, UNIT_KINDS
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import Self
 from uuid import UUID
 
 from domain.base import AuditedAggregate, Cause
-from domain.delegation_ids import paragraph_register_id
 from domain.errors import InvalidInputError, RuleViolationError
+from domain.ids import paragraph_register_id
 
 
 class ParagraphRegister(AuditedAggregate):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import InvalidInputError
@@ -59,3 +60,12 @@ def check_field_value(kind: str, field: str, value: Any) -> None:
             f"{value!r} är inte ett giltigt värde för {field}; tillåtna: {', '.join(allowed)}",
             rule="item_value",
         )
+
+
+@dataclass
+class Item:
+    item_id: str
+    kind: str
+    title: str
+    values: dict[str, Any] = field(default_factory=dict)
+    ref: dict[str, Any] = field(default_factory=dict)  # e.g. KF-mål, indicator ids

@@ -3,39 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from uuid import UUID
 
-from domain.base import Actor, AuditedAggregate, Cause
-from domain.content.ekonomi import check_table, table_from_dict, table_to_dict
-from domain.content.goals import check_goal_kind, decide_bedomning, indicators_of
-from domain.content.indicators import indicator_from_dict, indicator_to_dict
-from domain.delegation_rows import role_label
-from domain.errors import InvalidInputError, NotAuthorisedError, NotFoundError, RuleViolationError
+from domain.base import AuditedAggregate, Cause
+from domain.errors import InvalidInputError, RuleViolationError
 from domain.ids import unit_report_id
-from domain.organisation import CHEF_ROLE_BY_KIND
-from domain.report_items import ASSESSMENT_FIELDS, check_field_value, check_item_kind
+from domain.report_content import ReportContent
+from domain.report_facts import WorkflowFacts
+from domain.report_flow import (
+    EJ_PABORJAD,
+    GODKAND,
+    KLARMARKERAD,
+    PAGAR,
+    STATUS_LABELS,
+    Task,
+    attester_role,
+    is_done,
+    open_task,
+    owner_role,
+)
+from domain.report_guards import check_attester, check_owner, require_reason
+from domain.report_items import Item, check_item_kind
+from domain.roles import CHEF_ROLE_BY_KIND
 
-EJ_PABORJAD = "ej_paborjad"
-PAGAR = "pagar"
-KLARMARKERAD = "klarmarkerad"
-GODKAND = "godkand"
-STATUS_LABELS = {EJ_PABORJAD: "Ej påbörjad", PAGAR: "Pågår", KLARMARKERAD: "Klarmarkerad",
-                 GODKAND: "Godkänd"}
 
-
-@dataclass
-class Item:
-    item_id: str
-    kind: str
-    title: str
-    values: dict[str, Any] = field(default_factory=dict)
-    ref: dict[str, Any] = field(default_factory=dict)  # e.g. KF-mål, indicator ids
-
-
-class UnitReport(AuditedAggregate):
+class UnitReport(ReportContent, WorkflowFacts, AuditedAggregate):
     """The report a unit's chef fills in, klarmarkerar, and the parent chef attesterar.
 
     Lifecycle: ej påbörjad → pågår → klarmarkerad → godkänd; återsänd (with a
@@ -63,32 +57,43 @@ class UnitReport(AuditedAggregate):
             if aggregate.status == EJ_PABORJAD:
                 aggregate.status = PAGAR
 
-    class Klarmarkerad(AuditedAggregate.Event):
+    class StatusEvent(AuditedAggregate.Event):
+        """An event that moves the report to the status ``leads_to`` (see report_flow)."""
+
+        leads_to: ClassVar[str]
+
+    class Klarmarkerad(StatusEvent):
+        leads_to = KLARMARKERAD
+
         def apply(self, aggregate: UnitReport) -> None:
-            aggregate.status = KLARMARKERAD
+            aggregate.status = self.leads_to
             aggregate.klarmarkerad_at = self.occurred_at
 
-    class Godkand(AuditedAggregate.Event):
+    class Godkand(StatusEvent):
+        leads_to = GODKAND
+
         def apply(self, aggregate: UnitReport) -> None:
-            aggregate.status = GODKAND
+            aggregate.status = self.leads_to
             aggregate.godkand_at = self.occurred_at
 
-    class Atersand(AuditedAggregate.Event):
+    class Atersand(StatusEvent):
+        leads_to = PAGAR
         reason: str
         new_deadline: datetime | None
 
         def apply(self, aggregate: UnitReport) -> None:
-            aggregate.status = PAGAR
+            aggregate.status = self.leads_to
             aggregate.klarmarkerad_at = None
             aggregate.godkand_at = None
             if self.new_deadline is not None:
                 aggregate.deadline = self.new_deadline
 
-    class Reopened(AuditedAggregate.Event):
+    class Reopened(StatusEvent):
+        leads_to = PAGAR
         reason: str
 
         def apply(self, aggregate: UnitReport) -> None:
-            aggregate.status = PAGAR
+            aggregate.status = self.leads_to
             aggregate.klarmarkerad_at = None
 
     class DeadlineMoved(AuditedAggregate.Event):
@@ -220,121 +225,26 @@ class UnitReport(AuditedAggregate):
 
     @property
     def owner_role(self) -> str:
-        return CHEF_ROLE_BY_KIND[self.unit_kind]
+        return owner_role(self.unit_kind)
 
     @property
     def attester_role(self) -> str | None:
-        """The parent chef attests enhet and avdelning reports; the förvaltning's goes to KLK."""
-        return {"enhet": "avdelningschef", "avdelning": "forvaltningschef"}.get(self.unit_kind)
-
-    # Guards: each raises before any state changes, naming the rule.
-
-    def _check_owner(self, actor: Actor, unit_names: Mapping[str, str] | None = None) -> None:
-        if actor.role != self.owner_role or actor.unit_id != self.unit_id:
-            names = unit_names or {}
-            raise NotAuthorisedError(
-                f"Endast {_definite(self.owner_role)} för {names.get(self.unit_id, self.unit_id)}"
-                f" (eller dennes ersättare) får ändra och klarmarkera rapporten; "
-                f"{_acting_as(actor, names)}",
-                rule="only_unit_chef_reports",
-            )
-
-    def _check_attester(self, actor: Actor, unit_names: Mapping[str, str] | None = None) -> None:
-        if (self.attester_role is not None and actor.role == self.attester_role
-                and actor.unit_id == self.parent_unit_id):
-            return
-        names = unit_names or {}
-        unit = names.get(self.unit_id, self.unit_id)
-        if self.attester_role is None or self.parent_unit_id is None:
-            raise NotAuthorisedError(
-                f"Rapporten för {unit} attesteras inte i förvaltningen; den lämnas till "
-                "kommunledningskontoret", rule="only_parent_chef_attests")
-        raise NotAuthorisedError(
-            f"Endast {_definite(self.attester_role)} för "
-            f"{names.get(self.parent_unit_id, self.parent_unit_id)} (eller dennes ersättare) "
-            f"får attestera eller återsända rapporten för {unit}; {_acting_as(actor, names)}",
-            rule="only_parent_chef_attests",
-        )
-
-    def _check_editable(self) -> None:
-        if self.status in (KLARMARKERAD, GODKAND):
-            raise RuleViolationError(
-                f"Rapporten är {STATUS_LABELS[self.status].lower()}: öppna den igen med en "
-                f"motivering innan du ändrar",
-                rule="reopen_before_edit",
-            )
-
-    def change_item(self, item_id: str, field_name: str, value: Any, cause: Cause) -> bool:
-        """Records one changed field; returns False when the value is unchanged."""
-        self._check_owner(cause.actor)
-        self._check_editable()
-        item = self.items.get(item_id)
-        if item is None:
-            raise NotFoundError(f"Punkten {item_id!r} finns inte i rapporten")
-        check_field_value(item.kind, field_name, value)
-        if field_name in ASSESSMENT_FIELDS.get(item.kind, ()):
-            raise RuleViolationError(
-                "Bedömningen sätts med förslaget från nyckeltalen och, vid avvikelse, en "
-                "motivering", rule="bedomning_via_assessment")
-        old = item.values.get(field_name)
-        if old == value:
-            return False
-        self._record(self.ItemChanged, cause, item_id=item_id, field=field_name, old=old,
-                     new=value)
-        return True
-
-    # Content: indicators, bedömning and ekonomi (rules in domain/content/).
-
-    def _goal_item(self, item_id: str) -> Item:
-        item = self.items.get(item_id)
-        if item is None:
-            raise NotFoundError(f"Punkten {item_id!r} finns inte i rapporten")
-        check_goal_kind(item_id, item.kind)
-        return item
-
-    def record_indicator(self, item_id: str, data: dict[str, Any], cause: Cause) -> bool:
-        """Records a nyckeltal's målvärde and utfall on a goal; False when unchanged."""
-        self._check_owner(cause.actor)
-        self._check_editable()
-        self._goal_item(item_id)
-        normalised = indicator_to_dict(indicator_from_dict(data))
-        if self.indicators.get(item_id, {}).get(normalised["indicator_id"]) == normalised:
-            return False
-        self._record(self.IndicatorRecorded, cause, item_id=item_id, indicator=normalised)
-        return True
-
-    def set_bedomning(self, item_id: str, bedomning: str, motivering: str | None,
-                      cause: Cause) -> None:
-        self._check_owner(cause.actor)
-        self._check_editable()
-        self._goal_item(item_id)
-        chosen, suggested, overridden = decide_bedomning(
-            bedomning, motivering, indicators_of(self.indicators.get(item_id, {})))
-        self._record(self.BedomningSet, cause, item_id=item_id, suggestion=suggested.value,
-                     bedomning=chosen.value, overridden=overridden,
-                     motivering=motivering.strip() if motivering else None)
-
-    def record_ekonomi(self, data: dict[str, Any], cause: Cause) -> None:
-        """Saves the table even when its sums are off: the flags show on the report."""
-        self._check_owner(cause.actor)
-        self._check_editable()
-        table = table_from_dict(data)
-        flags = [{"row": f.row, "column": f.column, "stated": str(f.stated),
-                  "expected": str(f.expected), "rule": f.rule, "rounding": f.is_rounding,
-                  "message": f.message()} for f in check_table(table)]
-        self._record(self.EkonomiRecorded, cause, table=table_to_dict(table), flags=flags)
+        return attester_role(self.unit_kind)
 
     @property
-    def arithmetic_slips(self) -> list[dict[str, Any]]:
-        """Discrepancies beyond rounding in the ekonomi tables, for the board and dashboard."""
-        return [f for kind in sorted(self.ekonomi_flags) for f in self.ekonomi_flags[kind]
-                if not f["rounding"]]
+    def open_task(self) -> Task | None:
+        return open_task(self.unit_kind, self.status)
+
+    @property
+    def done(self) -> bool:
+        """Done for the level above (report_flow.is_done)."""
+        return is_done(self.unit_kind, self.status)
 
     def klarmarkera(self, cause: Cause, child_statuses: Mapping[str, str],
                     unit_names: Mapping[str, str] | None = None) -> None:
         """``child_statuses``: the status of every sub-unit's report in this cycle;
         ``unit_names`` lets refusals name the units as users know them."""
-        self._check_owner(cause.actor, unit_names)
+        check_owner(self, cause.actor, unit_names)
         if self.status in (KLARMARKERAD, GODKAND):
             raise RuleViolationError("Rapporten är redan klarmarkerad", rule="already_klarmarkerad")
         names = unit_names or {}
@@ -347,8 +257,8 @@ class UnitReport(AuditedAggregate):
             )
         self._record(self.Klarmarkerad, cause)
 
-    def godkann(self, cause: Cause, unit_names: Mapping[str, str] | None = None) -> None:
-        self._check_attester(cause.actor, unit_names)
+    def attestera(self, cause: Cause, unit_names: Mapping[str, str] | None = None) -> None:
+        check_attester(self, cause.actor, unit_names)
         if self.status != KLARMARKERAD:
             raise RuleViolationError(
                 f"Rapporten kan inte godkännas: den är {STATUS_LABELS[self.status].lower()}, "
@@ -359,67 +269,28 @@ class UnitReport(AuditedAggregate):
 
     def atersand(self, reason: str, new_deadline: datetime | None, cause: Cause,
                  unit_names: Mapping[str, str] | None = None) -> None:
-        self._check_attester(cause.actor, unit_names)
+        check_attester(self, cause.actor, unit_names)
         if self.status not in (KLARMARKERAD, GODKAND):
             raise RuleViolationError("Endast klarmarkerade rapporter kan återsändas",
                                      rule="atersand_requires_klarmarkering")
-        _require_reason(reason)
+        require_reason(reason)
         self._record(self.Atersand, cause, reason=reason.strip(), new_deadline=new_deadline)
 
     def reopen(self, reason: str, cause: Cause) -> None:
-        self._check_owner(cause.actor)
+        check_owner(self, cause.actor)
         if self.status != KLARMARKERAD:
             raise RuleViolationError(
                 "Endast en klarmarkerad (ej godkänd) rapport kan öppnas igen av enheten",
                 rule="reopen_requires_klarmarkering",
             )
-        _require_reason(reason)
+        require_reason(reason)
         self._record(self.Reopened, cause, reason=reason.strip())
 
     def move_deadline(self, deadline_kind: str, new: datetime, reason: str,
                       cause: Cause) -> None:
         if deadline_kind not in ("klarmarkering", "attest"):
             raise InvalidInputError(f"Okänd tidsgräns {deadline_kind!r}")
-        _require_reason(reason)
+        require_reason(reason)
         old = self.attest_deadline if deadline_kind == "attest" else self.deadline
         self._record(self.DeadlineMoved, cause, deadline_kind=deadline_kind, old=old, new=new,
                      reason=reason.strip())
-
-    def request_attestation(self, deadline: datetime, cause: Cause) -> None:
-        if self.attester_role is None or self.parent_unit_id is None:
-            raise RuleViolationError("Förvaltningens rapport attesteras inte i kedjan",
-                                     rule="no_attester")
-        if self.status != KLARMARKERAD:
-            raise RuleViolationError("Attest kan begäras först efter klarmarkering",
-                                     rule="attest_requires_klarmarkering")
-        self._record(self.AttestationRequested, cause, attester_unit_id=self.parent_unit_id,
-                     deadline=deadline)
-
-    def record_reminder(self, recipient_person_id: str, task: str, deadline: datetime,
-                        overdue: bool, cause: Cause) -> None:
-        self._record(self.ReminderSent, cause, recipient_person_id=recipient_person_id,
-                     task=task, deadline=deadline, overdue=overdue)
-
-    def record_deadline_passed(self, task: str, deadline: datetime, cause: Cause) -> None:
-        self._record(self.DeadlinePassed, cause, task=task, deadline=deadline)
-
-    def record_escalation(self, task: str, to_person_id: str | None, to_role: str,
-                          to_unit_id: str, cause: Cause) -> None:
-        self._record(self.Escalated, cause, task=task, to_person_id=to_person_id,
-                     to_role=to_role, to_unit_id=to_unit_id)
-
-
-def _require_reason(reason: str) -> None:
-    if not reason or not reason.strip():
-        raise InvalidInputError("En motivering krävs", rule="reason_required")
-
-
-def _definite(role: str) -> str:
-    """The role as its holder is named in a sentence: enhetschef → enhetschefen."""
-    label = role_label(role)
-    return f"{label}en" if label.endswith("chef") else label
-
-
-def _acting_as(actor: Actor, unit_names: Mapping[str, str]) -> str:
-    where = f" för {unit_names.get(actor.unit_id, actor.unit_id)}" if actor.unit_id else ""
-    return f"du agerar som {role_label(actor.role)}{where}"

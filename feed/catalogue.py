@@ -1,4 +1,7 @@
-"""Which event types exist: public type names ("UnitReport.Klarmarkerad") and their topics."""
+"""Which event types exist: public type names ("UnitReport.Klarmarkerad") and their topics.
+
+Built from the domain's one list of aggregates (domain/aggregates.py).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +11,15 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-import domain.application  # noqa: F401  (loads every aggregate the application records)
+from domain.aggregates import AGGREGATES
 from domain.base import AuditedAggregate
 
 ENVELOPE_FIELDS = frozenset({
     "originator_id", "originator_version", "originator_topic", "timestamp", "event_id", "actor",
     "occurred_at", "command_id", "prev_hash", "chain_hash", "originator_id_type",
 })
-BASE_EVENT_NAMES = frozenset({"Event", "Created"})
+# Base classes nested in aggregates that are never recorded themselves.
+BASE_EVENT_NAMES = frozenset({"Event", "Created", "StatusEvent"})
 
 
 def type_name(topic: str) -> str:
@@ -27,19 +31,11 @@ def aggregate_type(event_type: str) -> str:
     return event_type.rsplit(".", 1)[0]
 
 
-def _aggregates(root: type[Any]) -> list[type[Any]]:
-    found = []
-    for sub in root.__subclasses__():
-        found.append(sub)
-        found.extend(_aggregates(sub))
-    return found
-
-
 @cache
 def event_classes() -> dict[str, type[Any]]:
-    """Public type name → event class, for every audited aggregate imported so far."""
+    """Public type name → event class, for every aggregate the engine records."""
     classes: dict[str, type[Any]] = {}
-    for aggregate in _aggregates(AuditedAggregate):
+    for aggregate in AGGREGATES:
         for name, attr in vars(aggregate).items():
             if (name not in BASE_EVENT_NAMES and isinstance(attr, type)
                     and issubclass(attr, AuditedAggregate.Event)):

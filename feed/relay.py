@@ -3,31 +3,24 @@
 Each message's ``Nats-Msg-Id`` is the event id, so JetStream drops a second copy
 within the stream's duplicate window. The relay saves its position only after the
 broker acknowledged the messages: a crash in between re-publishes (harmless) and
-never skips. Run it with ``python -m feed.relay``.
+never skips. Run it with ``arsplan relay``.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import re
-import signal
 from collections.abc import Callable
 
-import nats
 from nats.js import JetStreamContext
 from nats.js.api import StreamConfig
 from nats.js.errors import NotFoundError
 
 from feed.authority import FeedGrant
 from feed.envelope import EventEnvelope
-from feed.positions import ConsumerPositions
 from feed.service import EventFeed
-from feed.settings import FeedSettings
-from infrastructure.logging import configure_logging, get_logger
-from infrastructure.settings import get_settings
-from infrastructure.store import build_application
+from infrastructure.logging import get_logger
 
 DUPLICATE_WINDOW_SECONDS = 24 * 3600.0  # a relay restarted within a day never duplicates
 RELAY_CLIENT = "relay"
@@ -96,33 +89,3 @@ class NatsRelay:
             if await self.relay_once() == 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
-
-
-async def main() -> None:
-    settings, feed_settings = get_settings(), FeedSettings()
-    configure_logging(settings.log_level)
-    app = build_application(settings)
-    feed = EventFeed(app, ConsumerPositions.from_env(dict(app.env)),
-                     feed_settings.pseudonym_secret.encode())
-    connection = await nats.connect(feed_settings.nats_url)
-    js = connection.jetstream()
-    await ensure_stream(js, feed_settings.stream, feed_settings.subject_prefix)
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-    relay = NatsRelay(feed, js, stream=feed_settings.stream, prefix=feed_settings.subject_prefix,
-                      name=feed_settings.relay_name, batch=feed_settings.relay_batch,
-                      personal_data=feed_settings.relay_personal_data)
-    try:
-        await relay.run(stop, feed_settings.poll_seconds)
-    finally:
-        await connection.drain()
-        app.close()
-
-
-if __name__ == "__main__":
-    argparse.ArgumentParser(
-        description="Publish every årsplan event, in order, to NATS JetStream. "
-                    "Configured by ARSPLAN_* and ARSPLAN_FEED_* variables (docs/events.md).",
-    ).parse_args()
-    asyncio.run(main())

@@ -34,8 +34,6 @@ class FeedFilter:
 
     def __post_init__(self) -> None:
         named = set(self.types) | set(self.versions)
-        if not named <= set(event_classes()):
-            event_classes.cache_clear()  # a module may have been imported since
         unknown = sorted(named - set(event_classes()))
         if unknown:
             raise InvalidInputError(f"Okända händelsetyper: {', '.join(unknown)}",

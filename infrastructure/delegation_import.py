@@ -9,10 +9,11 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.application import Arsplaner, CommandResult
+from application.bus import CommandResult
+from application.delegation import OrdningVersionSpec, ensure_delegationsordning
+from application.ports import AbstractEventStore
 from domain.base import Actor
 from domain.delegation_rows import DelegatAlternative, DelegationRow, check_row
-from domain.delegation_usecases import OrdningVersionSpec
 from domain.errors import DomainError
 from infrastructure.importer import DataFileError, _line_of, load_file
 
@@ -94,10 +95,10 @@ def load_delegationsordning(path: Path) -> tuple[DelegationsordningFile, list[Or
     return spec, versions
 
 
-def import_delegationsordning(app: Arsplaner, path: Path) -> CommandResult:
+def import_delegationsordning(store: AbstractEventStore, path: Path) -> CommandResult:
     spec, versions = load_delegationsordning(path)
     try:
-        return app.ensure_delegationsordning(spec.namnd_code, spec.namnd_name, versions,
-                                             Actor.system("import"))
+        return ensure_delegationsordning(store, spec.namnd_code, spec.namnd_name, versions,
+                                         Actor.system("import"))
     except DomainError as exc:
         raise DataFileError(f"{path}: {exc}") from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -10,11 +9,13 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from domain.application import Arsplaner, CommandResult
-from domain.arsplan import Arsplan, Milestone, PlannedCycle
+from application.arsplan import ensure_arsplan
+from application.bus import CommandResult
+from application.cycles import ensure_report_template
+from application.organisation import ensure_organisation
+from application.ports import AbstractEventStore
+from domain.arsplan import Milestone, PlannedCycle
 from domain.base import Actor
-from domain.calendar import shift
-from domain.commands import OpenCycle
 from domain.errors import DomainError
 from domain.organisation import RoleAssignment
 
@@ -141,67 +142,36 @@ def load_file(path: Path, model: type[M]) -> M:
         raise DataFileError("\n".join(lines)) from None
 
 
-def import_organisation(app: Arsplaner, path: Path) -> CommandResult:
+def import_organisation(store: AbstractEventStore, path: Path) -> CommandResult:
     spec = load_file(path, OrganisationFile)
     assignments = [RoleAssignment(**a.model_dump()) for a in spec.assignments]
     try:
-        return app.ensure_organisation(
-            spec.code, spec.name, [u.model_dump() for u in spec.units],
+        return ensure_organisation(
+            store, spec.code, spec.name, [u.model_dump() for u in spec.units],
             [p.model_dump() for p in spec.people], assignments, Actor.system("import"))
     except DomainError as exc:
         raise DataFileError(f"{path}: {exc}") from None
 
 
-def import_arsplan(app: Arsplaner, path: Path) -> CommandResult:
+def import_arsplan(store: AbstractEventStore, path: Path) -> CommandResult:
+    """The plan goes into the store; from then on the store, not the file, dates its cycles."""
     spec = load_file(path, ArsplanFile)
     milestones = [Milestone(**m.model_dump()) for m in spec.milestones]
     try:
-        return app.ensure_arsplan(spec.namnd_code, spec.label, milestones,
-                                  Actor.system("import"), spec.planned_cycles())
+        return ensure_arsplan(store, spec.namnd_code, spec.label, milestones,
+                              Actor.system("import"), spec.planned_cycles())
     except DomainError as exc:
         raise DataFileError(f"{path}: {exc}") from None
-
-
-@dataclass(frozen=True)
-class CyclePlan:
-    """A cycle as the årsplan defines it, resolved to dates."""
-
-    command: OpenCycle
-    opens_on: date
-
-
-def cycle_plans(path: Path, stored: Arsplan | None = None) -> list[CyclePlan]:
-    """The file's cycles, dated by the ``stored`` plan's milestones where it has them
-    (a moved milestone lives only in the store), else by the file's."""
-    spec = load_file(path, ArsplanFile)
-    by_id: dict[str, MilestoneSpec | Milestone] = {m.milestone_id: m for m in spec.milestones}
-    if stored is not None:
-        by_id.update(stored.milestones)
-    plans = []
-    for i, cy in enumerate(spec.cycles):
-        missing = [ref for ref in (cy.opens, cy.enhet, cy.avdelning, cy.underlag, cy.beslut)
-                   if ref not in by_id]
-        if missing:
-            raise DataFileError(f"{path}: cycles[{i}]: unknown milestones {', '.join(missing)}")
-        underlag = by_id[cy.underlag].end
-        command = OpenCycle(
-            command_id=f"open-cycle:{spec.namnd_code}:{cy.process}:{cy.year}",
-            namnd_code=spec.namnd_code, process=cy.process, year=cy.year, title=cy.title,
-            enhet_deadline=by_id[cy.enhet].end, avdelning_deadline=by_id[cy.avdelning].end,
-            forvaltning_deadline=shift(underlag, -1), underlag_date=underlag,
-            beslut_date=by_id[cy.beslut].end,
-        )
-        plans.append(CyclePlan(command, by_id[cy.opens].start))
-    return plans
 
 
 def load_template(path: Path) -> list[dict[str, Any]]:
     return [i.model_dump() for i in load_file(path, TemplateFile).items]
 
 
-def import_report_template(app: Arsplaner, namnd_code: str, path: Path) -> CommandResult:
+def import_report_template(store: AbstractEventStore, namnd_code: str,
+                           path: Path) -> CommandResult:
     try:
-        return app.ensure_report_template(namnd_code, load_template(path),
-                                          Actor.system("import"))
+        return ensure_report_template(store, namnd_code, load_template(path),
+                                      Actor.system("import"))
     except DomainError as exc:
         raise DataFileError(f"{path}: {exc}") from None

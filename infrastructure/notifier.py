@@ -15,7 +15,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from infrastructure.sidecar import SidecarDB
+from infrastructure.eventstore.sidecar import SidecarDB
 
 
 @dataclass(frozen=True)

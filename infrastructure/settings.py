@@ -5,13 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
-from urllib.parse import unquote, urlparse
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.application import DEFAULT_STATE_CACHE_MAXSIZE, STATE_CACHE_MAXSIZE
-from infrastructure.store_env import STORE_ENV
+from infrastructure.eventstore.environment import (
+    DEFAULT_STATE_CACHE_MAXSIZE,
+    GROUP_COMMIT,
+    STATE_CACHE_MAXSIZE,
+    postgres_env,
+)
 
 
 class Settings(BaseSettings):
@@ -73,25 +76,12 @@ class Settings(BaseSettings):
         else:
             env = {"PERSISTENCE_MODULE": "eventsourcing.postgres",
                    **postgres_env(self.postgres_dsn)}
-        env["GROUP_COMMIT"] = "y" if self.group_commit else "n"
-        env.update(STORE_ENV)
+        env[GROUP_COMMIT] = "y" if self.group_commit else "n"
         env[STATE_CACHE_MAXSIZE] = str(self.state_cache_maxsize)
         if self.encryption_key:
             env.update({"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
                         "CIPHER_KEY": self.encryption_key})
         return env
-
-
-def postgres_env(dsn: str) -> dict[str, str]:
-    url = urlparse(dsn)
-    env = {
-        "POSTGRES_DBNAME": url.path.lstrip("/") or "postgres",
-        "POSTGRES_HOST": url.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(url.port or 5432),
-        "POSTGRES_USER": unquote(url.username or "postgres"),
-        "POSTGRES_PASSWORD": unquote(url.password or ""),
-    }
-    return env
 
 
 @lru_cache

@@ -14,8 +14,8 @@ from eventsourcing.application import Application
 from pydantic import BaseModel
 
 from domain.calendar import days_late, local_date
-from domain.organisation import CHEF_ROLE_BY_KIND
-from domain.unit_report import EJ_PABORJAD, KLARMARKERAD, PAGAR, STATUS_LABELS
+from domain.report_flow import EJ_PABORJAD, KLARMARKERAD, PAGAR, STATUS_LABELS
+from domain.roles import CHEF_ROLE_BY_KIND
 from projections.audit_trail import AuditTrailProjection, trail_entries
 from projections.base import Doc, ReadModelView
 from projections.reminders import REMINDER, ReminderOutboxProjection

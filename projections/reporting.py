@@ -16,7 +16,8 @@ from eventsourcing.persistence import Tracking
 
 from domain.cycle import Cycle
 from domain.organisation import Organisation
-from domain.unit_report import EJ_PABORJAD, GODKAND, KLARMARKERAD, PAGAR, UnitReport
+from domain.report_flow import EJ_PABORJAD, GODKAND, KLARMARKERAD, PAGAR
+from domain.unit_report import UnitReport
 from projections.base import Doc, Put, ReadModelProjection, topics_of
 
 ORGANISATION, UNIT, PERSON = "organisation", "unit", "person"

@@ -78,11 +78,6 @@ def catch_up_all(app: Application[Any], read_models: ReadModels,
     return sum(catch_up(app, p, progress=progress) for p in read_models.projections)
 
 
-def rebuild_all(app: Application[Any], read_models: ReadModels,
-                progress: Progress | None = None) -> int:
-    return sum(rebuild(app, p, progress=progress) for p in read_models.projections)
-
-
 def run_until_stopped(app: Application[Any], projections: Sequence[ReadModelProjection],
                       stop: threading.Event, *, poll_interval: float = 0.5) -> None:
     """Polls for new events until ``stop`` is set.

@@ -11,12 +11,13 @@ from datetime import datetime, time
 from pathlib import Path
 from uuid import UUID
 
-from domain.application import Arsplaner
 from domain.cycle import Cycle
 from domain.errors import NotFoundError
 from domain.ids import organisation_id, unit_report_id
 from domain.organisation import Organisation
-from domain.unit_report import GODKAND, KLARMARKERAD, UnitReport
+from domain.report_flow import GODKAND, KLARMARKERAD
+from domain.unit_report import UnitReport
+from infrastructure.eventstore import ArsplanStore
 from infrastructure.logging import get_logger
 from reporting.data_files import load_delarsrapport
 from reporting.delarsrapport import delarsrapport_document
@@ -38,7 +39,8 @@ class CycleSnapshot:
     stamp: datetime
 
 
-def cycle_snapshot(app: Arsplaner, cycle_id: UUID, as_of: datetime | None = None) -> CycleSnapshot:
+def cycle_snapshot(app: ArsplanStore, cycle_id: UUID,
+                   as_of: datetime | None = None) -> CycleSnapshot:
     cycle = app.get_as_of(cycle_id, Cycle, as_of)
     if cycle is None:
         raise NotFoundError(f"Cykeln {cycle_id} fanns inte vid den tidpunkten")
@@ -64,7 +66,7 @@ def _counts(report: UnitReport) -> bool:
     return report.status == GODKAND
 
 
-def compile_underlag(app: Arsplaner, cycle_id: UUID,
+def compile_underlag(app: ArsplanStore, cycle_id: UUID,
                      as_of: datetime | None = None) -> CompiledDocument:
     snapshot = cycle_snapshot(app, cycle_id, as_of)
     document = underlag_document(snapshot.cycle, snapshot.organisation, snapshot.reports)
@@ -91,7 +93,7 @@ def delarsrapport_html(directory: Path) -> str:
     return render_html(delarsrapport_document(load_delarsrapport(directory)))
 
 
-def underlag_html(app: Arsplaner, cycle_id: UUID, as_of: datetime | None = None) -> str:
+def underlag_html(app: ArsplanStore, cycle_id: UUID, as_of: datetime | None = None) -> str:
     """The underlag as an HTML fragment for the dashboard."""
     snapshot = cycle_snapshot(app, cycle_id, as_of)
     return render_html(underlag_document(snapshot.cycle, snapshot.organisation, snapshot.reports))

@@ -8,13 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from domain.application import Arsplaner
 from domain.errors import NotFoundError
 from domain.organisation import Organisation
 from domain.unit_report import UnitReport
+from infrastructure.eventstore import ArsplanStore
 from reporting.compile import cycle_snapshot
-from reporting.document import DOCX_MEDIA_TYPE, CompiledDocument
-from reporting.docx_render import render_docx
 from reporting.html_render import render_html
 from reporting.model import ReportDocument
 from reporting.sections import underlag_document
@@ -31,7 +29,7 @@ def descendants(org: Organisation, unit_id: str) -> set[str]:
     return found
 
 
-def rollup_document(app: Arsplaner, report_id: UUID,
+def rollup_document(app: ArsplanStore, report_id: UUID,
                     as_of: datetime | None = None) -> tuple[ReportDocument, datetime]:
     own = app.get_as_of(report_id, UnitReport, as_of)
     if own is None:
@@ -48,12 +46,5 @@ def rollup_document(app: Arsplaner, report_id: UUID,
         snapshot.stamp
 
 
-def compile_rollup(app: Arsplaner, report_id: UUID,
-                   as_of: datetime | None = None) -> CompiledDocument:
-    document, stamp = rollup_document(app, report_id, as_of)
-    return CompiledDocument(f"sammanstallning-{report_id}.docx", render_docx(document, stamp),
-                            DOCX_MEDIA_TYPE)
-
-
-def rollup_html(app: Arsplaner, report_id: UUID, as_of: datetime | None = None) -> str:
+def rollup_html(app: ArsplanStore, report_id: UUID, as_of: datetime | None = None) -> str:
     return render_html(rollup_document(app, report_id, as_of)[0])

@@ -10,7 +10,8 @@ from domain.content.ekonomi import table_from_dict
 from domain.content.goals import indicators_of
 from domain.cycle import Cycle
 from domain.organisation import Organisation
-from domain.unit_report import Item, UnitReport
+from domain.report_items import Item
+from domain.unit_report import UnitReport
 from reporting.delarsrapport import ECONOMY_CAPTIONS
 from reporting.model import Block, Heading, Paragraph, ReportDocument, Table
 from reporting.tables import ekonomi_table, indicator_table

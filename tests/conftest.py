@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.application import Arsplaner
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine, test_settings
 from tests.support.stores import MEMORY_ENV, postgres_available, postgres_schema_env, sqlite_env
 
 _PG = postgres_available()
@@ -49,8 +49,10 @@ def store_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[s
 
 
 @pytest.fixture
-def app(store_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=store_env, clock=clock)
+def app(store_env: dict[str, str], clock: ManualClock,
+        tmp_path: Path) -> Iterator[TestEngine]:
+    application = TestEngine(env=store_env, clock=clock, settings=test_settings(
+        drop_dir=tmp_path / "drop", var_dir=tmp_path / "var"))
     yield application
     application.close()
 

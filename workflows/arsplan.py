@@ -6,11 +6,10 @@ import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
-    from workflows.arsplan_payloads import PlanChange
+    from workflows.activity_options import PATIENT_RETRY, ActivityRunner
     from workflows.children import start_detached
     from workflows.cycle import CycleWorkflow
     from workflows.ids import cycle_workflow_id
@@ -20,10 +19,10 @@ with workflow.unsafe.imports_passed_through():
         CycleInput,
         CycleOpening,
         OpenCycleRequest,
+        PlanChange,
     )
 
 ACTIVITY_TIMEOUT = timedelta(minutes=2)
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5))
 # Runs begun before the plan_changed signal existed keep replaying their plain timer.
 PLAN_CHANGED_PATCH = "arsplan-plan-changed-signal"
 # Runs begun before closed cycles were skipped keep replaying without the check.
@@ -39,7 +38,8 @@ class ArsplanWorkflow:
     """Sleeps until the next cycle's opening date, opens it, starts its CycleWorkflow.
 
     Each run handles one cycle and then continues as new, so a year-long history
-    stays a handful of events per run. The plan is re-read on every run; the
+    stays a handful of events per run. The plan is read from the store (the Arsplan
+    aggregate, with its moved milestones) on every run; the
     follower signals ``plan_changed`` when a milestone is moved, and a run woken by
     it continues as new at once, so the move is honoured while its cycle waits.
     """
@@ -48,6 +48,7 @@ class ArsplanWorkflow:
         self._inp: ArsplanInput | None = None
         self._next: CycleOpening | None = None
         self._plan_changed = False
+        self._activities = ActivityRunner(ACTIVITY_TIMEOUT, PATIENT_RETRY)
         # Read here, not in run: a signal may be handled before run starts.
         self._plan_changes_seen: list[str] = list(
             workflow.memo_value(PLAN_CHANGES_MEMO, [], type_hint=list[str]))
@@ -55,9 +56,8 @@ class ArsplanWorkflow:
     @workflow.run
     async def run(self, inp: ArsplanInput) -> ArsplanStatus:
         self._inp = inp
-        openings: list[CycleOpening] = await workflow.execute_activity(
-            act.ARSPLAN_OPENINGS, inp, result_type=list[CycleOpening],
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
+        openings: list[CycleOpening] = await self._activities.run(
+            act.ARSPLAN_OPENINGS, inp, list[CycleOpening])
         pending = [o for o in openings if o.cycle_id not in inp.started]
         if workflow.patched(SKIP_CLOSED_PATCH):
             # A plan driven after a cycle's beslut day (adopted late, or started on an old
@@ -81,11 +81,10 @@ class ArsplanWorkflow:
         elif wait > timedelta(0):
             await workflow.sleep(wait)
         opening = self._next
-        await workflow.execute_activity(
+        await self._activities.run(
             act.OPEN_CYCLE, OpenCycleRequest(namnd_code=inp.namnd_code, label=inp.label,
                                              process=opening.process, year=opening.year,
-                                             occurred_at=workflow.now()),
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY)
+                                             occurred_at=workflow.now()))
         # Started by hand or by an earlier run: one cycle, one workflow.
         await start_detached(CycleWorkflow.run, CycleInput(cycle_id=opening.cycle_id),
                              cycle_workflow_id(opening.cycle_id))

@@ -9,9 +9,9 @@ from temporalio import workflow
 from temporalio.workflow import ChildWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
+    from workflows import legacy
     from workflows.children import CONCURRENT_STARTS, start_all, start_unit_report
     from workflows.ids import unit_report_workflow_id
-    from workflows.levels import is_done
     from workflows.payloads import (
         AvdelningInput,
         AvdelningProgress,
@@ -41,7 +41,9 @@ class AvdelningWorkflow:
         # The cycle knows the plan's statuses already: only changes are relayed.
         self._state = inp.state or AvdelningState(
             unit_status={u.unit_id: u.status for u in units},
-            relayed_status={u.unit_id: u.status for u in units})
+            relayed_status={u.unit_id: u.status for u in units},
+            unit_done={u.unit_id: u.done for u in units if u.done is not None})
+        self._kinds = {u.unit_id: u.kind for u in units}
         self._report_ids = {u.unit_id: u.report_id for u in units}
         # Reports started by this run (not by one before a continue-as-new).
         self._children: dict[str, ChildWorkflowHandle[Any, Any]] = {}
@@ -80,8 +82,13 @@ class AvdelningWorkflow:
     def _avdelning_ready(self) -> bool:
         own = self._inp.avdelning
         return (own is not None and own.unit_id not in self._state.started
-                and all(is_done(u, self._state.unit_status.get(u.unit_id))
-                        for u in self._inp.enheter))
+                and all(self._done(u.unit_id) for u in self._inp.enheter))
+
+    def _done(self, unit_id: str) -> bool:
+        done = self._state.unit_done.get(unit_id)
+        if done is None:  # progress recorded before the domain's answer was passed along
+            return legacy.is_done(self._kinds[unit_id], self._state.unit_status.get(unit_id))
+        return done
 
     def _unrelayed(self) -> bool:
         state = self._state
@@ -102,9 +109,10 @@ class AvdelningWorkflow:
         changed = {u: s for u, s in state.unit_status.items() if state.relayed_status.get(u) != s}
         started = state.started[state.relayed_started:]
         state.sequence += 1
-        progress = AvdelningProgress(avdelning_id=self._inp.avdelning_id,
-                                     sequence=state.sequence, unit_status=changed,
-                                     started=started)
+        progress = AvdelningProgress(
+            avdelning_id=self._inp.avdelning_id, sequence=state.sequence, unit_status=changed,
+            started=started,
+            unit_done={u: state.unit_done[u] for u in changed if u in state.unit_done})
         # Marked relayed before the await: changes arriving meanwhile go in the next batch.
         state.relayed_status = {**state.relayed_status, **changed}
         state.relayed_started += len(started)
@@ -146,6 +154,10 @@ class AvdelningWorkflow:
     @workflow.signal
     def report_progress(self, progress: ReportProgress) -> None:
         self._state.unit_status[progress.unit_id] = progress.status
+        if progress.done is None:
+            self._state.unit_done.pop(progress.unit_id, None)
+        else:
+            self._state.unit_done[progress.unit_id] = progress.done
 
     @workflow.signal
     def close(self) -> None:

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
+    from workflows import legacy
+    from workflows.activity_options import ActivityRunner
     from workflows.avdelning import AvdelningWorkflow
     from workflows.children import (
         CONCURRENT_STARTS,
@@ -19,7 +20,7 @@ with workflow.unsafe.imports_passed_through():
         start_unit_report,
     )
     from workflows.ids import avdelning_workflow_id, unit_report_workflow_id
-    from workflows.levels import AvdelningGroup, avdelning_groups, is_done
+    from workflows.levels import AvdelningGroup, avdelning_groups
     from workflows.payloads import (
         AvdelningInput,
         AvdelningProgress,
@@ -35,7 +36,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.unit_report import UnitReportWorkflow
 
 ACTIVITY_TIMEOUT = timedelta(minutes=5)
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 # Cycles begun before this start every report themselves and keep doing so on replay.
 FAN_OUT_BY_AVDELNING = "cycle-fan-out-by-avdelning"
 
@@ -61,10 +61,11 @@ class CycleWorkflow:
     def __init__(self, inp: CycleInput) -> None:
         self._cycle_id = inp.cycle_id
         self._state: CycleState | None = inp.state
-        self._early_progress: dict[str, str] = {}
+        self._early_progress: dict[str, ReportProgress] = {}
         self._early_beslut: BeslutNotice | None = None
         self._phase = "starting"
-        self._busy = 0
+        self._busy = 0  # child starts in flight
+        self._activities = ActivityRunner(ACTIVITY_TIMEOUT)
         self._children_index: tuple[list[UnitRef], dict[str, list[UnitRef]]] | None = None
         self._report_ids: tuple[list[UnitRef], dict[str, str]] | None = None
         self._groups: tuple[list[UnitRef], list[AvdelningGroup], set[str]] | None = None
@@ -73,12 +74,15 @@ class CycleWorkflow:
     async def run(self, inp: CycleInput) -> CycleStatus:
         if self._state is None:
             by_avdelning = workflow.patched(FAN_OUT_BY_AVDELNING)
-            plan: CyclePlan = await self._activity(act.LOAD_CYCLE, inp.cycle_id, CyclePlan)
-            self._state = CycleState(plan=plan,
-                                     unit_status={u.unit_id: u.status for u in plan.units},
-                                     by_avdelning=by_avdelning)
+            plan: CyclePlan = await self._activities.run(act.LOAD_CYCLE, inp.cycle_id,
+                                                         CyclePlan)
+            self._state = CycleState(
+                plan=plan, unit_status={u.unit_id: u.status for u in plan.units},
+                unit_done={u.unit_id: u.done for u in plan.units if u.done is not None},
+                by_avdelning=by_avdelning)
         state = self._state
-        state.unit_status.update(self._early_progress)
+        for progress in self._early_progress.values():
+            self._note_progress(state, progress)
         state.beslut = state.beslut or self._early_beslut
         plan = state.plan
         if state.by_avdelning:
@@ -134,7 +138,7 @@ class CycleWorkflow:
 
     async def _send_underlag(self) -> None:
         self._phase = "sending_underlag"
-        await self._activity(act.SEND_UNDERLAG, self._fact("underlag"), None)
+        await self._activities.run(act.SEND_UNDERLAG, self._fact("underlag"))
         self._require_state().underlag_sent = True
 
     async def _close_reports(self, unit_ids: list[str]) -> None:
@@ -147,7 +151,7 @@ class CycleWorkflow:
         state = self._require_state()
         if not state.exported:
             self._phase = "exporting_beslut"
-            await self._activity(act.EXPORT_BESLUT, self._fact("beslut-export"), None)
+            await self._activities.run(act.EXPORT_BESLUT, self._fact("beslut-export"))
             state.exported = True
         self._phase = "closed"
         return self.status()
@@ -231,7 +235,11 @@ class CycleWorkflow:
                 return  # ``until`` has passed: its timer, not a clock comparison, decides
 
     def _done(self, unit: UnitRef) -> bool:
-        return is_done(unit, self._require_state().unit_status.get(unit.unit_id))
+        state = self._require_state()
+        done = state.unit_done.get(unit.unit_id)
+        if done is None:  # progress recorded before the domain's answer was passed along
+            return legacy.is_done(unit.kind, state.unit_status.get(unit.unit_id))
+        return done
 
     def _children_done(self, unit: UnitRef) -> bool:
         return all(self._done(u) for u in self._children_of().get(unit.unit_id, []))
@@ -270,12 +278,20 @@ class CycleWorkflow:
         assert self._state is not None
         return self._state
 
+    @staticmethod
+    def _note_progress(state: CycleState, progress: ReportProgress) -> None:
+        state.unit_status[progress.unit_id] = progress.status
+        if progress.done is None:
+            state.unit_done.pop(progress.unit_id, None)
+        else:
+            state.unit_done[progress.unit_id] = progress.done
+
     @workflow.signal
     def report_progress(self, progress: ReportProgress) -> None:
         if self._state is None:
-            self._early_progress[progress.unit_id] = progress.status
+            self._early_progress[progress.unit_id] = progress
         else:
-            self._state.unit_status[progress.unit_id] = progress.status
+            self._note_progress(self._state, progress)
 
     @workflow.signal
     def avdelning_progress(self, progress: AvdelningProgress) -> None:
@@ -286,6 +302,11 @@ class CycleWorkflow:
             return
         state.relayed[progress.avdelning_id] = progress.sequence
         state.unit_status.update(progress.unit_status)
+        for unit_id in progress.unit_status:
+            if unit_id in progress.unit_done:
+                state.unit_done[unit_id] = progress.unit_done[unit_id]
+            else:
+                state.unit_done.pop(unit_id, None)
         state.started.extend(progress.started)
 
     @workflow.signal
@@ -304,16 +325,8 @@ class CycleWorkflow:
             started=list(state.started) if state else [],
             underlag_sent=bool(state and state.underlag_sent),
             beslut_event_id=state.beslut.event_id if state and state.beslut else None,
-            exported=bool(state and state.exported), busy=self._busy > 0,
+            exported=bool(state and state.exported),
+            busy=self._busy > 0 or self._activities.busy,
             avdelningar=[avdelning_workflow_id(self._cycle_id, a) for a in state.avdelningar]
             if state else [],
         )
-
-    async def _activity(self, name: str, arg: Any, result_type: type | None) -> Any:
-        self._busy += 1
-        try:
-            return await workflow.execute_activity(
-                name, arg, result_type=result_type, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY)
-        finally:
-            self._busy -= 1

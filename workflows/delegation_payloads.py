@@ -1,4 +1,4 @@
-"""Payloads and activity names of the meeting and överklagande workflows.
+"""Payloads of the meeting and överklagande workflows.
 
 Instants are workflow time (see infrastructure.timeline); activities convert.
 """
@@ -6,13 +6,6 @@ Instants are workflow time (see infrastructure.timeline); activities convert.
 from __future__ import annotations
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
-
-LOAD_MEETING = "load_meeting"
-COMPILE_ANMALNINGSLISTA = "compile_anmalningslista"
-REMIND_JUSTERING = "remind_justering"
-ANSLA_PROTOKOLL = "ansla_protokoll"
-EXPEDIERA_PROTOKOLL = "expediera_protokoll"
-RECORD_LAGA_KRAFT = "record_laga_kraft"
 
 
 class Payload(BaseModel):
@@ -76,10 +69,3 @@ class WorkflowStatus(Payload):
     busy: bool
     phase: str
 
-
-def meeting_workflow_id(meeting_id: str) -> str:
-    return f"meeting-{meeting_id}"
-
-
-def overklagande_workflow_id(beslut_id: str) -> str:
-    return f"overklagande-{beslut_id}"

@@ -19,3 +19,11 @@ def arsplan_workflow_id(namnd_code: str, label: str) -> str:
 
 def avdelning_workflow_id(cycle_id: UUID | str, avdelning_id: str) -> str:
     return f"avdelning-{cycle_id}-{avdelning_id}"
+
+
+def meeting_workflow_id(meeting_id: UUID | str) -> str:
+    return f"meeting-{meeting_id}"
+
+
+def overklagande_workflow_id(beslut_id: UUID | str) -> str:
+    return f"overklagande-{beslut_id}"

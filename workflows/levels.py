@@ -1,4 +1,4 @@
-"""Level rules shared by the cycle and avdelning workflows (pure, replay-safe)."""
+"""How a cycle fans out by level: an avdelning's enheter go to its own workflow (pure)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,6 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from workflows.payloads import UnitRef
-
-
-def is_done(unit: UnitRef, status: str | None) -> bool:
-    """Done for the level above: godkänd, or klarmarkerad for the förvaltning (no attester)."""
-    return status == "godkand" or (unit.kind == "forvaltning" and status == "klarmarkerad")
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.delegation_payloads import (
+    from workflows.activity_names import (
         ANSLA_PROTOKOLL,
         COMPILE_ANMALNINGSLISTA,
         EXPEDIERA_PROTOKOLL,
         LOAD_MEETING,
         REMIND_JUSTERING,
+    )
+    from workflows.activity_options import PATIENT_RETRY, ActivityRunner
+    from workflows.delegation_payloads import (
         AnslagResult,
         EventNotice,
         JusteringState,
@@ -24,12 +26,11 @@ with workflow.unsafe.imports_passed_through():
         MeetingPlan,
         MeetingStep,
         WorkflowStatus,
-        overklagande_workflow_id,
     )
+    from workflows.ids import overklagande_workflow_id
     from workflows.overklagande import OverklagandeWorkflow
 
 ACTIVITY_TIMEOUT = timedelta(minutes=1)
-RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5))
 JUSTERAT_STATUSES = ("justerat", "anslaget", "expedierat")
 
 
@@ -46,7 +47,7 @@ class MeetingWorkflow:
 
     def __init__(self) -> None:
         self._justerat = False
-        self._busy = False
+        self._activities = ActivityRunner(ACTIVITY_TIMEOUT, PATIENT_RETRY)
         self._phase = "vantar_pa_brytdag"
         self._reminders = 0
 
@@ -56,16 +57,10 @@ class MeetingWorkflow:
 
     @workflow.query
     def status(self) -> WorkflowStatus:
-        return WorkflowStatus(busy=self._busy, phase=self._phase)
+        return WorkflowStatus(busy=self._activities.busy, phase=self._phase)
 
     async def _step(self, name: str, arg: Any, result_type: type[Any]) -> Any:
-        self._busy = True
-        try:
-            return await workflow.execute_activity(
-                name, arg, result_type=result_type, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY)
-        finally:
-            self._busy = False
+        return await self._activities.run(name, arg, result_type)
 
     async def _sleep_until(self, instant: datetime) -> None:
         delta = instant - workflow.now()

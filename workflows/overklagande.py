@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from workflows.activity_names import RECORD_LAGA_KRAFT
+    from workflows.activity_options import PATIENT_RETRY, ActivityRunner
     from workflows.delegation_payloads import (
-        RECORD_LAGA_KRAFT,
         EventNotice,
         LagaKraftRequest,
         LagaKraftResult,
@@ -18,7 +18,6 @@ with workflow.unsafe.imports_passed_through():
     )
 
 ACTIVITY_TIMEOUT = timedelta(minutes=1)
-RETRY = RetryPolicy(maximum_interval=timedelta(minutes=5))
 
 
 @workflow.defn
@@ -33,7 +32,7 @@ class OverklagandeWorkflow:
 
     def __init__(self) -> None:
         self._overklagat = False
-        self._busy = False
+        self._activities = ActivityRunner(ACTIVITY_TIMEOUT, PATIENT_RETRY)
         self._phase = "overklagandetid"
 
     @workflow.signal
@@ -42,7 +41,7 @@ class OverklagandeWorkflow:
 
     @workflow.query
     def status(self) -> WorkflowStatus:
-        return WorkflowStatus(busy=self._busy, phase=self._phase)
+        return WorkflowStatus(busy=self._activities.busy, phase=self._phase)
 
     @workflow.run
     async def run(self, inp: OverklagandeInput) -> str:
@@ -54,11 +53,8 @@ class OverklagandeWorkflow:
             return self._phase
         except TimeoutError:
             pass
-        self._busy = True
-        result: LagaKraftResult = await workflow.execute_activity(
+        result: LagaKraftResult = await self._activities.run(
             RECORD_LAGA_KRAFT, LagaKraftRequest(beslut_id=inp.beslut_id, at=workflow.now()),
-            result_type=LagaKraftResult, start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY)
-        self._busy = False
+            LagaKraftResult)
         self._phase = result.status
         return result.status

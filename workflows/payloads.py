@@ -21,12 +21,19 @@ class Payload(BaseModel):
 
 
 class ReportEvent(Payload):
-    """A person's decision on a report, forwarded by the follower (deduped by version)."""
+    """A person's decision on a report, forwarded by the follower (deduped by version).
+
+    ``status``, ``open_task`` and ``done`` are the domain's answers after the event
+    (domain/report_flow.py); None in signals recorded before the follower passed them.
+    """
 
     event_id: str
     version: int
     kind: ReportEventKind
     new_deadline: AwareDatetime | None = None
+    status: str | None = None
+    open_task: Task | None = None
+    done: bool | None = None
 
 
 class DeadlineChange(Payload):
@@ -45,6 +52,9 @@ class ReportSnapshot(Payload):
     deadline: AwareDatetime
     attest_deadline: AwareDatetime | None
     has_attester: bool
+    # The domain's answers (report_flow); None in results recorded before they were passed.
+    open_task: Task | None = None
+    done: bool | None = None
 
 
 class UnitReportInput(Payload):
@@ -85,10 +95,12 @@ class UnitReportStatus(Payload):
 
 
 class ReportProgress(Payload):
-    """Child → cycle: the report's status changed."""
+    """Child → cycle: the report's status changed; ``done`` for the level above (None in
+    signals recorded before the domain's answer was passed along)."""
 
     unit_id: str
     status: str
+    done: bool | None = None
 
 
 class UnitRef(Payload):
@@ -97,6 +109,7 @@ class UnitRef(Payload):
     parent_unit_id: str | None
     report_id: str
     status: str
+    done: bool | None = None  # None in plans recorded before the domain's answer was passed
 
 
 class CyclePlan(Payload):
@@ -135,6 +148,7 @@ class CycleState(BaseModel):
     by_avdelning: bool | None = None
     avdelningar: list[str] = []
     relayed: dict[str, int] = {}
+    unit_done: dict[str, bool] = {}
 
 
 class AvdelningState(BaseModel):
@@ -146,6 +160,7 @@ class AvdelningState(BaseModel):
     relayed_started: int = 0
     sequence: int = 0
     closing: bool = False
+    unit_done: dict[str, bool] = {}
 
 
 class AvdelningInput(Payload):
@@ -168,6 +183,7 @@ class AvdelningProgress(Payload):
     sequence: int
     unit_status: dict[str, str]
     started: list[str]
+    unit_done: dict[str, bool] = {}
 
 
 class AvdelningStatus(Payload):
@@ -236,3 +252,12 @@ class ArsplanStatus(Payload):
     started: list[str]
     waiting_for: str | None
     opens_at: datetime | None
+
+
+class PlanChange(Payload):
+    """The follower's word that the stored årsplan changed (e.g. a milestone moved).
+
+    ``event_id`` is the domain event's id: a redelivered event changes nothing.
+    """
+
+    event_id: str

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
+    from workflows import legacy
+    from workflows.activity_options import ActivityRunner
     from workflows.payloads import (
         DeadlineChange,
         ReminderPlan,
@@ -23,13 +23,8 @@ with workflow.unsafe.imports_passed_through():
         UnitReportStatus,
     )
 
-# Short store writes: a worker killed inside one gets it retried elsewhere after this,
-# not after minutes (Temporal notices a dead worker only when the timeout runs out).
+# Short store writes: a worker killed inside one gets it retried elsewhere after this.
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
-OPEN_FOR = {"klarmarkera": ("ej_paborjad", "pagar"), "attestera": ("klarmarkerad",)}
-STATUS_AFTER = {"klarmarkerad": "klarmarkerad", "godkand": "godkand", "atersand": "pagar",
-                "reopened": "pagar"}
 
 
 def _stamp(instant: datetime) -> str:
@@ -41,7 +36,8 @@ class UnitReportWorkflow:
     """One report in one cycle: remind, pass the deadline, escalate, request attest.
 
     The report's state comes from the event store (a snapshot at start, then the
-    follower's signals, deduped by aggregate version). Each task (klarmarkera, then
+    follower's signals, deduped by aggregate version), with the domain's answer to which
+    task is open and whether the level above may go on. Each task (klarmarkera, then
     attestera for the parent chef) runs reminders before its deadline, records
     DeadlinePassed with an escalation at it, and reminds daily after. Återsänd
     loops back to klarmarkera with the new deadline; a moved deadline replans.
@@ -51,7 +47,10 @@ class UnitReportWorkflow:
     def __init__(self) -> None:
         self._report_id = ""
         self._unit_id = ""
+        self._unit_kind = ""
         self._status = "ej_paborjad"
+        self._task: Task | None = "klarmarkera"
+        self._done = False
         self._version = 0
         self._deadline: datetime | None = None
         self._attest_deadline: datetime | None = None
@@ -61,7 +60,7 @@ class UnitReportWorkflow:
         self._ignored = 0
         self._generation = 0
         self._closed = False
-        self._busy = 0
+        self._activities = ActivityRunner(ACTIVITY_TIMEOUT)
         self._fired: set[str] = set()
         self._attest_requested_for = -1
         self._reported_status: str | None = None
@@ -70,15 +69,15 @@ class UnitReportWorkflow:
     @workflow.run
     async def run(self, inp: UnitReportInput) -> UnitReportStatus:
         self._report_id = inp.report_id
-        snap: ReportSnapshot = await self._activity(act.LOAD_REPORT, inp.report_id,
-                                                    ReportSnapshot)
+        snap: ReportSnapshot = await self._activities.run(act.LOAD_REPORT, inp.report_id,
+                                                          ReportSnapshot)
         self._adopt(snap)
         while not self._closed:
             await self._report_progress()
-            if self._status in OPEN_FOR["klarmarkera"]:
+            if self._task == "klarmarkera":
                 self._phase = "klarmarkering"
                 await self._drive("klarmarkera")
-            elif self._status == "klarmarkerad" and self._has_attester:
+            elif self._task == "attestera":
                 self._phase = "attest"
                 if await self._ensure_attestation_requested():
                     await self._drive("attestera")
@@ -90,15 +89,23 @@ class UnitReportWorkflow:
 
     def _adopt(self, snap: ReportSnapshot) -> None:
         self._unit_id = snap.unit_id
+        self._unit_kind = snap.unit_kind
         self._has_attester = snap.has_attester
         if snap.version > self._version:  # signals may have overtaken the snapshot
             self._version = snap.version
-            self._status = snap.status
+            self._set_status(snap.status, snap.open_task, snap.done)
             self._deadline = snap.deadline
             self._attest_deadline = snap.attest_deadline
-            if snap.status == "klarmarkerad" and snap.attest_deadline is not None:
+            if self._task == "attestera" and snap.attest_deadline is not None:
                 self._attest_requested_for = self._klarmarkerad_version
         self._deadline = self._deadline or snap.deadline
+
+    def _set_status(self, status: str, task: Task | None, done: bool | None) -> None:
+        self._status = status
+        if done is None:  # a payload recorded before the domain's answers were passed
+            task, done = (legacy.open_task(status, self._has_attester),
+                          legacy.is_done(self._unit_kind, status))
+        self._task, self._done = task, done
 
     # Signals, updates and queries
 
@@ -109,7 +116,10 @@ class UnitReportWorkflow:
             return
         self._version = event.version
         self._seen.append(event.event_id)
-        self._status = STATUS_AFTER[event.kind]
+        if event.status is None:
+            self._set_status(legacy.STATUS_AFTER[event.kind], None, None)
+        else:
+            self._set_status(event.status, event.open_task, event.done)
         if event.kind == "klarmarkerad":
             self._klarmarkerad_version = event.version
         if event.kind == "atersand" and event.new_deadline is not None:
@@ -147,13 +157,14 @@ class UnitReportWorkflow:
             report_id=self._report_id, unit_id=self._unit_id, phase=self._phase,
             status=self._status, version=self._version, deadline=self._deadline,
             attest_deadline=self._attest_deadline, seen_event_ids=list(self._seen),
-            ignored_duplicates=self._ignored, busy=self._busy > 0 or self._progress_unreported(),
+            ignored_duplicates=self._ignored,
+            busy=self._activities.busy or self._progress_unreported(),
         )
 
     # One task: reminders before, deadline with escalation, daily reminders after
 
     def _task_open(self, task: Task) -> bool:
-        return not self._closed and self._status in OPEN_FOR[task]
+        return not self._closed and self._task == task
 
     def _task_deadline(self, task: Task) -> datetime:
         deadline = self._deadline if task == "klarmarkera" else self._attest_deadline
@@ -164,7 +175,7 @@ class UnitReportWorkflow:
         while self._task_open(task):
             generation = self._generation
             deadline = self._task_deadline(task)
-            plan: ReminderPlan = await self._activity(
+            plan: ReminderPlan = await self._activities.run(
                 act.PLAN_REMINDERS, ReminderPlanRequest(deadline=deadline), ReminderPlan)
             steps = ([(at, "reminder") for at in plan.before] + [(deadline, "deadline")]
                      + [(at, "overdue") for at in plan.overdue])
@@ -211,7 +222,7 @@ class UnitReportWorkflow:
         fact = ReportFact(report_id=self._report_id, key=key, task=task, deadline=deadline,
                           occurred_at=workflow.now(), overdue=what == "overdue")
         name = act.DEADLINE_PASSED if what == "deadline" else act.SEND_REMINDER
-        await self._activity(name, fact, None)
+        await self._activities.run(name, fact)
         self._fired.add(key)
 
     async def _ensure_attestation_requested(self) -> bool:
@@ -220,7 +231,7 @@ class UnitReportWorkflow:
         key = f"{workflow.info().workflow_id}:attest:{self._klarmarkerad_version}"
         fact = ReportFact(report_id=self._report_id, key=key, task="attestera",
                           deadline=self._deadline or workflow.now(), occurred_at=workflow.now())
-        deadline = await self._activity(act.REQUEST_ATTESTATION, fact, datetime)
+        deadline = await self._activities.run(act.REQUEST_ATTESTATION, fact, datetime)
         if deadline is None:
             # The store already moved on (återsänd, reopened, godkänd): await that signal.
             await workflow.wait_condition(lambda: self._closed or self._status != "klarmarkerad")
@@ -238,14 +249,5 @@ class UnitReportWorkflow:
             return
         self._reported_status = self._status
         handle = workflow.get_external_workflow_handle(parent.workflow_id)
-        await handle.signal("report_progress",
-                            ReportProgress(unit_id=self._unit_id, status=self._status))
-
-    async def _activity(self, name: str, arg: Any, result_type: type | None) -> Any:
-        self._busy += 1
-        try:
-            return await workflow.execute_activity(
-                name, arg, result_type=result_type, start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY)
-        finally:
-            self._busy -= 1
+        await handle.signal("report_progress", ReportProgress(
+            unit_id=self._unit_id, status=self._status, done=self._done))

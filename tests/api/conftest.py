@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from domain.application import Arsplaner
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 
 TOKENS = {f"t-{p}": p for p in ("anna", "bertil", "david", "eva", "fredrik", "gun", "ida",
@@ -23,7 +23,7 @@ TOKENS = {f"t-{p}": p for p in ("anna", "bertil", "david", "eva", "fredrik", "gu
 @dataclass
 class ApiWorld:
     http: httpx.AsyncClient
-    app: Arsplaner
+    app: TestEngine
     clock: ManualClock
     env: dict[str, str]
 
@@ -52,12 +52,12 @@ def report_id(unit_id: str) -> str:
 @pytest.fixture
 async def world(durable_env: dict[str, str]) -> AsyncIterator[ApiWorld]:
     clock = ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC))
-    app = Arsplaner(env=durable_env, clock=clock)
+    app = TestEngine(env=durable_env, clock=clock)
     build_organisation(app)
     open_delar_2022(app)
     # raise_app_exceptions=False: a server error must show up as a 500 response, not pass.
     read_models = ReadModels.for_app(app)
-    api = create_app(app, TOKENS, read_models=read_models)
+    api = create_app(app, app.bus, TOKENS, read_models=read_models)
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
         yield ApiWorld(http, app, clock, durable_env)

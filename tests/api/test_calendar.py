@@ -106,7 +106,7 @@ class TestUnitFeed:
 @pytest.fixture
 async def signed(world: ApiWorld) -> AsyncIterator[httpx.AsyncClient]:
     """The same application behind an API with calendar links switched on."""
-    api = create_app(world.app, TOKENS)
+    api = create_app(world.app, world.app.bus, TOKENS)
     api.state.calendar_secret = SECRET
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:

@@ -156,7 +156,7 @@ class TestTimeTravelAndErrors:
 
 async def test_with_real_tokens_the_login_page_lists_no_one(world: ApiWorld) -> None:
     read_models = ReadModels.for_app(world.app)
-    api = create_app(world.app, {"s3cret-anna": "anna"}, read_models=read_models,
+    api = create_app(world.app, world.app.bus, {"s3cret-anna": "anna"}, read_models=read_models,
                      dev_login=False)
     transport = httpx.ASGITransport(app=api)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:

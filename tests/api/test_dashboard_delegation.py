@@ -10,21 +10,21 @@ import httpx
 import pytest
 
 from api.app import create_app
-from domain.application import Arsplaner
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 from tests.unit.von_delegation import AU_LEDAMOT, FORVALTNINGSCHEF, decide, load_von
 
 
 @pytest.fixture
 async def browser(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, ManualClock,
-                                                          Arsplaner]]:
+                                                          TestEngine]]:
     clock = ManualClock(datetime(2022, 10, 3, 8, 0, tzinfo=UTC))
-    app = Arsplaner(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
     load_von(app)
     read_models = ReadModels.for_app(app)
-    api = create_app(app, {"t-revisor": "p-ingrid-kontrollsson"}, read_models=read_models)
+    api = create_app(app, app.bus, {"t-revisor": "p-ingrid-kontrollsson"}, read_models=read_models)
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
         await http.post("/logga-in", data={"token": "t-revisor"})
@@ -34,7 +34,7 @@ async def browser(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Manu
 
 
 async def test_the_register_lists_beslut_and_filters_by_row(
-        browser: tuple[httpx.AsyncClient, ManualClock, Arsplaner]) -> None:
+        browser: tuple[httpx.AsyncClient, ManualClock, TestEngine]) -> None:
     http, _, app = browser
     decide(app, FORVALTNINGSCHEF, "2.1.3", date(2022, 10, 3), beslut="Beslut om flytt")
     decide(app, AU_LEDAMOT, "3.3.2", date(2022, 10, 3), amount=25,
@@ -47,7 +47,7 @@ async def test_the_register_lists_beslut_and_filters_by_row(
 
 
 async def test_the_register_as_of_before_a_beslut_does_not_show_it(
-        browser: tuple[httpx.AsyncClient, ManualClock, Arsplaner]) -> None:
+        browser: tuple[httpx.AsyncClient, ManualClock, TestEngine]) -> None:
     http, clock, app = browser
     clock.advance(hours=2)
     decide(app, FORVALTNINGSCHEF, "2.1.3", date(2022, 10, 3), beslut="Beslut om flytt")

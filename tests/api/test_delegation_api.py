@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from api.app import create_app
-from domain.application import Arsplaner
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 from tests.unit.von_delegation import FORVALTNINGSCHEF, ORDFORANDE, SEKRETERARE, load_von
 from tests.unit.von_meetings import add, hold, schedule
@@ -27,12 +27,12 @@ def auth(person: str) -> dict[str, str]:
 
 
 @pytest.fixture
-async def http(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Arsplaner]]:
+async def http(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, TestEngine]]:
     clock = ManualClock(datetime(2022, 10, 3, 8, tzinfo=UTC))
-    app = Arsplaner(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
     load_von(app)
     models = ReadModels.for_app(app)
-    api = create_app(app, TOKENS, read_models=models)
+    api = create_app(app, app.bus, TOKENS, read_models=models)
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as client:
         yield client, app
@@ -46,7 +46,7 @@ def beslut(row_nr: str, **fields: Any) -> dict[str, Any]:
 
 
 async def test_a_delegationsbeslut_is_recorded_and_found_in_the_register(
-        http: tuple[httpx.AsyncClient, Arsplaner]) -> None:
+        http: tuple[httpx.AsyncClient, TestEngine]) -> None:
     client, _ = http
     posted = await client.post("/api/delegation/beslut", headers=auth(FORVALTNINGSCHEF),
                                json=beslut("3.3.2", amount=12))
@@ -62,7 +62,7 @@ async def test_a_delegationsbeslut_is_recorded_and_found_in_the_register(
     ("3.3.2", {"amount": 30}, "over_beloppsgrans"),
 ])
 async def test_refusals_are_problem_documents_naming_the_rule(
-        http: tuple[httpx.AsyncClient, Arsplaner], row_nr: str, fields: dict[str, Any],
+        http: tuple[httpx.AsyncClient, TestEngine], row_nr: str, fields: dict[str, Any],
         rule: str) -> None:
     client, app = http
     refused = await client.post("/api/delegation/beslut", headers=auth(FORVALTNINGSCHEF),
@@ -74,7 +74,7 @@ async def test_refusals_are_problem_documents_naming_the_rule(
 
 
 async def test_the_anmalningslista_downloads_as_csv_and_html(
-        http: tuple[httpx.AsyncClient, Arsplaner]) -> None:
+        http: tuple[httpx.AsyncClient, TestEngine]) -> None:
     client, app = http
     await client.post("/api/delegation/beslut", headers=auth(ORDFORANDE),
                       json=beslut("2.1.1", laglighetsprovning=True))

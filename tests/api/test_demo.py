@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from cli.demo import demo_cycle_command, load_demo_data
-from domain.application import Arsplaner
 from domain.calendar import local_date
 from domain.cycle import Cycle
 from projections.delegation_queries import search_register_as_of
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "von"
@@ -28,7 +28,7 @@ def test_the_demo_cycle_has_the_delarsbokslut_shape_starting_today() -> None:
 
 def test_loading_twice_records_nothing_new(tmp_path: Path) -> None:
     clock = ManualClock(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
-    app = Arsplaner(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
     first = load_demo_data(app, DATA)
     head = app.recorder.max_notification_id()
     clock.advance(days=3)  # a restart on a later day finds the cycle opened then

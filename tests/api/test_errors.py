@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.problems import PROBLEM_MEDIA_TYPE, install_problem_handlers
-from api.routes_commands import COMMAND_PATHS
+from api.routes_commands import COMMANDS
 from projections.audit_trail import AuditTrailNeedsRebuild
 from tests.api.conftest import ApiWorld, auth, report_id
 
@@ -220,7 +220,7 @@ command_bodies = st.dictionaries(
                      "namnd_code", "enhet_deadline", "unit_ids", "indicator", "bedomning",
                      "kind", "columns", "rows"]),
     json_values | st.just(EKHAGEN), max_size=6)
-commands = st.sampled_from(sorted(COMMAND_PATHS))
+commands = st.sampled_from(sorted(COMMANDS))
 
 
 class TestNoServerErrors:

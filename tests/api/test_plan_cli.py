@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app as cli
-from domain.application import Arsplaner
 from domain.arsplan import Arsplan
 from domain.ids import arsplan_id
 from infrastructure.importer import import_arsplan, import_organisation
 from infrastructure.settings import get_settings
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 
 DATA = Path("data/von")
@@ -26,7 +26,7 @@ MOVE = ["plan", "move-milestone", "--milestone", "f-ars-2022-enhetschefer",
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "events.sqlite"
-    app = Arsplaner(env=sqlite_env(path))
+    app = TestEngine(env=sqlite_env(path))
     import_organisation(app, DATA / "organisation.yaml")
     import_arsplan(app, DATA / "arsplan_2022_2023.yaml")
     app.close()
@@ -39,7 +39,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def _end(path: Path) -> date:
-    app = Arsplaner(env=sqlite_env(path))
+    app = TestEngine(env=sqlite_env(path))
     try:
         return app.get(arsplan_id("VON", "2022/2023"), Arsplan).milestones[
             "f-ars-2022-enhetschefer"].end

@@ -8,8 +8,8 @@ import pytest
 
 from cli.demo import load_demo_data
 from cli.serve import load_tokens
-from domain.application import Arsplaner
 from infrastructure.settings import Settings
+from tests.support.engine import TestEngine
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,7 +29,7 @@ def test_a_tokens_file_of_the_wrong_shape_is_refused(tmp_path: Path) -> None:
 
 def test_without_a_file_every_demo_person_gets_a_dev_token(tmp_path: Path) -> None:
     settings = Settings(event_store="sqlite", sqlite_path=tmp_path / "events.sqlite")
-    app = Arsplaner(env=settings.eventsourcing_env())
+    app = TestEngine(env=settings.eventsourcing_env())
     load_demo_data(app, REPO / "data" / "von")
     app.close()
     tokens = load_tokens(None, settings)

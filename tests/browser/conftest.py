@@ -20,7 +20,7 @@ import uvicorn
 from api.app import create_app
 from api.auth import dev_tokens
 from cli.demo import NAMND_CODE, DemoData, load_demo_data
-from domain.application import Arsplaner
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,7 +35,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 @dataclass
 class LiveServer:
     url: str
-    app: Arsplaner
+    app: TestEngine
     demo: DemoData
 
 
@@ -48,9 +48,9 @@ def _free_port() -> int:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    app = Arsplaner(env=sqlite_env(tmp_path / "events.sqlite"))
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"))
     demo = load_demo_data(app, DATA)
-    api = create_app(app, dev_tokens(app.organisation(NAMND_CODE)), namnd_code=NAMND_CODE)
+    api = create_app(app, app.bus, dev_tokens(app.organisation(NAMND_CODE)), namnd_code=NAMND_CODE)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))

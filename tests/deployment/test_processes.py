@@ -15,7 +15,6 @@ import pytest
 from temporalio.common import WorkflowIDConflictPolicy
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.base import Actor
 from domain.ids import unit_report_id
 from infrastructure.devserver import embedded_temporal
@@ -24,6 +23,7 @@ from projections.queries import cycle_board
 from projections.read_models import ReadModels
 from projections.reporting import ReportingProjection
 from tests.reliability.deployment import BIN, free_port, wait_for
+from tests.support.engine import TestEngine
 from tests.support.org import DELAR_2022, TEMPLATE, build_organisation
 from tests.support.stores import sqlite_env
 from worker import connect
@@ -49,7 +49,7 @@ def test_worker_and_follower_processes_drive_a_cycle_and_stop_on_sigterm(tmp_pat
                         temporal_address=env["ARSPLAN_TEMPORAL_ADDRESS"],
                         temporal_db=tmp_path / "temporal.sqlite", var_dir=tmp_path / "var",
                         task_queue=env["ARSPLAN_TASK_QUEUE"])
-    app = Arsplaner(env=sqlite_env(tmp_path / "events.sqlite"))
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"))
     build_organisation(app)
     today = datetime.now(tz=UTC).date()
     live = DELAR_2022.model_copy(update={

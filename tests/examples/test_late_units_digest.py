@@ -9,31 +9,31 @@ from pathlib import Path
 import pytest
 
 from domain import commands as c
-from domain.application import Arsplaner
 from examples.late_units_digest import DigestState, write_digest
 from feed.authority import FeedGrant
 from feed.envelope import EventEnvelope
 from tests.feed.conftest import make_feed
 from tests.feed.scenario import BJORKLIDEN, EKHAGEN, HEMTJANST
 from tests.feed.server import feed_api, serving
+from tests.support.engine import TestEngine
 
 ENHET_DEADLINE = datetime(2022, 8, 23, 21, 59, tzinfo=UTC)
 
 
-def deadline_passed(app: Arsplaner, report_id: object, key: str) -> None:
+def deadline_passed(app: TestEngine, report_id: object, key: str) -> None:
     app.record_workflow_fact(
         report_id, key, ENHET_DEADLINE,  # type: ignore[arg-type]
         lambda r, cause: r.record_deadline_passed("klarmarkera", ENHET_DEADLINE, cause))
 
 
 @pytest.fixture
-def base_url(populated: Arsplaner, durable_env: dict[str, str]) -> Iterator[str]:
+def base_url(populated: TestEngine, durable_env: dict[str, str]) -> Iterator[str]:
     with serving(feed_api(populated, make_feed(populated, durable_env))) as url:
         yield url
 
 
 async def test_digest_lists_late_units_and_carries_its_state_to_the_next_day(
-        base_url: str, populated: Arsplaner, tmp_path: Path) -> None:
+        base_url: str, populated: TestEngine, tmp_path: Path) -> None:
     state, out = tmp_path / "state.json", tmp_path / "digests"
     deadline_passed(populated, BJORKLIDEN, "late-bjorkliden")
     deadline_passed(populated, HEMTJANST, "late-hemtjanst")
@@ -57,7 +57,7 @@ async def test_no_late_units_says_so(base_url: str, tmp_path: Path) -> None:
     assert digest.read_text(encoding="utf-8").splitlines()[2] == "Inga försenade rapporter."
 
 
-def test_an_event_delivered_again_after_a_crash_is_applied_once(populated: Arsplaner,
+def test_an_event_delivered_again_after_a_crash_is_applied_once(populated: TestEngine,
                                                                 durable_env: dict[str, str]
                                                                 ) -> None:
     feed = make_feed(populated, durable_env)

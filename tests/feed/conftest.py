@@ -4,23 +4,23 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from domain.application import Arsplaner
 from feed.positions import ConsumerPositions
 from feed.service import EventFeed
 from tests.feed.scenario import populate
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 
 SECRET = b"feed-test-secret"
 
 
 @pytest.fixture
 def open_app(durable_env: dict[str, str],
-             clock: ManualClock) -> Iterator[Callable[[], Arsplaner]]:
+             clock: ManualClock) -> Iterator[Callable[[], TestEngine]]:
     """Opens a fresh application on the same store, like a new process; closes them all."""
-    opened: list[Arsplaner] = []
+    opened: list[TestEngine] = []
 
-    def open_() -> Arsplaner:
-        opened.append(Arsplaner(env=durable_env, clock=clock))
+    def open_() -> TestEngine:
+        opened.append(TestEngine(env=durable_env, clock=clock))
         return opened[-1]
 
     yield open_
@@ -29,11 +29,11 @@ def open_app(durable_env: dict[str, str],
 
 
 @pytest.fixture
-def populated(open_app: Callable[[], Arsplaner]) -> Arsplaner:
+def populated(open_app: Callable[[], TestEngine]) -> TestEngine:
     app = open_app()
     populate(app)
     return app
 
 
-def make_feed(app: Arsplaner, env: dict[str, str]) -> EventFeed:
+def make_feed(app: TestEngine, env: dict[str, str]) -> EventFeed:
     return EventFeed(app, ConsumerPositions.from_env(env), SECRET)

@@ -14,18 +14,18 @@ import sys
 
 import nats
 
-from domain.application import Arsplaner
 from feed.envelope import EventEnvelope
 from feed.positions import ConsumerPositions
 from feed.relay import NatsRelay
 from feed.service import EventFeed
+from tests.support.engine import TestEngine
 
 NATS_URL = "nats://127.0.0.1:4222"
 
 
 async def run(env: dict[str, str], stream: str, prefix: str, batch: int,
               kill_after: int) -> None:
-    app = Arsplaner(env=env)
+    app = TestEngine(env=env)
     published = 0
 
     def maybe_die(envelope: EventEnvelope) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.base import Actor
 from domain.organisation import RoleAssignment
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 
 EKHAGEN = report("enh-ekhagen")
@@ -16,7 +16,7 @@ HEMTJANST = report("enh-hemtjanst-norr")
 REMINDER_DEADLINE = datetime(2022, 8, 23, 21, 59, tzinfo=UTC)  # 23:59 in Stockholm
 
 
-def build_kfn(app: Arsplaner) -> None:
+def build_kfn(app: TestEngine) -> None:
     units = [{"unit_id": "kfn", "name": "Kultur- och fritidsnämnden", "kind": "namnd"},
              {"unit_id": "kfn-forv", "name": "Kultur- och fritidsförvaltningen",
               "kind": "forvaltning", "parent_id": "kfn"}]
@@ -27,14 +27,14 @@ def build_kfn(app: Arsplaner) -> None:
                             Actor.system("import"))
 
 
-def remind(app: Arsplaner, report_id: object, person_id: str, key: str) -> None:
+def remind(app: TestEngine, report_id: object, person_id: str, key: str) -> None:
     app.record_workflow_fact(
         report_id, key, REMINDER_DEADLINE,  # type: ignore[arg-type]
         lambda r, cause: r.record_reminder(person_id, "klarmarkera", REMINDER_DEADLINE, False,
                                            cause))
 
 
-def populate(app: Arsplaner) -> None:
+def populate(app: TestEngine) -> None:
     """VON organisation, the cycle opened, edits, a klarmarkering, a reminder; then KFN."""
     build_organisation(app)
     open_delar_2022(app)
@@ -48,7 +48,7 @@ def populate(app: Arsplaner) -> None:
     build_kfn(app)
 
 
-def add_more(app: Arsplaner, count: int) -> None:
+def add_more(app: TestEngine, count: int) -> None:
     for i in range(count):
         app.execute(c.ChangeItem(report_id=BJORKLIDEN, item_id="mal-trygg-vard",
                                  field="analys", value=f"Version {i}"), "bertil")

@@ -12,10 +12,10 @@ from fastapi import FastAPI
 
 from api.problems import install_problem_handlers
 from api.routes_feed import router
-from domain.application import Arsplaner
 from feed.authority import FeedGrant
 from feed.service import EventFeed
 from feed.settings import FeedSettings
+from tests.support.engine import TestEngine
 
 GRANTS = {
     "tok-revision": FeedGrant("revision", None, personal_data=True),
@@ -24,7 +24,7 @@ GRANTS = {
 PERSON_TOKENS = {"dev-revisor": "revisor", "dev-anna": "anna"}
 
 
-def feed_api(app: Arsplaner, feed: EventFeed) -> FastAPI:
+def feed_api(app: TestEngine, feed: EventFeed) -> FastAPI:
     api = FastAPI()
     api.state.arsplaner = app
     api.state.feed = feed

@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from domain.application import Arsplaner
+from tests.support.engine import TestEngine
 
 
 def test_the_api_serves_the_feed_to_the_revisor_and_refuses_an_enhetschef(
-        populated: Arsplaner) -> None:
-    api = create_app(populated, {"dev-revisor": "revisor", "dev-anna": "anna"})
+        populated: TestEngine) -> None:
+    api = create_app(populated, populated.bus, {"dev-revisor": "revisor", "dev-anna": "anna"})
     with TestClient(api) as http:
         page = http.get("/feed/events", params={"namnd": "VON", "limit": 5},
                         headers={"Authorization": "Bearer dev-revisor"})

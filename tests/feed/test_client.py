@@ -12,12 +12,12 @@ from uuid import UUID
 
 import pytest
 
-from domain.application import Arsplaner
 from feed.client import subscribe
 from tests.feed.conftest import make_feed
 from tests.feed.scenario import add_more
 from tests.feed.server import feed_api, serving
 from tests.feed.test_consumer_positions import all_event_ids
+from tests.support.engine import TestEngine
 
 
 class WorkerDied(Exception):
@@ -25,7 +25,7 @@ class WorkerDied(Exception):
 
 
 @pytest.fixture
-def base_url(populated: Arsplaner, durable_env: dict[str, str]) -> Iterator[str]:
+def base_url(populated: TestEngine, durable_env: dict[str, str]) -> Iterator[str]:
     with serving(feed_api(populated, make_feed(populated, durable_env))) as url:
         yield url
 
@@ -39,7 +39,7 @@ async def handle(base_url: str, handled: list[UUID], die_at: int | None = None) 
 
 
 async def test_worker_killed_mid_stream_resumes_with_no_gaps_and_no_duplicates(
-        base_url: str, populated: Arsplaner) -> None:
+        base_url: str, populated: TestEngine) -> None:
     handled: list[UUID] = []
     with pytest.raises(WorkerDied):
         await handle(base_url, handled, die_at=8)
@@ -49,7 +49,7 @@ async def test_worker_killed_mid_stream_resumes_with_no_gaps_and_no_duplicates(
 
 
 async def test_subscription_follows_events_written_after_it_caught_up(
-        base_url: str, populated: Arsplaner) -> None:
+        base_url: str, populated: TestEngine) -> None:
     seen: list[str] = []
 
     async def follow() -> None:
@@ -75,7 +75,7 @@ def run_worker(base_url: str, output: Path, kill_after: int) -> subprocess.Compl
 
 
 def test_worker_process_sigkilled_after_handling_gets_that_event_again_and_writes_it_once(
-        base_url: str, populated: Arsplaner, tmp_path: Path) -> None:
+        base_url: str, populated: TestEngine, tmp_path: Path) -> None:
     output = tmp_path / "handled.txt"
     killed = run_worker(base_url, output, kill_after=7)
     assert killed.returncode == -signal.SIGKILL, killed.stderr

@@ -7,12 +7,12 @@ from uuid import UUID
 
 import pytest
 
-from domain.application import Arsplaner
 from domain.errors import InvalidInputError, RuleViolationError
 from feed.authority import FeedGrant
 from feed.service import EventFeed
 from tests.feed.conftest import make_feed
 from tests.feed.scenario import add_more
+from tests.support.engine import TestEngine
 
 AUDITOR = FeedGrant("revision", None, personal_data=True)
 
@@ -21,7 +21,7 @@ class ConsumerCrashed(Exception):
     pass
 
 
-def all_event_ids(app: Arsplaner) -> list[UUID]:
+def all_event_ids(app: TestEngine) -> list[UUID]:
     notifications = app.recorder.select_notifications(start=1, limit=10_000)
     return [app.mapper.to_domain_event(n).event_id for n in notifications]
 
@@ -42,7 +42,7 @@ def consume(feed: EventFeed, consumer: str, handled: list[UUID], crash_after: in
 
 class TestResumeAfterCrash:
     def test_consumer_killed_mid_page_resumes_with_no_gaps_and_no_duplicates(
-            self, populated: Arsplaner, open_app: Callable[[], Arsplaner],
+            self, populated: TestEngine, open_app: Callable[[], TestEngine],
             durable_env: dict[str, str]) -> None:
         handled: list[UUID] = []
         with pytest.raises(ConsumerCrashed):
@@ -54,7 +54,7 @@ class TestResumeAfterCrash:
         assert handled == all_event_ids(populated)
 
     def test_two_consumers_progress_independently(
-            self, populated: Arsplaner, durable_env: dict[str, str]) -> None:
+            self, populated: TestEngine, durable_env: dict[str, str]) -> None:
         feed = make_feed(populated, durable_env)
         fast: list[UUID] = []
         slow: list[UUID] = []
@@ -67,7 +67,7 @@ class TestResumeAfterCrash:
         assert slow == fast == all_event_ids(populated)
 
     def test_positions_belong_to_the_client_that_acknowledged(
-            self, populated: Arsplaner, durable_env: dict[str, str]) -> None:
+            self, populated: TestEngine, durable_env: dict[str, str]) -> None:
         feed = make_feed(populated, durable_env)
         von = FeedGrant("von-integration", frozenset({"VON"}))
         feed.acknowledge(AUDITOR, "loader", 5)
@@ -76,14 +76,14 @@ class TestResumeAfterCrash:
 
 class TestAcknowledge:
     def test_acknowledging_an_earlier_position_never_moves_back(
-            self, populated: Arsplaner, durable_env: dict[str, str]) -> None:
+            self, populated: TestEngine, durable_env: dict[str, str]) -> None:
         feed = make_feed(populated, durable_env)
         assert feed.acknowledge(AUDITOR, "loader", 6) == 6
         assert feed.acknowledge(AUDITOR, "loader", 3) == 6
         assert feed.acknowledge(AUDITOR, "loader", 6) == 6
 
     def test_acknowledging_past_the_newest_event_is_refused(
-            self, populated: Arsplaner, durable_env: dict[str, str]) -> None:
+            self, populated: TestEngine, durable_env: dict[str, str]) -> None:
         feed = make_feed(populated, durable_env)
         with pytest.raises(RuleViolationError) as refused:
             feed.acknowledge(AUDITOR, "loader", feed.head() + 1)
@@ -91,7 +91,7 @@ class TestAcknowledge:
         assert feed.position(AUDITOR, "loader") == 0
 
     def test_consumer_names_are_checked(
-            self, populated: Arsplaner, durable_env: dict[str, str]) -> None:
+            self, populated: TestEngine, durable_env: dict[str, str]) -> None:
         feed = make_feed(populated, durable_env)
         with pytest.raises(InvalidInputError):
             feed.acknowledge(AUDITOR, "bad name:with:colons", 1)

@@ -7,7 +7,6 @@ from uuid import uuid4
 
 import pytest
 
-from domain.application import Arsplaner
 from domain.base import Actor, Cause
 from domain.delegationsbeslut import BeslutFacts, Delegationsbeslut
 from domain.errors import InvalidInputError
@@ -16,6 +15,7 @@ from feed.authority import FeedGrant, grant_for_person
 from feed.envelope import EventEnvelope
 from feed.service import EventFeed, FeedFilter
 from tests.feed.conftest import make_feed
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE
 
 AUDITOR = FeedGrant("revision", None, personal_data=True)
@@ -28,7 +28,7 @@ def read_all(feed: EventFeed, grant: FeedGrant,
 
 
 @pytest.fixture
-def feed(populated: Arsplaner, durable_env: dict[str, str]) -> EventFeed:
+def feed(populated: TestEngine, durable_env: dict[str, str]) -> EventFeed:
     return make_feed(populated, durable_env)
 
 
@@ -102,7 +102,7 @@ class TestAuthority:
         assert klar.actor.person_id == anna.payload["person_id"]
         assert "anna" not in klar.model_dump_json() + anna.model_dump_json()
 
-    def test_revisor_person_gets_every_namnd(self, populated: Arsplaner) -> None:
+    def test_revisor_person_gets_every_namnd(self, populated: TestEngine) -> None:
         when = populated.clock()
         revisor = grant_for_person(populated, "revisor", ["VON", "KFN"], when)
         controller = grant_for_person(populated, "gun", ["VON", "KFN"], when)
@@ -113,7 +113,7 @@ class TestAuthority:
 
 class TestNestedFacts:
     def test_a_delegationsbeslut_is_scoped_by_its_facts_and_its_decider_pseudonymised(
-            self, populated: Arsplaner, feed: EventFeed) -> None:
+            self, populated: TestEngine, feed: EventFeed) -> None:
         facts = BeslutFacts(
             namnd_code="VON", row_nr="3.1", ordning_version=1, lagrum="SoL 4 kap. 1 §",
             arende="Bistånd i form av hemtjänst", arende_ref="VON 2022/17", beslut="Beviljas",

@@ -10,15 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.application import Arsplaner
 from feed import position_token
 from tests.feed.conftest import make_feed
 from tests.feed.scenario import add_more
 from tests.feed.server import feed_api, serving
+from tests.support.engine import TestEngine
 
 
 @pytest.fixture
-def base_url(populated: Arsplaner, durable_env: dict[str, str]) -> Iterator[str]:
+def base_url(populated: TestEngine, durable_env: dict[str, str]) -> Iterator[str]:
     with serving(feed_api(populated, make_feed(populated, durable_env))) as url:
         yield url
 
@@ -41,7 +41,7 @@ async def read_all(http: httpx.AsyncClient, **params: Any) -> list[dict[str, Any
 
 class TestPagedReads:
     async def test_pages_chain_through_opaque_tokens_to_the_whole_log(
-            self, base_url: str, populated: Arsplaner) -> None:
+            self, base_url: str, populated: TestEngine) -> None:
         async with client(base_url, "tok-revision") as http:
             events = await read_all(http)
         head = populated.recorder.max_notification_id()
@@ -97,7 +97,7 @@ class TestAcknowledge:
         assert position_token.decode(position) == 3
 
     async def test_acknowledging_past_the_log_is_refused(self, base_url: str,
-                                                         populated: Arsplaner) -> None:
+                                                         populated: TestEngine) -> None:
         beyond = position_token.encode((populated.recorder.max_notification_id() or 0) + 5)
         async with client(base_url, "tok-revision") as http:
             response = await http.post("/feed/consumers/diarium/ack", json={"position": beyond})
@@ -123,7 +123,7 @@ async def take(events: SSE, count: int) -> list[tuple[str, dict[str, Any]]]:
 
 class TestLiveStream:
     async def test_stream_tails_new_events_and_resumes_from_last_event_id(
-            self, base_url: str, populated: Arsplaner) -> None:
+            self, base_url: str, populated: TestEngine) -> None:
         head = populated.recorder.max_notification_id() or 0
         types = {"type": ["UnitReport.ItemChanged"]}
         async with client(base_url, "tok-revision") as http:
@@ -143,7 +143,7 @@ class TestLiveStream:
         assert resumed[0][1]["event_id"] == live[1][1]["event_id"]
         assert [position_token.decode(i) for i, _ in live] == [e["position"] for _, e in live]
 
-    async def test_stream_applies_the_grant(self, base_url: str, populated: Arsplaner) -> None:
+    async def test_stream_applies_the_grant(self, base_url: str, populated: TestEngine) -> None:
         async with client(base_url, "tok-revision") as auditor:
             von_count = len(await read_all(auditor, namnd=["VON"]))
         async with client(base_url, "tok-von-bi") as http, \

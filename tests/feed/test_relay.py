@@ -18,11 +18,11 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 
-from domain.application import Arsplaner
 from feed.envelope import EventEnvelope
 from feed.relay import ensure_stream
 from tests.feed.scenario import populate
 from tests.feed.test_consumer_positions import all_event_ids
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 
 
@@ -83,7 +83,7 @@ async def stored(js: JetStreamContext, name: str) -> list[tuple[str, EventEnvelo
 
 
 async def test_relay_killed_between_publish_and_save_leaves_one_message_per_event(
-        populated: Arsplaner, durable_env: dict[str, str],
+        populated: TestEngine, durable_env: dict[str, str],
         stream: tuple[JetStreamContext, str, str]) -> None:
     js, name, prefix = stream
     # Batch 8: the first batch is saved, then it dies after publishing 4 of the second.
@@ -96,7 +96,7 @@ async def test_relay_killed_between_publish_and_save_leaves_one_message_per_even
 
 
 async def test_subjects_name_namnd_aggregate_and_event(
-        populated: Arsplaner, durable_env: dict[str, str],
+        populated: TestEngine, durable_env: dict[str, str],
         stream: tuple[JetStreamContext, str, str]) -> None:
     js, name, prefix = stream
     run_relay(durable_env, name, prefix, batch=50, kill_after=0)
@@ -111,7 +111,7 @@ async def test_subjects_name_namnd_aggregate_and_event(
 async def test_python_m_feed_relay_relays_the_configured_store_and_stops_on_sigterm(
         tmp_path: Path, stream: tuple[JetStreamContext, str, str]) -> None:
     js, name, prefix = stream
-    app = Arsplaner(env=sqlite_env(tmp_path / "events.sqlite"))
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"))
     populate(app)
     head = app.recorder.max_notification_id()
     app.close()

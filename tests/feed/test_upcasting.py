@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from domain.application import Arsplaner
 from feed.authority import FeedGrant
 from feed.service import EventFeed, FeedFilter
 from feed.upcasting import UPCASTERS, current_version, upcast, upcaster
 from tests.feed.conftest import make_feed
+from tests.support.engine import TestEngine
 
 AUDITOR = FeedGrant("revision", None, personal_data=True)
 REMINDERS = frozenset({"UnitReport.ReminderSent"})
 
 
 @pytest.fixture
-def feed(populated: Arsplaner, durable_env: dict[str, str]) -> EventFeed:
+def feed(populated: TestEngine, durable_env: dict[str, str]) -> EventFeed:
     return make_feed(populated, durable_env)
 
 

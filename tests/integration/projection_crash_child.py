@@ -8,10 +8,10 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from domain.application import Arsplaner
 from projections.read_models import ReadModels
 from projections.reporting import ReportingProjection
 from projections.runner import catch_up
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 
 
@@ -25,7 +25,7 @@ class SlowReportingProjection(ReportingProjection):
 
 if __name__ == "__main__":
     env = sqlite_env(sys.argv[1])  # type: ignore[arg-type]
-    app = Arsplaner(env=env)
+    app = TestEngine(env=env)
     models = ReadModels(env, [ReportingProjection])
     slow = SlowReportingProjection(view=models.view(ReportingProjection))
     print("started", flush=True)

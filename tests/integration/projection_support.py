@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.base import Cause
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
@@ -20,40 +20,40 @@ HEMTJANST = unit_report_id(CYCLE, "enh-hemtjanst-norr")
 ALDREBOENDE = unit_report_id(CYCLE, "avd-aldreboende")
 
 
-def remind(app: Arsplaner, report_id: UUID, person: str, key: str, overdue: bool = False
+def remind(app: TestEngine, report_id: UUID, person: str, key: str, overdue: bool = False
            ) -> None:
     def act(r: UnitReport, cause: Cause) -> None:
         r.record_reminder(person, "klarmarkera", r.deadline, overdue, cause)
     app.record_workflow_fact(report_id, key, app.clock(), act)
 
 
-def escalate(app: Arsplaner, report_id: UUID, key: str) -> None:
+def escalate(app: TestEngine, report_id: UUID, key: str) -> None:
     def act(r: UnitReport, cause: Cause) -> None:
         r.record_escalation("klarmarkera", "david", "avdelningschef", "avd-aldreboende", cause)
     app.record_workflow_fact(report_id, key, app.clock(), act)
 
 
-def _opened(app: Arsplaner) -> None:
+def _opened(app: TestEngine) -> None:
     build_organisation(app)
     open_delar_2022(app)
 
 
-def _reminders(app: Arsplaner) -> None:
+def _reminders(app: TestEngine) -> None:
     remind(app, BJORKLIDEN, "bertil", "r1")
     remind(app, HEMTJANST, "cecilia", "r2")
 
 
-def _late(app: Arsplaner) -> None:
+def _late(app: TestEngine) -> None:
     remind(app, HEMTJANST, "cecilia", "r3", overdue=True)
     escalate(app, HEMTJANST, "e1")
 
 
-def _attest(app: Arsplaner) -> None:
-    app.execute(c.Godkann(report_id=EKHAGEN), "david")
+def _attest(app: TestEngine) -> None:
+    app.execute(c.Attestera(report_id=EKHAGEN), "david")
     app.execute(c.Atersand(report_id=BJORKLIDEN, reason="Analys saknas"), "david")
 
 
-Step = tuple[datetime, str, Callable[[Arsplaner], object]]
+Step = tuple[datetime, str, Callable[[TestEngine], object]]
 
 STEPS: list[Step] = [
     (datetime(2022, 8, 12, 8, 0, tzinfo=UTC), "organisation and cycle opened", _opened),
@@ -72,7 +72,7 @@ STEPS: list[Step] = [
 ]
 
 
-def record_history(app: Arsplaner, clock: ManualClock,
+def record_history(app: TestEngine, clock: ManualClock,
                    after_each: Callable[[datetime], object] | None = None) -> None:
     for at, _, act in STEPS:
         clock.now = at

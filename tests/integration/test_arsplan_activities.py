@@ -11,12 +11,12 @@ import pytest
 from activities.arsplan import ArsplanActivities
 from activities.deps import ActivityDeps
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM, end_of_day
 from domain.cycle import Cycle
 from domain.ids import cycle_id
 from infrastructure.importer import import_arsplan, import_organisation
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 from tests.workflows.harness import harness_settings as settings_for
 from workflows.payloads import ArsplanInput, OpenCycleRequest
@@ -27,8 +27,8 @@ CONTROLLER = "p-johan-kalkylsson"
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=sqlite_env(tmp_path / "events.db"),
+def app(tmp_path: Path) -> Iterator[TestEngine]:
+    application = TestEngine(env=sqlite_env(tmp_path / "events.db"),
                             clock=ManualClock(datetime(2022, 8, 1, 8, 0, tzinfo=UTC)))
     import_organisation(application, DATA / "organisation.yaml")
     import_arsplan(application, DATA / "arsplan_2022_2023.yaml")
@@ -36,13 +36,13 @@ def app(tmp_path: Path) -> Iterator[Arsplaner]:
     application.close()
 
 
-def move(app: Arsplaner, milestone_id: str, start: date, end: date) -> None:
+def move(app: TestEngine, milestone_id: str, start: date, end: date) -> None:
     app.execute(c.MoveMilestone(namnd_code="VON", label="2022/2023", milestone_id=milestone_id,
                                 start=start, end=end, reason="Nämnden flyttade datumen"),
                 CONTROLLER)
 
 
-async def test_openings_use_a_moved_opening_milestone(tmp_path: Path, app: Arsplaner) -> None:
+async def test_openings_use_a_moved_opening_milestone(tmp_path: Path, app: TestEngine) -> None:
     activities = ArsplanActivities(ActivityDeps.from_settings(app, settings_for(tmp_path)))
     move(app, "f-delar-2022-utfall-nyckeltal", date(2022, 8, 19), date(2022, 8, 19))
 
@@ -56,7 +56,7 @@ async def test_openings_use_a_moved_opening_milestone(tmp_path: Path, app: Arspl
     assert ars.opens_at == datetime(2023, 1, 12, 7, 0, tzinfo=STOCKHOLM)
 
 
-async def test_the_opened_cycle_has_the_moved_deadlines(tmp_path: Path, app: Arsplaner) -> None:
+async def test_the_opened_cycle_has_the_moved_deadlines(tmp_path: Path, app: TestEngine) -> None:
     activities = ArsplanActivities(ActivityDeps.from_settings(app, settings_for(tmp_path)))
     move(app, "f-delar-2022-enhetschefer", date(2022, 8, 12), date(2022, 8, 26))
     move(app, "f-delar-2022-von-beslut", date(2022, 10, 4), date(2022, 10, 4))

@@ -10,10 +10,10 @@ from uuid import UUID
 import pytest
 
 from domain import delegation_commands as dc
-from domain.application import Arsplaner
-from domain.delegation_ids import delegation_ledger_id, paragraph_register_id
 from domain.errors import ConcurrencyConflictError
+from domain.ids import delegation_ledger_id, paragraph_register_id
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.unit.von_delegation import ORDFORANDE, SEKRETERARE, decide, load_von
 from tests.unit.von_meetings import add, schedule
 
@@ -23,16 +23,16 @@ OCT, NOV = date(2022, 10, 25), date(2022, 11, 29)
 
 @pytest.fixture
 def two_writers(store_env: dict[str, str], clock: ManualClock) -> Iterator[
-        tuple[Arsplaner, Arsplaner]]:
+        tuple[TestEngine, TestEngine]]:
     if store_env["PERSISTENCE_MODULE"].endswith("popo"):
         pytest.skip("two application instances share a store only on SQLite/PostgreSQL")
-    first, second = Arsplaner(env=store_env, clock=clock), Arsplaner(env=store_env, clock=clock)
+    first, second = TestEngine(env=store_env, clock=clock), TestEngine(env=store_env, clock=clock)
     yield first, second
     first.close()
     second.close()
 
 
-def serve_stale(app: Arsplaner, ids: list[UUID]) -> None:
+def serve_stale(app: TestEngine, ids: list[UUID]) -> None:
     """From now on ``app`` loads these aggregates as they are now, as a slow writer would."""
     stale: dict[UUID, Any] = {i: app.repository.get(i) for i in ids}
     original_get = app.get
@@ -45,7 +45,7 @@ def serve_stale(app: Arsplaner, ids: list[UUID]) -> None:
 
 
 def test_a_slow_second_compilation_cannot_put_a_beslut_on_another_list(
-        two_writers: tuple[Arsplaner, Arsplaner]) -> None:
+        two_writers: tuple[TestEngine, TestEngine]) -> None:
     first, second = two_writers
     load_von(first)
     beslut = decide(first, ORDFORANDE, "2.1.1", date(2022, 10, 3),
@@ -62,7 +62,7 @@ def test_a_slow_second_compilation_cannot_put_a_beslut_on_another_list(
 
 
 def test_paragraph_numbers_taken_concurrently_do_not_repeat(
-        two_writers: tuple[Arsplaner, Arsplaner]) -> None:
+        two_writers: tuple[TestEngine, TestEngine]) -> None:
     first, second = two_writers
     load_von(first)
     aug, octo, nov = schedule(first, date(2022, 8, 30)), schedule(first, OCT), schedule(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from domain.application import Arsplaner
 from projections.delegation_queries import (
     RegisterFilter,
     anmalningslista,
@@ -18,6 +17,7 @@ from projections.delegation_register import DelegationRegisterProjection
 from projections.read_models import ReadModels
 from projections.runner import catch_up
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.unit.von_delegation import (
     AU_LEDAMOT,
     FORVALTNINGSCHEF,
@@ -31,7 +31,7 @@ from tests.unit.von_meetings import add, hold, schedule
 MEETING = date(2022, 10, 25)
 
 
-def _history(app: Arsplaner, clock: ManualClock) -> dict[str, UUID]:
+def _history(app: TestEngine, clock: ManualClock) -> dict[str, UUID]:
     clock.now = datetime(2022, 10, 3, 8, tzinfo=UTC)
     load_von(app)
     ids = {
@@ -51,7 +51,7 @@ def _history(app: Arsplaner, clock: ManualClock) -> dict[str, UUID]:
     return ids
 
 
-def _view(app: Arsplaner) -> tuple[ReadModels, DelegationRegisterProjection]:
+def _view(app: TestEngine) -> tuple[ReadModels, DelegationRegisterProjection]:
     models = ReadModels.for_app(app, [DelegationRegisterProjection])
     projection = models.projection(DelegationRegisterProjection)
     catch_up(app, projection)
@@ -59,7 +59,7 @@ def _view(app: Arsplaner) -> tuple[ReadModels, DelegationRegisterProjection]:
 
 
 def test_the_register_answers_by_row_person_period_and_anmalan(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     ids = _history(app, clock)
     models, projection = _view(app)
     try:
@@ -80,7 +80,7 @@ def test_the_register_answers_by_row_person_period_and_anmalan(
 
 
 def test_the_register_as_of_an_earlier_instant_shows_what_was_recorded_then(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     _history(app, clock)
     before_meeting = datetime(2022, 10, 20, tzinfo=UTC)
     then = search_register_as_of(app, before_meeting, "VON", RegisterFilter(anmald=True))
@@ -90,7 +90,7 @@ def test_the_register_as_of_an_earlier_instant_shows_what_was_recorded_then(
 
 
 def test_the_anmalningslista_prints_as_csv_and_escaped_html(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     ids = _history(app, clock)
     models, projection = _view(app)
     try:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from infrastructure.pg_schema import POSTGRES_DSN, fresh_postgres_schema, postgres_available
+from infrastructure.eventstore.pg_schema import (
+    POSTGRES_DSN,
+    fresh_postgres_schema,
+    postgres_available,
+)
 
 pytestmark = pytest.mark.skipif(not postgres_available(), reason="PostgreSQL not answering")
 

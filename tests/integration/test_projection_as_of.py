@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.application import Arsplaner
 from projections.base import digest
 from projections.queries import (
     audit_trail_as_of,
@@ -22,6 +21,7 @@ from projections.runner import catch_up_all
 from projections.time_travel import as_of_view
 from tests.integration.projection_support import EKHAGEN, STEPS, record_history
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -29,7 +29,7 @@ AUG_23_17 = datetime(2022, 8, 23, 17, 0, tzinfo=STOCKHOLM)
 
 
 def test_every_read_model_as_of_each_step_equals_the_live_one_at_that_step(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     live = ReadModels.for_app(app)
     shown: dict[datetime, dict[str, str]] = {}
 
@@ -48,14 +48,14 @@ def test_every_read_model_as_of_each_step_equals_the_live_one_at_that_step(
 
 
 def test_before_anything_was_recorded_the_read_models_are_empty(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     record_history(app, clock)
     before = STEPS[0][0] - timedelta(seconds=1)
     assert as_of_view(app, ReportingProjection, before).rows() == []
 
 
 def test_the_att_gora_list_on_2022_08_23_at_17_shows_what_it_showed_then(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     record_history(app, clock)
     then = {(t.task, t.unit_id) for t in todo_for_as_of(app, "david", AUG_23_17)}
     assert then == {("attestera", "enh-ekhagen"), ("attestera", "enh-bjorkliden"),
@@ -72,7 +72,7 @@ def test_the_att_gora_list_on_2022_08_23_at_17_shows_what_it_showed_then(
 
 
 def test_board_audit_trail_and_outbox_as_of_an_instant(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     record_history(app, clock)
     board = cycle_board_as_of(app, CYCLE, AUG_23_17)
     assert board is not None
@@ -83,6 +83,6 @@ def test_board_audit_trail_and_outbox_as_of_an_instant(
         "bertil", "cecilia"]
 
 
-def test_an_instant_without_a_time_zone_is_refused(app: Arsplaner) -> None:
+def test_an_instant_without_a_time_zone_is_refused(app: TestEngine) -> None:
     with pytest.raises(ValueError, match="time zone"):
         as_of_view(app, ReportingProjection, datetime(2022, 8, 23, 17, 0))

@@ -14,15 +14,15 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
+from audit.verify import verify_store
 from cli.main import app as cli
 from domain import commands as c
-from domain.application import Arsplaner
-from domain.audit import verify_store
 from infrastructure.settings import get_settings
 from projections.read_models import PROJECTIONS, ReadModels
 from projections.runner import catch_up_all
 from tests.integration.projection_support import EKHAGEN, record_history
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_schema_env, sqlite_env
 from tests.support.tamper import StoreTamperer
 
@@ -31,7 +31,7 @@ runner = CliRunner()
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock,
-          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Arsplaner, dict[str, str]]]:
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TestEngine, dict[str, str]]]:
     """A recorded history in the store the CLI's settings point at."""
     if request.param == "sqlite":
         env = sqlite_env(tmp_path / "events.sqlite")
@@ -48,9 +48,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock,
 
 
 def _recorded(env: dict[str, str], clock: ManualClock
-              ) -> Iterator[tuple[Arsplaner, dict[str, str]]]:
+              ) -> Iterator[tuple[TestEngine, dict[str, str]]]:
     get_settings.cache_clear()
-    app = Arsplaner(env=env, clock=clock)
+    app = TestEngine(env=env, clock=clock)
     record_history(app, clock)
     models = ReadModels(env)
     catch_up_all(app, models)
@@ -60,14 +60,14 @@ def _recorded(env: dict[str, str], clock: ManualClock
     get_settings.cache_clear()
 
 
-def test_replay_finds_every_read_model_equal(store: tuple[Arsplaner, dict[str, str]]) -> None:
+def test_replay_finds_every_read_model_equal(store: tuple[TestEngine, dict[str, str]]) -> None:
     result = runner.invoke(cli, ["audit", "replay"])
     assert result.exit_code == 0, result.output
     assert result.output.count("lika") == len(PROJECTIONS) and "SKILJER" not in result.output
 
 
 def test_replay_compares_a_lagging_read_model_at_its_own_position(
-        store: tuple[Arsplaner, dict[str, str]]) -> None:
+        store: tuple[TestEngine, dict[str, str]]) -> None:
     app, _ = store
     app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
     # The live read models have not seen the återsänd yet; replay must still agree.
@@ -76,7 +76,7 @@ def test_replay_compares_a_lagging_read_model_at_its_own_position(
 
 
 def test_replay_exits_1_when_a_live_read_model_differs(
-        store: tuple[Arsplaner, dict[str, str]]) -> None:
+        store: tuple[TestEngine, dict[str, str]]) -> None:
     _, env = store
     # Someone edits the live read model behind the projection's back.
     edit = ("UPDATE {table} SET doc = replace(doc, 'godkand', 'pagar') "
@@ -93,7 +93,7 @@ def test_replay_exits_1_when_a_live_read_model_differs(
 
 
 def test_history_lists_every_event_of_one_aggregate(
-        store: tuple[Arsplaner, dict[str, str]]) -> None:
+        store: tuple[TestEngine, dict[str, str]]) -> None:
     result = runner.invoke(cli, ["audit", "history", str(EKHAGEN)], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     for expected in ("UnitReport.Opened", "UnitReport.ItemChanged", "UnitReport.Klarmarkerad",
@@ -101,7 +101,7 @@ def test_history_lists_every_event_of_one_aggregate(
         assert expected in result.output
 
 
-def test_history_exits_1_on_a_tampered_event(store: tuple[Arsplaner, dict[str, str]]) -> None:
+def test_history_exits_1_on_a_tampered_event(store: tuple[TestEngine, dict[str, str]]) -> None:
     _, env = store
     tamper = StoreTamperer(env)
     tamper.set_state(EKHAGEN, 2, tamper.state(EKHAGEN, 2).replace(
@@ -112,7 +112,7 @@ def test_history_exits_1_on_a_tampered_event(store: tuple[Arsplaner, dict[str, s
 
 
 def test_export_writes_the_events_recorded_in_the_period_as_jsonl(
-        store: tuple[Arsplaner, dict[str, str]]) -> None:
+        store: tuple[TestEngine, dict[str, str]]) -> None:
     result = runner.invoke(cli, ["audit", "export", "--from", "2022-08-22", "--to",
                                  "2022-08-23", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
@@ -123,7 +123,7 @@ def test_export_writes_the_events_recorded_in_the_period_as_jsonl(
 
 
 def test_export_as_csv_carries_on_whose_behalf(
-        store: tuple[Arsplaner, dict[str, str]], tmp_path: Path) -> None:
+        store: tuple[TestEngine, dict[str, str]], tmp_path: Path) -> None:
     app, _ = store
     app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
     # Ida, vikarie for Anna in July, records a change that happened then.
@@ -143,7 +143,7 @@ def test_export_as_csv_carries_on_whose_behalf(
 
 
 def test_the_auditor_tools_leave_the_live_store_untouched(
-        store: tuple[Arsplaner, dict[str, str]]) -> None:
+        store: tuple[TestEngine, dict[str, str]]) -> None:
     app, _ = store
     before = verify_store(app).head
     for args in (["audit", "replay"], ["audit", "history", str(EKHAGEN)],

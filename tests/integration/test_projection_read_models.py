@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from eventsourcing.persistence import Tracking
 
+from audit.replay import period_entries
 from domain import commands as c
-from domain.application import Arsplaner
 from projections.audit_trail import (
     BY_ACTOR,
     BY_AGGREGATE,
@@ -19,7 +19,6 @@ from projections.audit_trail import (
     AuditTrailNeedsRebuild,
     AuditTrailProjection,
 )
-from projections.auditing import period_entries
 from projections.base import Put, digest
 from projections.queries import AuditEntry, audit_trail, cycle_board, reminder_outbox, todo_for
 from projections.read_models import ReadModels
@@ -34,13 +33,14 @@ from tests.integration.projection_support import (
     record_history,
 )
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE
 
 AUG_26 = datetime(2022, 8, 26, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def read_models(app: Arsplaner, clock: ManualClock) -> Iterator[ReadModels]:
+def read_models(app: TestEngine, clock: ManualClock) -> Iterator[ReadModels]:
     record_history(app, clock)
     models = ReadModels.for_app(app)
     catch_up_all(app, models)
@@ -63,7 +63,7 @@ class TestAttGora:
         assert task.days_late == 3
 
     def test_attestera_reaches_the_avdelningschef_only_after_klarmarkering(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         # Björkliden was sent back, so David has nothing to attest for his enheter yet.
         assert ("attestera", "enh-bjorkliden") not in _tasks(read_models, "david", AUG_26)
         app.execute(c.Klarmarkera(report_id=BJORKLIDEN), "bertil")
@@ -72,7 +72,7 @@ class TestAttGora:
         assert ("klarmarkera", "enh-bjorkliden") not in _tasks(read_models, "bertil", AUG_26)
 
     def test_attestera_never_reaches_another_avdelning_chef(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         app.execute(c.Klarmarkera(report_id=HEMTJANST), "cecilia")
         catch_up_all(app, read_models)
         assert ("attestera", "enh-hemtjanst-norr") in _tasks(read_models, "eva", AUG_26)
@@ -84,7 +84,7 @@ class TestAttGora:
                        for t in _tasks(read_models, p, AUG_26))
 
     def test_the_ersattare_gets_the_chefs_tasks_during_the_substitution(
-            self, app: Arsplaner, clock: ManualClock, read_models: ReadModels) -> None:
+            self, app: TestEngine, clock: ManualClock, read_models: ReadModels) -> None:
         # Send Ekhagen back so it needs klarmarkering, then ask during Ida's vikariat
         # for Anna (2022-07-11..24) and after it.
         app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
@@ -118,7 +118,7 @@ class TestCycleBoard:
 
 class TestAuditTrail:
     def test_one_aggregate_shows_every_version_in_order(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         entries = audit_trail(app, read_models.view(AuditTrailProjection), aggregate_id=EKHAGEN)
         assert [e.version for e in entries] == [1, 2, 3, 4]
         assert [e.event_type for e in entries] == [
@@ -127,7 +127,7 @@ class TestAuditTrail:
         assert entries[1].payload["new"] == "Tryggheten ökar"
         assert (entries[3].person_id, entries[3].role) == ("david", "avdelningschef")
 
-    def test_per_actor_and_per_cycle(self, app: Arsplaner, read_models: ReadModels) -> None:
+    def test_per_actor_and_per_cycle(self, app: TestEngine, read_models: ReadModels) -> None:
         view = read_models.view(AuditTrailProjection)
         davids = audit_trail(app, view, actor="david")
         assert [e.event_type for e in davids] == ["UnitReport.Godkand", "UnitReport.Atersand"]
@@ -137,7 +137,7 @@ class TestAuditTrail:
         assert all(e.cycle_id == CYCLE for e in in_cycle)
 
     def test_an_ersattare_is_recorded_acting_on_behalf_of_the_chef(
-            self, app: Arsplaner, clock: ManualClock, read_models: ReadModels) -> None:
+            self, app: TestEngine, clock: ManualClock, read_models: ReadModels) -> None:
         app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
         app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
                                  value="Vikariens text",
@@ -149,7 +149,7 @@ class TestAuditTrail:
 
 
     def test_the_view_holds_one_narrow_row_per_event_and_each_reports_cycle(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         rows = read_models.view(AuditTrailProjection).rows()
         entries = list(_log_entries(app))
         assert {r.key: r.partition for r in rows if r.kind == BY_ACTOR} == {
@@ -161,7 +161,7 @@ class TestAuditTrail:
         assert {r.kind for r in rows} == {BY_ACTOR, REPORT_CYCLE}
 
     def test_every_question_answers_the_entries_built_directly_from_the_log(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         # Ida acts for Anna, so one person's entries span a vikariat too.
         app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
         app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
@@ -185,7 +185,7 @@ class TestAuditTrail:
         assert len(log) == app.recorder.max_notification_id()
 
     def test_answers_stop_at_the_position_the_projection_has_reached(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         reached = app.recorder.max_notification_id()
         app.execute(c.Atersand(report_id=EKHAGEN, reason="Komplettera"), "david")
         app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
@@ -204,7 +204,7 @@ class TestAuditTrail:
         assert audit_trail(app, view) == log
 
     def test_the_last_entries_read_only_the_logs_tail_and_stop_at_the_position(
-            self, app: Arsplaner, read_models: ReadModels, monkeypatch: pytest.MonkeyPatch
+            self, app: TestEngine, read_models: ReadModels, monkeypatch: pytest.MonkeyPatch
             ) -> None:
         view = read_models.view(AuditTrailProjection)
         everything = audit_trail(app, view)
@@ -225,13 +225,13 @@ class TestAuditTrail:
         assert starts == [len(everything) - 3]
 
     def test_reading_the_stored_json_gives_the_rows_of_the_decoded_events(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         # The runner hands the projection raw notifications; as-of views decoded events.
         decoded = as_of_view(app, AuditTrailProjection, datetime.max.replace(tzinfo=UTC))
         assert digest(decoded) == digest(read_models.view(AuditTrailProjection))
 
     def test_a_trail_of_the_second_layout_answers_but_asks_for_a_rebuild_by_cycle(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         # 2026-11 second round: entry and by_cycle rows per event, report cycles unpartitioned.
         view = read_models.view(AuditTrailProjection)
         fresh = digest(view)
@@ -253,7 +253,7 @@ class TestAuditTrail:
         assert audit_trail(app, view, cycle_id=CYCLE)[0].event_type == "Cycle.Opened"
 
     def test_a_trail_keyed_by_event_id_asks_for_a_rebuild_which_turns_it_into_the_index(
-            self, app: Arsplaner, read_models: ReadModels) -> None:
+            self, app: TestEngine, read_models: ReadModels) -> None:
         # The first layout's three full copies per event, then caught up by the new code.
         view = read_models.view(AuditTrailProjection)
         fresh = digest(view)
@@ -273,7 +273,7 @@ class TestAuditTrail:
         assert [e.version for e in audit_trail(app, view, aggregate_id=EKHAGEN)] == [1, 2, 3, 4]
 
 
-def _log_entries(app: Arsplaner) -> Iterator[dict[str, Any]]:
+def _log_entries(app: TestEngine) -> Iterator[dict[str, Any]]:
     return period_entries(app, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))
 
 

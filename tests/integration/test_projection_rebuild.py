@@ -17,7 +17,6 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.projection import ProjectionRunner
 
 from domain import commands as c
-from domain.application import Arsplaner
 from projections.audit_trail import AuditTrailProjection
 from projections.base import Put, digest
 from projections.queries import cycle_board
@@ -33,6 +32,7 @@ from projections.runner import (
 from projections.views import PostgresReadModelView
 from tests.integration.projection_support import HEMTJANST, record_history
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE
 from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
 
@@ -60,14 +60,14 @@ class CrashingProjection(ReportingProjection):
         super().write(tracking, changes)
 
 
-def _fresh_digests(app: Arsplaner) -> dict[str, str]:
+def _fresh_digests(app: TestEngine) -> dict[str, str]:
     models = ReadModels({"PERSISTENCE_MODULE": "eventsourcing.popo"})
     catch_up_all(app, models)
     return {p.name: digest(p.view) for p in models.projections}
 
 
 @pytest.fixture
-def live(app: Arsplaner, clock: ManualClock) -> Iterator[ReadModels]:
+def live(app: TestEngine, clock: ManualClock) -> Iterator[ReadModels]:
     """Read models kept up to date step by step, as the main job would."""
     models = ReadModels.for_app(app)
     record_history(app, clock, after_each=lambda _: catch_up_all(app, models))
@@ -76,7 +76,7 @@ def live(app: Arsplaner, clock: ManualClock) -> Iterator[ReadModels]:
 
 
 def test_a_rebuild_from_zero_equals_the_live_read_models(
-        app: Arsplaner, live: ReadModels) -> None:
+        app: TestEngine, live: ReadModels) -> None:
     before = {p.name: digest(p.view) for p in live.projections}
     assert before == _fresh_digests(app)
     progress: dict[str, list[CatchUpProgress]] = {}
@@ -91,7 +91,7 @@ def test_a_rebuild_from_zero_equals_the_live_read_models(
 
 
 def test_catching_up_again_applies_nothing_and_redelivery_is_refused(
-        app: Arsplaner, live: ReadModels) -> None:
+        app: TestEngine, live: ReadModels) -> None:
     before = {p.name: digest(p.view) for p in live.projections}
     assert catch_up_all(app, live) == 0
     reporting = live.projection(ReportingProjection)
@@ -105,7 +105,7 @@ def test_catching_up_again_applies_nothing_and_redelivery_is_refused(
 
 
 def test_a_projection_crashing_mid_batch_resumes_with_nothing_lost_or_doubled(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     record_history(app, clock)
     models = ReadModels.for_app(app, [ReportingProjection])
     view = models.view(ReportingProjection)
@@ -127,7 +127,7 @@ def test_a_projection_crashing_mid_batch_resumes_with_nothing_lost_or_doubled(
 def test_a_killed_projection_process_resumes_with_nothing_lost_or_doubled(
         tmp_path: Path, clock: ManualClock) -> None:
     env = sqlite_env(tmp_path / "events.sqlite")
-    app = Arsplaner(env=env, clock=clock)
+    app = TestEngine(env=env, clock=clock)
     record_history(app, clock)
     models = ReadModels(env, [ReportingProjection])
     view = models.view(ReportingProjection)
@@ -157,9 +157,9 @@ def test_a_killed_projection_process_resumes_with_nothing_lost_or_doubled(
 def test_eventsourcings_projection_runner_builds_the_same_view_on_postgres(
         clock: ManualClock) -> None:
     with postgres_schema_env() as env:
-        app = Arsplaner(env=env, clock=clock)
+        app = TestEngine(env=env, clock=clock)
         record_history(app, clock)
-        with ProjectionRunner(application_class=Arsplaner, projection_class=ReportingProjection,
+        with ProjectionRunner(application_class=TestEngine, projection_class=ReportingProjection,
                               view_class=PostgresReadModelView, env=env) as runner:
             runner.wait(app.recorder.max_notification_id(), timeout=10)
             assert digest(runner.view) == _fresh_digests(app)["reporting"]
@@ -167,7 +167,7 @@ def test_eventsourcings_projection_runner_builds_the_same_view_on_postgres(
 
 
 def test_the_background_runner_follows_new_events_until_stopped(
-        app: Arsplaner, clock: ManualClock) -> None:
+        app: TestEngine, clock: ManualClock) -> None:
     record_history(app, clock)
     models = ReadModels.for_app(app)
     stop = threading.Event()

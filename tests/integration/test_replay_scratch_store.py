@@ -6,12 +6,12 @@ from pathlib import Path
 
 from eventsourcing.sqlite import SQLiteDatastore
 
-from domain.application import Arsplaner
-from projections.auditing import replay, unsynced
+from audit.replay import replay, unsynced
 from projections.read_models import ReadModels
 from projections.runner import catch_up_all
 from tests.integration.projection_support import record_history
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import MEMORY_ENV, sqlite_env
 
 FULL, OFF = 2, 0
@@ -34,7 +34,7 @@ def _synchronous(datastore: SQLiteDatastore, connections: int = 1) -> list[int]:
 
 
 def test_unsynced_turns_off_fsync_on_pooled_and_new_connections(tmp_path: Path) -> None:
-    app = Arsplaner(env=sqlite_env(tmp_path / "scratch.sqlite"))
+    app = TestEngine(env=sqlite_env(tmp_path / "scratch.sqlite"))
     try:
         datastore = app.recorder.datastore  # type: ignore[attr-defined]
         assert _synchronous(datastore) == [FULL]  # opened by the application, pooled
@@ -54,7 +54,7 @@ def test_unsynced_leaves_stores_without_sqlite_alone() -> None:
 def test_replay_leaves_the_live_store_at_full_synchronous(tmp_path: Path,
                                                           clock: ManualClock) -> None:
     live_env = sqlite_env(tmp_path / "live.sqlite")
-    app = Arsplaner(env=live_env, clock=clock)
+    app = TestEngine(env=live_env, clock=clock)
     record_history(app, clock)
     models = ReadModels(live_env)
     try:

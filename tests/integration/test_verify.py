@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from audit.verify import verify_store
 from domain import commands as c
-from domain.application import Arsplaner
-from domain.audit import verify_store
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 from tests.support.tamper import StoreTamperer
 
@@ -17,8 +17,8 @@ EKHAGEN = report("enh-ekhagen")
 
 
 @pytest.fixture
-def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    app = Arsplaner(env=durable_env, clock=clock)
+def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
+    app = TestEngine(env=durable_env, clock=clock)
     build_organisation(app)
     open_delar_2022(app)
     for text in ("Första", "Andra"):
@@ -29,14 +29,14 @@ def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplan
     app.close()
 
 
-def test_an_untouched_store_verifies(history: Arsplaner) -> None:
+def test_an_untouched_store_verifies(history: TestEngine) -> None:
     result = verify_store(history)
     assert result.ok and result.broken is None
     assert result.events_checked == history.recorder.max_notification_id()
 
 
 def test_a_changed_payload_is_the_first_broken_link(
-        history: Arsplaner, durable_env: dict[str, str]) -> None:
+        history: TestEngine, durable_env: dict[str, str]) -> None:
     tamper = StoreTamperer(durable_env)
     tamper.set_state(EKHAGEN, 2, tamper.state(EKHAGEN, 2).replace(
         "Första".encode(), b"Falsk"))
@@ -47,7 +47,7 @@ def test_a_changed_payload_is_the_first_broken_link(
 
 
 def test_a_deleted_event_is_found_as_a_version_gap(
-        history: Arsplaner, durable_env: dict[str, str]) -> None:
+        history: TestEngine, durable_env: dict[str, str]) -> None:
     StoreTamperer(durable_env).delete(EKHAGEN, 2)
     result = verify_store(history)
     assert result.broken is not None
@@ -56,7 +56,7 @@ def test_a_deleted_event_is_found_as_a_version_gap(
 
 
 def test_reordered_events_break_the_link(
-        history: Arsplaner, durable_env: dict[str, str]) -> None:
+        history: TestEngine, durable_env: dict[str, str]) -> None:
     StoreTamperer(durable_env).swap(EKHAGEN, 2, 3)
     result = verify_store(history)
     assert result.broken is not None
@@ -64,7 +64,7 @@ def test_reordered_events_break_the_link(
 
 
 def test_a_deleted_tail_is_found_against_a_published_seal(
-        history: Arsplaner, durable_env: dict[str, str]) -> None:
+        history: TestEngine, durable_env: dict[str, str]) -> None:
     seal = verify_store(history).head
     StoreTamperer(durable_env).delete(EKHAGEN, 4)
     result = verify_store(history, seal=seal)

@@ -21,12 +21,12 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from api.app import create_app
-from domain.application import Arsplaner
 from infrastructure.settings import Settings
 from infrastructure.tracing import build_tracer_provider, instrument_api, tracing_interceptors
 from tests.observability.traced_activities import notify_chef, stamp_report
 from tests.observability.traced_workflow import TracedReportWorkflow
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 from tests.support.stores import MEMORY_ENV
 
@@ -100,7 +100,7 @@ class TestWorkflowTracing:
 class TestApiTracing:
     async def test_a_command_request_is_one_span_and_its_log_line_carries_the_trace(
             self, exporter: InMemorySpanExporter, logs: list[MutableMapping[str, Any]]) -> None:
-        app = Arsplaner(env=dict(MEMORY_ENV),
+        app = TestEngine(env=dict(MEMORY_ENV),
                         clock=ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC)))
         build_organisation(app)
         open_delar_2022(app)

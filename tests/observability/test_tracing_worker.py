@@ -13,14 +13,14 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from temporalio.client import Client
 
 from activities.deps import ActivityDeps
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
+from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.settings import Settings
-from infrastructure.sidecar import sidecar_for
-from infrastructure.simulation import start_env
 from infrastructure.timeline import Timeline
 from infrastructure.tracing import build_tracer_provider, tracing_interceptors
+from simulation.harness import start_env
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 from tests.support.stores import sqlite_env
 from worker import build_worker
@@ -45,7 +45,7 @@ async def test_a_unit_report_workflow_and_its_reminder_activity_are_one_trace(
     settings = Settings(otel_enabled=True, event_store="memory", drop_dir=tmp_path / "drop",
                         var_dir=tmp_path / "var")
     store_env = sqlite_env(tmp_path / "events.sqlite")
-    app = Arsplaner(env=store_env, clock=ManualClock(START))
+    app = TestEngine(env=store_env, clock=ManualClock(START))
     build_organisation(app)
     open_delar_2022(app)
     env = await start_env()

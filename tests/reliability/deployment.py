@@ -23,9 +23,9 @@ import pytest
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.application import Arsplaner
 from domain.base import Actor
 from infrastructure.settings import Settings
+from tests.support.engine import TestEngine
 from tests.support.org import DELAR_2022, TEMPLATE, build_organisation
 from tests.support.stores import sqlite_env
 from worker import connect
@@ -53,7 +53,7 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 45.0) -> Non
     pytest.fail(f"timed out waiting for {what}")
 
 
-def event_keys(app: Arsplaner) -> Counter[EventKey]:
+def event_keys(app: TestEngine) -> Counter[EventKey]:
     """The store as a multiset of (aggregate, event type, command id or idempotency key)."""
     keys: Counter[EventKey] = Counter()
     start = 1
@@ -66,7 +66,7 @@ def event_keys(app: Arsplaner) -> Counter[EventKey]:
     return keys
 
 
-def has_event(app: Arsplaner, aggregate_id: UUID, event_type: str) -> bool:
+def has_event(app: TestEngine, aggregate_id: UUID, event_type: str) -> bool:
     return any(type(e).__name__ == event_type for e in app.aggregate_events(aggregate_id))
 
 
@@ -77,7 +77,7 @@ class Deployment:
     tmp_path: Path
     settings: Settings = field(init=False)
     env: dict[str, str] = field(init=False)
-    app: Arsplaner = field(init=False)
+    app: TestEngine = field(init=False)
     cycle_id: UUID = field(init=False)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     started: int = 0
@@ -100,7 +100,7 @@ class Deployment:
                                  temporal_address=address,
                                  temporal_db=self.tmp_path / "temporal.sqlite",
                                  var_dir=self.tmp_path / "var", task_queue=task_queue)
-        self.app = Arsplaner(env=sqlite_env(store))
+        self.app = TestEngine(env=sqlite_env(store))
         build_organisation(self.app)
         today = datetime.now(tz=UTC).date()
         live = DELAR_2022.model_copy(update={

@@ -9,17 +9,17 @@ from uuid import uuid4
 import pytest
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.delegation_ledger import DelegationLedger
 from domain.errors import NotFoundError
 from domain.ids import organisation_id
 from domain.unit_report import UnitReport
 from tests.reliability.writers import EKHAGEN, OWNER, WHEN, without_expected_version
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022
 
 
 class SnapshotReads:
-    def __init__(self, app: Arsplaner) -> None:
+    def __init__(self, app: TestEngine) -> None:
         assert app.snapshots is not None, "the ledger's interval turns the snapshot store on"
         self.count = 0
         original = app.snapshots.get
@@ -32,13 +32,13 @@ class SnapshotReads:
 
 
 @pytest.fixture
-def opened(app: Arsplaner) -> Arsplaner:
+def opened(app: TestEngine) -> TestEngine:
     build_organisation(app)
     open_delar_2022(app)
     return app
 
 
-def test_commands_on_a_report_never_ask_the_snapshot_store(opened: Arsplaner) -> None:
+def test_commands_on_a_report_never_ask_the_snapshot_store(opened: TestEngine) -> None:
     reads = SnapshotReads(opened)
     opened.execute(without_expected_version(1, 1), OWNER)
     opened.execute(c.Klarmarkera(report_id=EKHAGEN, occurred_at=WHEN), OWNER)
@@ -47,7 +47,7 @@ def test_commands_on_a_report_never_ask_the_snapshot_store(opened: Arsplaner) ->
 
 
 def test_a_manual_snapshot_still_serves_as_of_reads_and_current_reads_ignore_it(
-        opened: Arsplaner) -> None:
+        opened: TestEngine) -> None:
     app = opened
     for n in range(4):
         app.execute(without_expected_version(1, n), OWNER)
@@ -61,7 +61,7 @@ def test_a_manual_snapshot_still_serves_as_of_reads_and_current_reads_ignore_it(
     assert reads.count == 1
 
 
-def test_kinds_with_automatic_snapshots_are_still_read_through_them(opened: Arsplaner) -> None:
+def test_kinds_with_automatic_snapshots_are_still_read_through_them(opened: TestEngine) -> None:
     app = opened
     reads = SnapshotReads(app)
     with pytest.raises(NotFoundError):
@@ -72,7 +72,7 @@ def test_kinds_with_automatic_snapshots_are_still_read_through_them(opened: Arsp
 class EventReads:
     """Which aggregates the store is asked for (each ``select_events`` is a round trip)."""
 
-    def __init__(self, app: Arsplaner) -> None:
+    def __init__(self, app: TestEngine) -> None:
         self.ids: list[Any] = []
         original = app.recorder.select_events
 
@@ -84,7 +84,7 @@ class EventReads:
 
 
 def test_klarmarkera_of_an_enhet_reads_its_report_and_the_organisation_once(
-        opened: Arsplaner) -> None:
+        opened: TestEngine) -> None:
     reads = EventReads(opened)
     opened.execute(c.Klarmarkera(report_id=EKHAGEN, occurred_at=WHEN), OWNER)
     report = opened.get(EKHAGEN, UnitReport)

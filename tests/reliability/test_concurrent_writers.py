@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.application import Arsplaner
-from domain.audit import verify_store
+from audit.verify import verify_store
 from domain.unit_report import UnitReport
 from tests.reliability.writers import (
     CONFLICT,
@@ -22,6 +21,7 @@ from tests.reliability.writers import (
     winners,
 )
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022
 from tests.support.stores import MEMORY_ENV
 
@@ -29,21 +29,21 @@ WRITERS = 6
 ROUNDS = 8
 
 
-def _opened(env: dict[str, str], clock: ManualClock) -> Arsplaner:
-    app = Arsplaner(env=env, clock=clock)
+def _opened(env: dict[str, str], clock: ManualClock) -> TestEngine:
+    app = TestEngine(env=env, clock=clock)
     build_organisation(app)
     open_delar_2022(app)
     return app
 
 
 @pytest.fixture
-def raced_app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+def raced_app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
     app = _opened(durable_env, clock)
     yield app
     app.close()
 
 
-def _serial_replay(winning: list[Attempt], clock: ManualClock) -> Arsplaner:
+def _serial_replay(winning: list[Attempt], clock: ManualClock) -> TestEngine:
     """The winners' commands, one after another, in a fresh store."""
     app = _opened(dict(MEMORY_ENV), ManualClock(clock.now))
     for a in winning:
@@ -51,7 +51,7 @@ def _serial_replay(winning: list[Attempt], clock: ManualClock) -> Arsplaner:
     return app
 
 
-def _assert_serialisable(app: Arsplaner, attempts: list[Attempt], clock: ManualClock) -> None:
+def _assert_serialisable(app: TestEngine, attempts: list[Attempt], clock: ManualClock) -> None:
     winning = winners(attempts)
     assert [a.version for a in winning] == list(range(2, 2 + len(winning))), \
         "each version is won by exactly one write, with no gaps"
@@ -76,13 +76,13 @@ def _assert_serialisable(app: Arsplaner, attempts: list[Attempt], clock: ManualC
 class TestWritersWithExpectedVersion:
     """Everyone edits the version they saw: each round has exactly one winner."""
 
-    def test_threads(self, raced_app: Arsplaner, clock: ManualClock) -> None:
+    def test_threads(self, raced_app: TestEngine, clock: ManualClock) -> None:
         attempts = race_in_threads(raced_app, WRITERS, ROUNDS, "with_expected_version")
         self._assert_one_winner_per_round(attempts)
         _assert_serialisable(raced_app, attempts, clock)
 
     @pytest.mark.slow
-    def test_processes(self, raced_app: Arsplaner, durable_env: dict[str, str],
+    def test_processes(self, raced_app: TestEngine, durable_env: dict[str, str],
                        clock: ManualClock) -> None:
         attempts = race_in_processes(durable_env, WRITERS // 2, ROUNDS, "with_expected_version")
         self._assert_one_winner_per_round(attempts)
@@ -98,14 +98,14 @@ class TestWritersWithExpectedVersion:
 class TestWritersWithoutExpectedVersion:
     """Everyone appends to whatever is latest: losers of a version get a conflict, not a gap."""
 
-    def test_threads(self, raced_app: Arsplaner, clock: ManualClock) -> None:
+    def test_threads(self, raced_app: TestEngine, clock: ManualClock) -> None:
         attempts = race_in_threads(raced_app, WRITERS, ROUNDS, "without_expected_version")
         assert len(attempts) == WRITERS * ROUNDS
         assert all(a.outcome in (RECORDED, CONFLICT) for a in attempts)
         _assert_serialisable(raced_app, attempts, clock)
 
     @pytest.mark.slow
-    def test_processes(self, raced_app: Arsplaner, durable_env: dict[str, str],
+    def test_processes(self, raced_app: TestEngine, durable_env: dict[str, str],
                        clock: ManualClock) -> None:
         attempts = race_in_processes(durable_env, WRITERS // 2, ROUNDS,
                                      "without_expected_version")

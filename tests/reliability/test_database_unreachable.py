@@ -11,9 +11,9 @@ import pytest
 
 from api.app import create_app
 from api.problems import PROBLEM_MEDIA_TYPE
-from domain.application import Arsplaner
 from tests.reliability.pg_proxy import FaultyProxy
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 from tests.support.stores import postgres_available, postgres_schema_env
 
@@ -21,13 +21,13 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def app_behind_proxy() -> Iterator[tuple[Arsplaner, FaultyProxy]]:
+def app_behind_proxy() -> Iterator[tuple[TestEngine, FaultyProxy]]:
     if not postgres_available():
         pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
     proxy = FaultyProxy()
     with postgres_schema_env() as env:
         # A short connect timeout keeps eventsourcing's ten retries to seconds.
-        app = Arsplaner(env={**env, "POSTGRES_PORT": str(proxy.port),
+        app = TestEngine(env={**env, "POSTGRES_PORT": str(proxy.port),
                              "POSTGRES_CONNECT_TIMEOUT": "1"},
                         clock=ManualClock(datetime(2022, 8, 15, 9, 0, tzinfo=UTC)))
         build_organisation(app)
@@ -38,9 +38,9 @@ def app_behind_proxy() -> Iterator[tuple[Arsplaner, FaultyProxy]]:
 
 
 async def test_an_unreachable_database_is_a_503_problem_in_swedish(
-        app_behind_proxy: tuple[Arsplaner, FaultyProxy]) -> None:
+        app_behind_proxy: tuple[TestEngine, FaultyProxy]) -> None:
     app, proxy = app_behind_proxy
-    api = create_app(app, {"t-anna": "anna"})
+    api = create_app(app, app.bus, {"t-anna": "anna"})
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
         proxy.close()  # every open connection cut, every new one refused

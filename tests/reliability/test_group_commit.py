@@ -23,16 +23,17 @@ from eventsourcing.persistence import (
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
 
+from application.bus import CommandResult
+from audit.verify import verify_store
 from domain import commands as c
-from domain.application import Arsplaner, CommandResult
-from domain.audit import verify_store
 from domain.errors import ConcurrencyConflictError
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
-from infrastructure.group_commit import GroupCommitRecorder
+from infrastructure.eventstore.group_commit import GroupCommitRecorder
 from infrastructure.settings import Settings
 from tests.reliability.writers import WHEN
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, von_delar_2022
 from tests.support.stores import MEMORY_ENV
 
@@ -76,12 +77,12 @@ class Gate:
 
 
 @pytest.fixture
-def durable_app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+def durable_app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
     with von_delar_2022(durable_env, clock) as app:
         yield app
 
 
-def gated(app: Arsplaner) -> tuple[GroupCommitRecorder, Gate]:
+def gated(app: TestEngine) -> tuple[GroupCommitRecorder, Gate]:
     recorder = app.recorder
     assert isinstance(recorder, GroupCommitRecorder)
     gate = Gate(recorder.inner)
@@ -93,7 +94,7 @@ def report(unit_id: str) -> UUID:
     return unit_report_id(CYCLE, unit_id)
 
 
-def change(app: Arsplaner, unit_id: str, value: str) -> CommandResult:
+def change(app: TestEngine, unit_id: str, value: str) -> CommandResult:
     return app.execute(edit(unit_id, value), OWNERS[unit_id])
 
 
@@ -111,7 +112,7 @@ def wait_until(condition: Callable[[], bool]) -> None:
         time.sleep(0.005)
 
 
-def one_batch(app: Arsplaner, calls: Sequence[Callable[[], Any]],
+def one_batch(app: TestEngine, calls: Sequence[Callable[[], Any]],
               fail: dict[int, BaseException] | None = None) -> list[Future[Any]]:
     """Holds a first write in the insert, queues ``calls`` behind it, then lets go: the
     queued calls are written by the next leader in one insert (insert number 1)."""
@@ -134,7 +135,7 @@ def one_batch(app: Arsplaner, calls: Sequence[Callable[[], Any]],
 
 def test_concurrent_callers_share_inserts_with_gap_free_ids_in_their_order(
         durable_env: dict[str, str]) -> None:
-    app = Arsplaner(env=durable_env)
+    app = TestEngine(env=durable_env)
     try:
         recorder, gate = gated(app)
         threads, per_thread = 8, 25
@@ -167,7 +168,7 @@ def test_concurrent_callers_share_inserts_with_gap_free_ids_in_their_order(
         app.close()
 
 
-def test_commands_from_threads_all_recorded_and_chained(durable_app: Arsplaner) -> None:
+def test_commands_from_threads_all_recorded_and_chained(durable_app: TestEngine) -> None:
     _, gate = gated(durable_app)
     rounds = 20
 
@@ -185,7 +186,7 @@ def test_commands_from_threads_all_recorded_and_chained(durable_app: Arsplaner) 
     assert verify_store(durable_app).ok
 
 
-def test_a_caller_alone_writes_at_once(durable_app: Arsplaner) -> None:
+def test_a_caller_alone_writes_at_once(durable_app: TestEngine) -> None:
     recorder, gate = gated(durable_app)
     for r in range(5):
         durable_app.execute(edit("enh-ekhagen", f"v{r}"), "anna")
@@ -196,7 +197,7 @@ def test_a_caller_alone_writes_at_once(durable_app: Arsplaner) -> None:
 # One caller's conflict is that caller's alone
 
 
-def test_same_version_in_one_batch_one_wins_the_others_recorded(durable_app: Arsplaner) -> None:
+def test_same_version_in_one_batch_one_wins_the_others_recorded(durable_app: TestEngine) -> None:
     version = durable_app.get(report("enh-ekhagen"), UnitReport).version
 
     def contender(n: int) -> Callable[[], CommandResult]:
@@ -218,7 +219,7 @@ def test_same_version_in_one_batch_one_wins_the_others_recorded(durable_app: Ars
     assert verify_store(durable_app).ok
 
 
-def test_duplicate_delivery_in_one_batch_is_recorded_once(durable_app: Arsplaner) -> None:
+def test_duplicate_delivery_in_one_batch_is_recorded_once(durable_app: TestEngine) -> None:
     command = edit("enh-ekhagen", "en gång", command_id="leverans-1")
     deliver = partial(durable_app.execute, command, "anna")
     futures = one_batch(durable_app, [deliver, deliver])
@@ -228,7 +229,7 @@ def test_duplicate_delivery_in_one_batch_is_recorded_once(durable_app: Arsplaner
     assert ids.count("leverans-1") == 1
 
 
-def test_saves_with_a_tracking_record_are_not_batched(durable_app: Arsplaner) -> None:
+def test_saves_with_a_tracking_record_are_not_batched(durable_app: TestEngine) -> None:
     # A process application's tracking record belongs to its own transaction.
     recorder, gate = gated(durable_app)
     batches = recorder.batches
@@ -248,7 +249,7 @@ def test_saves_with_a_tracking_record_are_not_batched(durable_app: Arsplaner) ->
 # A failed insert is nobody's success
 
 
-def test_connection_error_reaches_every_caller_of_the_batch(durable_app: Arsplaner) -> None:
+def test_connection_error_reaches_every_caller_of_the_batch(durable_app: TestEngine) -> None:
     calls = [partial(change, durable_app, u, "borta") for u in ("enh-ekhagen", "enh-bjorkliden")]
     lost = OperationalError("server closed the connection unexpectedly")
     futures = one_batch(durable_app, calls, fail={1: lost})
@@ -261,7 +262,7 @@ def test_connection_error_reaches_every_caller_of_the_batch(durable_app: Arsplan
     assert verify_store(durable_app).ok
 
 
-def test_integrity_error_of_the_batch_retries_each_caller_alone(durable_app: Arsplaner) -> None:
+def test_integrity_error_of_the_batch_retries_each_caller_alone(durable_app: TestEngine) -> None:
     # Refused as a whole (as when one caller's version is taken): nobody's in particular.
     calls = [partial(change, durable_app, u, "sen") for u in ("enh-ekhagen", "enh-bjorkliden")]
     futures = one_batch(durable_app, calls, fail={1: IntegrityError("injected")})
@@ -276,9 +277,9 @@ def test_integrity_error_of_the_batch_retries_each_caller_alone(durable_app: Ars
 
 def test_on_by_default_on_disk_and_in_postgres_and_can_be_turned_off(
         durable_env: dict[str, str]) -> None:
-    on = Arsplaner(env=durable_env)
-    off = Arsplaner(env={**durable_env, "GROUP_COMMIT": "n"})
-    memory = Arsplaner(env=dict(MEMORY_ENV))
+    on = TestEngine(env=durable_env)
+    off = TestEngine(env={**durable_env, "GROUP_COMMIT": "n"})
+    memory = TestEngine(env=dict(MEMORY_ENV))
     try:
         assert isinstance(on.recorder, GroupCommitRecorder)
         assert on.events.recorder is on.recorder
@@ -292,7 +293,7 @@ def test_on_by_default_on_disk_and_in_postgres_and_can_be_turned_off(
 def test_off_through_the_arsplan_variable(durable_env: dict[str, str],
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARSPLAN_GROUP_COMMIT", "n")
-    app = Arsplaner(env=durable_env)
+    app = TestEngine(env=durable_env)
     try:
         assert not isinstance(app.recorder, GroupCommitRecorder)
     finally:
@@ -301,7 +302,7 @@ def test_off_through_the_arsplan_variable(durable_env: dict[str, str],
 
 def test_the_setting_reaches_the_application(durable_env: dict[str, str]) -> None:
     setting = Settings(event_store="postgres", group_commit=False).eventsourcing_env()
-    app = Arsplaner(env={**durable_env, "GROUP_COMMIT": setting["GROUP_COMMIT"]})
+    app = TestEngine(env={**durable_env, "GROUP_COMMIT": setting["GROUP_COMMIT"]})
     try:
         assert not isinstance(app.recorder, GroupCommitRecorder)
     finally:
@@ -309,7 +310,7 @@ def test_the_setting_reaches_the_application(durable_env: dict[str, str]) -> Non
     assert Settings(event_store="postgres").eventsourcing_env()["GROUP_COMMIT"] == "y"
 
 
-def test_reads_go_to_the_wrapped_recorder(durable_app: Arsplaner) -> None:
+def test_reads_go_to_the_wrapped_recorder(durable_app: TestEngine) -> None:
     recorder = durable_app.recorder
     assert isinstance(recorder, GroupCommitRecorder)
     head = recorder.max_notification_id()

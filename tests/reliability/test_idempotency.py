@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from domain.application import Arsplaner, CommandResult
+from application.bus import CommandResult
 from domain.base import Actor
 from domain.cycle import Cycle
 from domain.errors import DomainError
@@ -24,6 +24,7 @@ from tests.reliability.writers import (
     race_in_threads,
 )
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, DELAR_2022, TEMPLATE, build_organisation, open_delar_2022
 
 WRITERS = 6
@@ -31,14 +32,14 @@ ROUNDS = 6
 
 
 @pytest.fixture
-def org_app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    app = Arsplaner(env=durable_env, clock=clock)
+def org_app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
+    app = TestEngine(env=durable_env, clock=clock)
     build_organisation(app)
     yield app
     app.close()
 
 
-def _assert_recorded_once_per_round(app: Arsplaner, attempts: list[Attempt]) -> None:
+def _assert_recorded_once_per_round(app: TestEngine, attempts: list[Attempt]) -> None:
     outcomes = Counter((a.round, a.outcome) for a in attempts)
     for r in range(ROUNDS):
         assert outcomes[(r, RECORDED)] == 1, f"round {r}: {outcomes}"
@@ -54,19 +55,19 @@ def _assert_recorded_once_per_round(app: Arsplaner, attempts: list[Attempt]) -> 
 
 
 class TestSameEditDeliveredManyTimesAtOnce:
-    def test_threads(self, org_app: Arsplaner) -> None:
+    def test_threads(self, org_app: TestEngine) -> None:
         open_delar_2022(org_app)
         attempts = race_in_threads(org_app, WRITERS, ROUNDS, "same_command")
         _assert_recorded_once_per_round(org_app, attempts)
 
     @pytest.mark.slow
-    def test_processes(self, org_app: Arsplaner, durable_env: dict[str, str]) -> None:
+    def test_processes(self, org_app: TestEngine, durable_env: dict[str, str]) -> None:
         open_delar_2022(org_app)
         attempts = race_in_processes(durable_env, WRITERS // 2, ROUNDS, "same_command")
         _assert_recorded_once_per_round(org_app, attempts)
 
 
-def test_open_cycle_delivered_many_times_at_once_opens_once(org_app: Arsplaner) -> None:
+def test_open_cycle_delivered_many_times_at_once_opens_once(org_app: TestEngine) -> None:
     """Opening writes the cycle and every report in one save; racing duplicates must not
     turn into a conflict for the callers that lost."""
     barrier = threading.Barrier(WRITERS)

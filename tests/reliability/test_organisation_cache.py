@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.base import Actor
 from domain.ids import organisation_id
 from tests.reliability.writers import EKHAGEN
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import von_delar_2022
 from tests.support.stores import sqlite_env
 
@@ -28,7 +28,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def app(env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+def app(env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
     with von_delar_2022(env, clock) as application:
         yield application
 
@@ -38,7 +38,7 @@ def _edit(n: int) -> c.ChangeItem:
                         value=f"Version {n}", occurred_at=WHEN)
 
 
-def test_commands_do_not_reread_the_organisations_history(app: Arsplaner) -> None:
+def test_commands_do_not_reread_the_organisations_history(app: TestEngine) -> None:
     app.execute(_edit(0), "anna")
     org_events_read = 0
     select_events = app.recorder.select_events
@@ -56,7 +56,7 @@ def test_commands_do_not_reread_the_organisations_history(app: Arsplaner) -> Non
     assert org_events_read == 0
 
 
-def test_a_newer_organisation_replaces_the_one_callers_hold(app: Arsplaner) -> None:
+def test_a_newer_organisation_replaces_the_one_callers_hold(app: TestEngine) -> None:
     before = app.organisation("VON")
     app.ensure_organisation("VON", "Vård- och omsorgsnämnden", [],
                             [{"person_id": "ny", "name": "Ny Person"}], [],

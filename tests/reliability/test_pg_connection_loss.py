@@ -12,9 +12,8 @@ import psycopg
 import pytest
 from eventsourcing.persistence import OperationalError
 
+from audit.verify import verify_store
 from domain import commands as c
-from domain.application import Arsplaner
-from domain.audit import verify_store
 from domain.base import Actor
 from domain.cycle import Cycle
 from domain.errors import NotFoundError
@@ -23,6 +22,7 @@ from domain.unit_report import UnitReport
 from tests.reliability.pg_proxy import FaultyProxy
 from tests.reliability.writers import EKHAGEN
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, DELAR_2022, TEMPLATE, UNITS, build_organisation
 from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_schema_env
 
@@ -44,9 +44,9 @@ def proxy() -> Iterator[FaultyProxy]:
 
 
 @pytest.fixture
-def app(proxy: FaultyProxy, clock: ManualClock) -> Iterator[Arsplaner]:
+def app(proxy: FaultyProxy, clock: ManualClock) -> Iterator[TestEngine]:
     with postgres_schema_env() as env:
-        application = Arsplaner(env={**env, "POSTGRES_PORT": str(proxy.port)}, clock=clock)
+        application = TestEngine(env={**env, "POSTGRES_PORT": str(proxy.port)}, clock=clock)
         build_organisation(application)
         yield application
         application.close()
@@ -57,11 +57,11 @@ def _edit(n: int) -> c.ChangeItem:
                         field="analys", value=f"Version {n}", occurred_at=WHEN)
 
 
-def _recorded_command_ids(app: Arsplaner) -> Counter[str | None]:
+def _recorded_command_ids(app: TestEngine) -> Counter[str | None]:
     return Counter(e.command_id for e in app.aggregate_events(EKHAGEN))
 
 
-def _cycle_is_whole_or_absent(app: Arsplaner) -> bool:
+def _cycle_is_whole_or_absent(app: TestEngine) -> bool:
     """open_cycle writes the cycle and every report: all of them exist, or none."""
     present = [app.exists(CYCLE)] + [app.exists(unit_report_id(CYCLE, u))
                                       for u in REPORTED_UNITS]
@@ -71,7 +71,7 @@ def _cycle_is_whole_or_absent(app: Arsplaner) -> bool:
 class TestCutBeforeCommit:
     """The server never sees COMMIT: the transaction rolls back and the store retries."""
 
-    def test_an_edit_is_retried_and_recorded_once(self, app: Arsplaner,
+    def test_an_edit_is_retried_and_recorded_once(self, app: TestEngine,
                                                   proxy: FaultyProxy) -> None:
         app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
         proxy.cut_when(b"COMMIT", after_reply=False)
@@ -81,7 +81,7 @@ class TestCutBeforeCommit:
         assert _recorded_command_ids(app)["edit-1"] == 1
         assert verify_store(app).ok
 
-    def test_opening_a_cycle_is_retried_and_written_whole(self, app: Arsplaner,
+    def test_opening_a_cycle_is_retried_and_written_whole(self, app: TestEngine,
                                                           proxy: FaultyProxy) -> None:
         proxy.cut_when(b"COMMIT", after_reply=False)
         app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
@@ -93,7 +93,7 @@ class TestCutBeforeCommit:
 class TestCutAfterCommit:
     """COMMIT happened but its answer was lost: the retry finds the command done."""
 
-    def test_an_edit_is_answered_as_already_recorded(self, app: Arsplaner,
+    def test_an_edit_is_answered_as_already_recorded(self, app: TestEngine,
                                                      proxy: FaultyProxy) -> None:
         app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
         proxy.cut_when(b"COMMIT", after_reply=True)
@@ -102,7 +102,7 @@ class TestCutAfterCommit:
         assert result.duplicate and result.version == 2
         assert _recorded_command_ids(app)["edit-1"] == 1
 
-    def test_opening_a_cycle_is_answered_as_already_opened(self, app: Arsplaner,
+    def test_opening_a_cycle_is_answered_as_already_opened(self, app: TestEngine,
                                                            proxy: FaultyProxy) -> None:
         proxy.cut_when(b"COMMIT", after_reply=True)
         result = app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
@@ -112,7 +112,7 @@ class TestCutAfterCommit:
 
 
 def test_a_connection_that_never_commits_gives_an_error_and_writes_nothing(
-        app: Arsplaner, proxy: FaultyProxy) -> None:
+        app: TestEngine, proxy: FaultyProxy) -> None:
     proxy.cut_when(b"COMMIT", after_reply=False, times=1000)
     with pytest.raises(OperationalError):
         app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
@@ -125,7 +125,7 @@ def test_a_connection_that_never_commits_gives_an_error_and_writes_nothing(
 
 @pytest.mark.slow
 def test_backends_terminated_mid_run_lose_nothing_and_half_write_nothing(
-        app: Arsplaner, proxy: FaultyProxy) -> None:
+        app: TestEngine, proxy: FaultyProxy) -> None:
     app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
     outcomes: dict[str, str] = {}
     errors: Counter[str] = Counter()

@@ -24,7 +24,7 @@ from workflows.ids import unit_report_workflow_id
 
 pytestmark = pytest.mark.slow
 EVENT_OF: dict[type[c.ReportCommand], str] = {
-    c.Klarmarkera: "UnitReport.Klarmarkerad", c.Godkann: "UnitReport.Godkand"}
+    c.Klarmarkera: "UnitReport.Klarmarkerad", c.Attestera: "UnitReport.Godkand"}
 
 
 def attest_key(report_id: UUID, klarmarkerad_version: int) -> str:
@@ -71,7 +71,7 @@ def test_killed_worker_and_follower_processes_lose_and_double_no_event(tmp_path:
                 wait_for(partial(d.phase_is, report, "attest"), "the Attestera task to settle")
             # The avdelningschef attesterar both; follower and worker die with signals unsent.
             for report in (ekhagen, bjorkliden):
-                command("david", c.Godkann(report_id=report, command_id=f"g-{report}"))
+                command("david", c.Attestera(report_id=report, command_id=f"g-{report}"))
             d.kill("follow")
             d.kill("worker")
             d.start("follow")
@@ -87,7 +87,7 @@ def test_killed_worker_and_follower_processes_lose_and_double_no_event(tmp_path:
                      "the avdelning's Attestera task")
             expected.append((aldreboende, "UnitReport.AttestationRequested",
                              attest_key(aldreboende, version)))
-            command("fredrik", c.Godkann(report_id=aldreboende, command_id="g-avd"))
+            command("fredrik", c.Attestera(report_id=aldreboende, command_id="g-avd"))
             wait_for(lambda: d.query_cycle().unit_status.get("avd-aldreboende") == "godkand",
                      "the cycle to see the avdelning godkänd")
         finally:

@@ -11,17 +11,17 @@ from uuid import UUID
 
 import pytest
 
-import infrastructure.read_together as read_together
-from domain.application import Arsplaner
+import infrastructure.eventstore.read_together as read_together
 from domain.base import Actor, Cause
 from domain.errors import NotAuthorisedError
 from domain.ids import organisation_id
 from domain.organisation import Organisation
-from domain.store_reads import StoreReads
 from domain.unit_report import UnitReport
+from infrastructure.eventstore.reads import StoreReads
 from tests.reliability.test_state_cache import _edit
 from tests.reliability.writers import EKHAGEN, OWNER, WHEN
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import von_delar_2022
 from tests.support.stores import postgres_available, postgres_schema_env
 
@@ -29,7 +29,7 @@ ORG = organisation_id("VON")
 
 
 @pytest.fixture
-def warm(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+def warm(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
     with von_delar_2022(durable_env, clock) as app:
         app.execute(_edit("Första versionen"), OWNER)  # report and organisation cached
         yield app
@@ -38,7 +38,7 @@ def warm(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]
 class Reads:
     """Every read of stored events: one aggregate at a time, and several together."""
 
-    def __init__(self, app: Arsplaner, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, app: TestEngine, monkeypatch: pytest.MonkeyPatch) -> None:
         self.single: list[Any] = []
         self.together: list[list[Any]] = []
         single, together = app.recorder.select_events, read_together._select_postgres
@@ -70,8 +70,8 @@ def test_a_command_on_postgresql_reads_its_report_and_organisation_in_one_statem
 
 
 def test_a_role_ended_by_another_process_is_refused_at_once_when_read_together(
-        warm: Arsplaner, durable_env: dict[str, str], clock: ManualClock) -> None:
-    other = Arsplaner(env=durable_env, clock=clock)
+        warm: TestEngine, durable_env: dict[str, str], clock: ManualClock) -> None:
+    other = TestEngine(env=durable_env, clock=clock)
     try:
         org = other.get(ORG, Organisation)
         org.end_role("a1", date(2022, 8, 14), Cause(Actor.system("import"), WHEN))
@@ -92,7 +92,7 @@ def _grouped(stored: Any) -> dict[UUID, list[tuple[int, str, bytes]]]:
     return dict(grouped)
 
 
-def test_reading_together_returns_what_reading_one_by_one_returns(warm: Arsplaner) -> None:
+def test_reading_together_returns_what_reading_one_by_one_returns(warm: TestEngine) -> None:
     org_version = warm.organisation("VON").version
     report_version = warm.get(EKHAGEN, UnitReport).version
     unknown = UUID(int=7)
@@ -109,7 +109,7 @@ def test_reading_together_returns_what_reading_one_by_one_returns(warm: Arsplane
 
 class TestStoreReads:
     def test_a_companion_is_taken_from_the_scope_only_at_the_version_it_was_read_after(
-            self, warm: Arsplaner) -> None:
+            self, warm: TestEngine) -> None:
         calls: list[list[tuple[UUID, int | None]]] = []
 
         def select_after(requests: Any) -> Any:
@@ -129,7 +129,7 @@ class TestStoreReads:
             assert reads.after(ORG, org_version) == []  # another version: asks the store
         assert len(calls) == 2
 
-    def test_outside_a_scope_nothing_is_read_ahead(self, warm: Arsplaner) -> None:
+    def test_outside_a_scope_nothing_is_read_ahead(self, warm: TestEngine) -> None:
         def refuse(requests: Any) -> Any:
             raise AssertionError("read together outside a command's scope")
 
@@ -144,7 +144,7 @@ class TestStoreReads:
                 reads.together(EKHAGEN, None, {ORG: 0})
 
 
-def test_a_companion_goes_along_once_per_scope(warm: Arsplaner) -> None:
+def test_a_companion_goes_along_once_per_scope(warm: TestEngine) -> None:
     calls: list[list[UUID]] = []
 
     def select_after(requests: Any) -> Any:

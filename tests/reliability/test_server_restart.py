@@ -35,7 +35,7 @@ def test_running_workflows_go_on_after_a_dev_server_restart(tmp_path: Path) -> N
         with embedded_temporal(d.settings, ui=False):
             wait_for(partial(has_event, app, ekhagen, "AttestationRequested"),
                      "the workflow to open Attestera after the restart", timeout=60)
-            app.execute(c.Godkann(report_id=ekhagen, command_id="g1"), "david")
+            app.execute(c.Attestera(report_id=ekhagen, command_id="g1"), "david")
             wait_for(lambda: d.query_cycle().unit_status.get("enh-ekhagen") == "godkand",
                      "the cycle to see the report godkänd")
             codes = d.stop_all()

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
+from audit.verify import verify_store
 from domain import commands as c
-from domain.application import Arsplaner
-from domain.audit import verify_store
 from domain.ids import organisation_id
 from domain.organisation import Organisation
 from domain.unit_report import UnitReport
 from tests.reliability.writers import EKHAGEN
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022
 
 WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
@@ -29,8 +29,8 @@ def env(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def app(env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=env, clock=clock)
+def app(env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
+    application = TestEngine(env=env, clock=clock)
     build_organisation(application)
     open_delar_2022(application)
     for n in range(6):
@@ -48,7 +48,7 @@ def _state(aggregate: Any) -> dict[str, Any]:
 
 def _from_events_only(env: dict[str, str], aggregate_id: Any, kind: type[Any],
                       version: int) -> Any:
-    plain = Arsplaner(env={**env, "IS_SNAPSHOTTING_ENABLED": "n"})
+    plain = TestEngine(env={**env, "IS_SNAPSHOTTING_ENABLED": "n"})
     try:
         return plain.get(aggregate_id, kind, version=version)
     finally:
@@ -56,7 +56,7 @@ def _from_events_only(env: dict[str, str], aggregate_id: Any, kind: type[Any],
 
 
 def test_a_report_read_through_a_snapshot_equals_the_one_from_events(
-        app: Arsplaner, env: dict[str, str]) -> None:
+        app: TestEngine, env: dict[str, str]) -> None:
     app.take_snapshot(EKHAGEN, version=4)
     for version in (4, 6, 8):
         via_snapshot = app.get(EKHAGEN, UnitReport, version=version)
@@ -66,7 +66,7 @@ def test_a_report_read_through_a_snapshot_equals_the_one_from_events(
 
 
 def test_an_organisation_read_through_a_snapshot_equals_the_one_from_events(
-        app: Arsplaner, env: dict[str, str]) -> None:
+        app: TestEngine, env: dict[str, str]) -> None:
     org_id = organisation_id("VON")
     latest = app.get(org_id, Organisation).version
     app.take_snapshot(org_id, version=latest)
@@ -74,7 +74,7 @@ def test_an_organisation_read_through_a_snapshot_equals_the_one_from_events(
         _from_events_only(env, org_id, Organisation, latest))
 
 
-def test_snapshots_stay_out_of_the_verified_log(app: Arsplaner) -> None:
+def test_snapshots_stay_out_of_the_verified_log(app: TestEngine) -> None:
     before = verify_store(app)
     app.take_snapshot(EKHAGEN, version=4)
     after = verify_store(app)

@@ -15,15 +15,16 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from domain import commands as c
-from domain.application import STATE_CACHE_MAXSIZE, Arsplaner
 from domain.errors import ConcurrencyConflictError
-from domain.read_cache import StateCache
-from domain.store_reads import StoreReads
 from domain.unit_report import UnitReport
+from infrastructure.eventstore.caches import StateCache
+from infrastructure.eventstore.reads import StoreReads
+from infrastructure.eventstore.store import STATE_CACHE_MAXSIZE
 from infrastructure.settings import Settings
 from tests.integration.projection_support import record_history
 from tests.reliability.writers import EKHAGEN, OWNER, WHEN
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, von_delar_2022
 from tests.support.stores import MEMORY_ENV
 from tests.unit.von_delegation import FORVALTNINGSCHEF, ORDFORANDE, decide, load_von
@@ -31,7 +32,7 @@ from tests.unit.von_meetings import add, hold, justera, schedule
 
 
 @pytest.fixture
-def warm(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+def warm(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
     with von_delar_2022(durable_env, clock) as app:
         yield app
 
@@ -44,7 +45,7 @@ def _edit(value: str, expected_version: int | None = None) -> c.ChangeItem:
 class DecodeCount:
     """Events decoded by the application's mapper (JSON and an object hook per value)."""
 
-    def __init__(self, app: Arsplaner) -> None:
+    def __init__(self, app: TestEngine) -> None:
         self.count = 0
         original = app.mapper.to_domain_event
 
@@ -56,7 +57,7 @@ class DecodeCount:
 
 
 def test_a_command_decodes_only_the_events_recorded_since_the_last_read(
-        warm: Arsplaner) -> None:
+        warm: TestEngine) -> None:
     for n in range(30):
         warm.execute(_edit(f"Version {n}"), OWNER)
     decoded = DecodeCount(warm)
@@ -67,9 +68,9 @@ def test_a_command_decodes_only_the_events_recorded_since_the_last_read(
 
 
 def test_a_change_by_another_application_counts_at_once(
-        warm: Arsplaner, durable_env: dict[str, str], clock: ManualClock) -> None:
+        warm: TestEngine, durable_env: dict[str, str], clock: ManualClock) -> None:
     warm.execute(_edit("Anna's first"), OWNER)  # cached at this version
-    other = Arsplaner(env=durable_env, clock=clock)
+    other = TestEngine(env=durable_env, clock=clock)
     try:
         theirs = other.execute(_edit("written elsewhere"), OWNER)
     finally:
@@ -83,7 +84,7 @@ def test_a_change_by_another_application_counts_at_once(
         theirs.version + 1)
 
 
-def test_every_caller_gets_its_own_copy(warm: Arsplaner) -> None:
+def test_every_caller_gets_its_own_copy(warm: TestEngine) -> None:
     warm.execute(_edit("Sparad text"), OWNER)
     first = warm.get(EKHAGEN, UnitReport)
     first.items["mal-trygg-vard"].values["analys"] = "changed in memory, never saved"
@@ -94,7 +95,7 @@ def test_every_caller_gets_its_own_copy(warm: Arsplaner) -> None:
     assert again.status == "pagar"
 
 
-def test_a_refused_save_leaves_the_cached_state_as_stored(warm: Arsplaner) -> None:
+def test_a_refused_save_leaves_the_cached_state_as_stored(warm: TestEngine) -> None:
     version = warm.execute(_edit("Sparad text"), OWNER).version
     report = warm.get(EKHAGEN, UnitReport)
     report.change_item("mal-trygg-vard", "analys", "never stored",
@@ -116,7 +117,7 @@ def _state(aggregate: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(aggregate).items() if k != "_pending_events"}
 
 
-def _read_everything(app: Arsplaner, ids: set[UUID]) -> None:
+def _read_everything(app: TestEngine, ids: set[UUID]) -> None:
     """Caches every aggregate at its version now, for the next step to fast-forward."""
     for n in app.recorder.select_notifications(1, 100_000):
         ids.add(n.originator_id)
@@ -124,9 +125,9 @@ def _read_everything(app: Arsplaner, ids: set[UUID]) -> None:
         app._from_events(aggregate_id)
 
 
-def _assert_cache_matches_rebuild(app: Arsplaner, env: dict[str, str], ids: set[UUID],
+def _assert_cache_matches_rebuild(app: TestEngine, env: dict[str, str], ids: set[UUID],
                                   clock: ManualClock) -> None:
-    cold = Arsplaner(env={**env, STATE_CACHE_MAXSIZE: "0"}, clock=clock)
+    cold = TestEngine(env={**env, STATE_CACHE_MAXSIZE: "0"}, clock=clock)
     try:
         assert ids and len(app._states) == len(ids)
         for aggregate_id in ids:
@@ -139,9 +140,9 @@ def _assert_cache_matches_rebuild(app: Arsplaner, env: dict[str, str], ids: set[
 
 @contextmanager
 def _checked_against_rebuild(env: dict[str, str], clock: ManualClock
-                             ) -> Iterator[tuple[Arsplaner, set[UUID]]]:
+                             ) -> Iterator[tuple[TestEngine, set[UUID]]]:
     """An application whose every cached aggregate is compared with its rebuild at the end."""
-    app = Arsplaner(env=env, clock=clock)
+    app = TestEngine(env=env, clock=clock)
     ids: set[UUID] = set()
     try:
         yield app, ids
@@ -247,7 +248,7 @@ def test_an_unknown_aggregate_is_none(plain: Application[UUID]) -> None:
 def test_the_setting_reaches_the_application(tmp_path: Any) -> None:
     settings = Settings(event_store="sqlite", sqlite_path=tmp_path / "events.sqlite",
                         state_cache_maxsize=0)
-    app = Arsplaner(env=settings.eventsourcing_env())
+    app = TestEngine(env=settings.eventsourcing_env())
     try:
         build_organisation(app)
         app.organisation("VON")

@@ -16,9 +16,9 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.errors import ConcurrencyConflictError
 from domain.ids import unit_report_id
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE
 
 EKHAGEN: UUID = unit_report_id(CYCLE, "enh-ekhagen")
@@ -51,7 +51,7 @@ def edit(writer: int, round_: int, *, expected_version: int | None,
                         expected_version=expected_version)
 
 
-def attempt(app: Arsplaner, writer: int, round_: int, command: c.ChangeItem) -> Attempt:
+def attempt(app: TestEngine, writer: int, round_: int, command: c.ChangeItem) -> Attempt:
     try:
         result = app.execute(command, OWNER)
     except ConcurrencyConflictError:
@@ -60,7 +60,7 @@ def attempt(app: Arsplaner, writer: int, round_: int, command: c.ChangeItem) -> 
                    result.version)
 
 
-def race(app: Arsplaner, writer: int, rounds: int, barrier: Barrier,
+def race(app: TestEngine, writer: int, rounds: int, barrier: Barrier,
          make: Callable[[int, int], c.ChangeItem]) -> list[Attempt]:
     """Each round, every writer passes the barrier and sends at once."""
     attempts = []
@@ -90,7 +90,7 @@ COMMAND_MAKERS: dict[str, Callable[[int, int], c.ChangeItem]] = {
 }
 
 
-def race_in_threads(app: Arsplaner, writers: int, rounds: int, maker: str) -> list[Attempt]:
+def race_in_threads(app: TestEngine, writers: int, rounds: int, maker: str) -> list[Attempt]:
     """Threads share one application, as the API's request threads do."""
     barrier = threading.Barrier(writers)
     with ThreadPoolExecutor(max_workers=writers) as pool:
@@ -102,7 +102,7 @@ def race_in_threads(app: Arsplaner, writers: int, rounds: int, maker: str) -> li
 def _process_main(env: dict[str, str], writer: int, rounds: int, barrier: Barrier,
                   results: Any, maker: str) -> None:
     # The parent created the tables; concurrent CREATE ... IF NOT EXISTS races in PostgreSQL.
-    app = Arsplaner(env={**env, "CREATE_TABLE": "n"})
+    app = TestEngine(env={**env, "CREATE_TABLE": "n"})
     try:
         results.put(race(app, writer, rounds, barrier, COMMAND_MAKERS[maker]))
     finally:

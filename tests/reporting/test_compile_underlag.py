@@ -10,12 +10,12 @@ import docx
 import pytest
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.errors import NotFoundError
 from domain.ids import unit_report_id
 from reporting.compile import compile_underlag
 from reporting.document import DOCX_MEDIA_TYPE
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
@@ -24,13 +24,13 @@ MAL = "mal-trygg-vard"
 
 
 @pytest.fixture
-def von(app: Arsplaner) -> Arsplaner:
+def von(app: TestEngine) -> TestEngine:
     build_organisation(app)
     open_delar_2022(app)
     return app
 
 
-def fill_and_approve(app: Arsplaner, report_id: UUID, chef: str, analys: str) -> None:
+def fill_and_approve(app: TestEngine, report_id: UUID, chef: str, analys: str) -> None:
     app.execute(c.ChangeItem(report_id=report_id, item_id=MAL, field="analys", value=analys),
                 chef)
     app.execute(c.SetBedomning(report_id=report_id, item_id=MAL, bedomning="Delvis uppfyllt",
@@ -38,7 +38,7 @@ def fill_and_approve(app: Arsplaner, report_id: UUID, chef: str, analys: str) ->
     app.execute(c.ChangeItem(report_id=report_id, item_id="ik-bestallningar",
                              field="resultat", value="Genomförd med anmärkning"), chef)
     app.execute(c.Klarmarkera(report_id=report_id), chef)
-    app.execute(c.Godkann(report_id=report_id), "david")
+    app.execute(c.Attestera(report_id=report_id), "david")
 
 
 def text_of(content: bytes) -> str:
@@ -47,7 +47,7 @@ def text_of(content: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def test_underlag_contains_only_godkanda_reports(von: Arsplaner) -> None:
+def test_underlag_contains_only_godkanda_reports(von: TestEngine) -> None:
     fill_and_approve(von, EKHAGEN, "anna", "Ekhagen har färre avvikelser.")
     von.execute(c.ChangeItem(report_id=BJORKLIDEN, item_id=MAL, field="analys",
                              value="Björkliden utkast"), "bertil")
@@ -62,7 +62,7 @@ def test_underlag_contains_only_godkanda_reports(von: Arsplaner) -> None:
     assert "Björkliden utkast" not in text
 
 
-def test_underlag_has_goal_and_internkontroll_structure(von: Arsplaner) -> None:
+def test_underlag_has_goal_and_internkontroll_structure(von: TestEngine) -> None:
     fill_and_approve(von, EKHAGEN, "anna", "Analys")
     document = docx.Document(io.BytesIO(compile_underlag(von, CYCLE).content))
     headings = [p.text for p in document.paragraphs
@@ -77,14 +77,14 @@ def test_underlag_has_goal_and_internkontroll_structure(von: Arsplaner) -> None:
     assert ik.rows[1].cells[1].text == "Ekhagens äldreboende"
 
 
-def test_same_history_gives_same_bytes(von: Arsplaner, clock: ManualClock) -> None:
+def test_same_history_gives_same_bytes(von: TestEngine, clock: ManualClock) -> None:
     fill_and_approve(von, EKHAGEN, "anna", "Analys")
     first = compile_underlag(von, CYCLE)
     clock.advance(days=3)
     assert compile_underlag(von, CYCLE).content == first.content
 
 
-def test_as_of_shows_the_underlag_as_it_was(von: Arsplaner, clock: ManualClock) -> None:
+def test_as_of_shows_the_underlag_as_it_was(von: TestEngine, clock: ManualClock) -> None:
     cycle_opened = clock.now
     clock.advance(hours=1)
     fill_and_approve(von, EKHAGEN, "anna", "Första versionen")
@@ -107,7 +107,7 @@ def test_as_of_shows_the_underlag_as_it_was(von: Arsplaner, clock: ManualClock) 
         compile_underlag(von, CYCLE, as_of=cycle_opened - timedelta(days=1))
 
 
-def test_underlag_shows_indicators_override_and_ekonomi_slips(von: Arsplaner) -> None:
+def test_underlag_shows_indicators_override_and_ekonomi_slips(von: TestEngine) -> None:
     indicator = c.IndicatorInput(
         indicator_id="insatstid", name="Genomsnittlig insatstid, antal dagar",
         direction="lower", malvarde="302", source="Lifecare",
@@ -135,7 +135,7 @@ def test_underlag_shows_indicators_override_and_ekonomi_slips(von: Arsplaner) ->
 
 
 def test_compiling_as_of_the_sending_reproduces_the_sent_bytes(
-        von: Arsplaner, clock: ManualClock) -> None:
+        von: TestEngine, clock: ManualClock) -> None:
     fill_and_approve(von, EKHAGEN, "anna", "Analys")
     clock.advance(hours=1)
     sent = compile_underlag(von, CYCLE)

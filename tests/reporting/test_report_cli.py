@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from cli.main import app as cli
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.ids import unit_report_id
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.support.stores import sqlite_env
 
@@ -23,14 +23,14 @@ runner = CliRunner()
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "events.sqlite"
-    app = Arsplaner(env=sqlite_env(path))
+    app = TestEngine(env=sqlite_env(path))
     build_organisation(app)
     open_delar_2022(app)
     report = unit_report_id(CYCLE, "enh-ekhagen")
     app.execute(c.ChangeItem(report_id=report, item_id="mal-trygg-vard", field="analys",
                              value="Analys från CLI-testet"), "anna")
     app.execute(c.Klarmarkera(report_id=report), "anna")
-    app.execute(c.Godkann(report_id=report), "david")
+    app.execute(c.Attestera(report_id=report), "david")
     app.close()
     monkeypatch.setenv("ARSPLAN_EVENT_STORE", "sqlite")
     monkeypatch.setenv("ARSPLAN_SQLITE_PATH", str(path))

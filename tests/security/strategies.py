@@ -30,7 +30,7 @@ VALID_FIELDS: dict[type[c.Command], dict[str, st.SearchStrategy[Any]]] = {
                    "field": st.text(min_size=1, max_size=50),
                    "value": st.none() | st.text(max_size=2000)},
     c.Klarmarkera: {"report_id": st.uuids()},
-    c.Godkann: {"report_id": st.uuids()},
+    c.Attestera: {"report_id": st.uuids()},
     c.Atersand: {"report_id": st.uuids(), "reason": reasons,
                  "new_deadline": st.none() | aware_datetimes},
     c.Reopen: {"report_id": st.uuids(), "reason": reasons},

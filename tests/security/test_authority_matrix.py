@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.base import Actor
 from domain.errors import NotAuthorisedError
 from domain.ids import unit_report_id
 from domain.organisation import RoleAssignment
 from infrastructure.importer import import_arsplan
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.support.stores import MEMORY_ENV
 
@@ -30,7 +30,7 @@ IN_AUGUST = datetime(2022, 8, 15, 10, 0, tzinfo=UTC)
 
 # Columns: the commands in COLUMNS' order; "Y" allowed, "-" refused as not authorised.
 # The last column (M) is MoveMilestone.
-COLUMNS = ("ChangeItem", "Klarmarkera", "Godkann", "Atersand", "Reopen", "MoveReportDeadline",
+COLUMNS = ("ChangeItem", "Klarmarkera", "Attestera", "Atersand", "Reopen", "MoveReportDeadline",
            "OpenCycle", "MoveCycleDeadline", "RecordIndicator", "SetBedomning", "RecordEkonomi",
            "MoveMilestone")
 EXPECTED = """
@@ -93,15 +93,15 @@ EXTRA_ASSIGNMENTS = [
 ]
 
 
-def _klarmarkerad(app: Arsplaner) -> None:
+def _klarmarkerad(app: TestEngine) -> None:
     app.execute(c.Klarmarkera(report_id=EKHAGEN, occurred_at=IN_AUGUST), "anna")
 
 
-def _arsplan_adopted(app: Arsplaner) -> None:
+def _arsplan_adopted(app: TestEngine) -> None:
     import_arsplan(app, Path("data/von/arsplan_2022_2023.yaml"))
 
 
-def _nothing(app: Arsplaner) -> None:
+def _nothing(app: TestEngine) -> None:
     """The report stays as opened (ej påbörjad)."""
 
 
@@ -109,7 +109,7 @@ def _nothing(app: Arsplaner) -> None:
 class CommandCase:
     """A command, and the state in which only authority can refuse it."""
 
-    precondition: Callable[[Arsplaner], None]
+    precondition: Callable[[TestEngine], None]
     build: Callable[[datetime], c.Command]
 
 
@@ -119,7 +119,7 @@ COMMANDS: dict[str, CommandCase] = {
         occurred_at=at)),
     "Klarmarkera": CommandCase(_nothing, lambda at: c.Klarmarkera(
         report_id=EKHAGEN, occurred_at=at)),
-    "Godkann": CommandCase(_klarmarkerad, lambda at: c.Godkann(
+    "Attestera": CommandCase(_klarmarkerad, lambda at: c.Attestera(
         report_id=EKHAGEN, occurred_at=at)),
     "Atersand": CommandCase(_klarmarkerad, lambda at: c.Atersand(
         report_id=EKHAGEN, reason="Analysen saknas", occurred_at=at)),
@@ -170,8 +170,8 @@ def test_the_table_covers_every_person_and_every_person_command() -> None:
 
 
 @pytest.fixture
-def app() -> Iterator[Arsplaner]:
-    application = Arsplaner(env=dict(MEMORY_ENV),
+def app() -> Iterator[TestEngine]:
+    application = TestEngine(env=dict(MEMORY_ENV),
                             clock=ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC)))
     build_organisation(application)
     application.ensure_organisation(
@@ -183,12 +183,12 @@ def app() -> Iterator[Arsplaner]:
     application.close()
 
 
-def _notification_count(app: Arsplaner) -> int:
+def _notification_count(app: TestEngine) -> int:
     return app.recorder.max_notification_id() or 0
 
 
 @pytest.mark.parametrize(("who", "command"), sorted(MATRIX), ids=lambda v: str(v))
-def test_authority(app: Arsplaner, who: str, command: str) -> None:
+def test_authority(app: TestEngine, who: str, command: str) -> None:
     person, case = PEOPLE[who], COMMANDS[command]
     case.precondition(app)
     before = _notification_count(app)

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from domain import delegation_commands as dc
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.errors import NotAuthorisedError
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import MEMORY_ENV
 from tests.unit import von_delegation as von
 
@@ -75,31 +75,31 @@ PEOPLE = {
 }
 
 
-def _beslut(app: Arsplaner, p: Person) -> object:
+def _beslut(app: TestEngine, p: Person) -> object:
     return von.decide(app, p.person_id, "2.1.3", p.on, arende_ref=ARENDE, **p.beslut_fields)
 
 
-def _hand_back(app: Arsplaner, p: Person) -> object:
+def _hand_back(app: TestEngine, p: Person) -> object:
     return app.hand_back_matter(dc.HandBackMatter(
         namnd_code="VON", row_nr="2.1.3", arende_ref=ARENDE, rubrik="Ansökan om bistånd",
         on=p.on, reason="Ärendet är av principiell beskaffenhet"), p.person_id)
 
 
-def _schedule(app: Arsplaner, p: Person) -> object:
+def _schedule(app: TestEngine, p: Person) -> object:
     return app.schedule_meeting(dc.ScheduleMeeting(
         namnd_code="VON", meeting_date=date(2022, 10, 25),
         starts_at=datetime.combine(date(2022, 10, 25), time(14), tzinfo=STOCKHOLM),
         cutoff=date(2022, 10, 18), anmalan_dnr="2022.018 VON"), p.person_id)
 
 
-def _revoke(app: Arsplaner, p: Person) -> object:
+def _revoke(app: TestEngine, p: Person) -> object:
     return app.revoke_delegation(dc.RevokeDelegation(
         namnd_code="VON", row_nr="2.1.3", from_date=p.on, dnr="2022.400 VON",
         paragraph="§ 81", arende_ref="2022.999 VON", reason="Nämnden avgör ärendet själv"),
         p.person_id)
 
 
-COMMANDS: dict[str, Callable[[Arsplaner, Person], object]] = {
+COMMANDS: dict[str, Callable[[TestEngine, Person], object]] = {
     "Beslut": _beslut, "HandBack": _hand_back, "Schedule": _schedule, "Revoke": _revoke}
 
 
@@ -112,8 +112,8 @@ def _cases() -> list[Any]:
     return cases
 
 
-def _world(p: Person) -> Arsplaner:
-    app = Arsplaner(env=dict(MEMORY_ENV), clock=ManualClock(
+def _world(p: Person) -> TestEngine:
+    app = TestEngine(env=dict(MEMORY_ENV), clock=ManualClock(
         datetime.combine(p.on, time(10), tzinfo=STOCKHOLM).astimezone(UTC)))
     von.load_von(app)
     if p.javig:

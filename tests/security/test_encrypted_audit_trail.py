@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 
 from eventsourcing.cipher import AESCipher
 
-from domain.application import Arsplaner
+from audit.replay import period_entries
 from projections.audit_trail import AuditTrailProjection
-from projections.auditing import period_entries
 from projections.base import digest
 from projections.queries import AuditEntry, audit_trail
 from projections.read_models import ReadModels
 from projections.runner import catch_up
 from tests.integration.projection_support import EKHAGEN, record_history
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE
 from tests.support.stores import MEMORY_ENV
 
@@ -24,8 +24,8 @@ AT_REST = {"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",
            "COMPRESSOR_TOPIC": "eventsourcing.compressor:ZlibCompressor"}
 
 
-def _trail(env: dict[str, str]) -> tuple[Arsplaner, ReadModels]:
-    app = Arsplaner(env=env, clock=(clock := ManualClock(datetime(2022, 8, 12, tzinfo=UTC))))
+def _trail(env: dict[str, str]) -> tuple[TestEngine, ReadModels]:
+    app = TestEngine(env=env, clock=(clock := ManualClock(datetime(2022, 8, 12, tzinfo=UTC))))
     record_history(app, clock)
     models = ReadModels.for_app(app, [AuditTrailProjection])
     catch_up(app, models.projection(AuditTrailProjection))

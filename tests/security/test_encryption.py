@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from eventsourcing.cipher import AESCipher
 
+from audit.verify import verify_store
 from domain import commands as c
-from domain.application import Arsplaner
-from domain.audit import verify_store
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
 from infrastructure.settings import Settings
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
@@ -38,8 +38,8 @@ def _env(db: Path, key: str | None) -> dict[str, str]:
 
 
 @pytest.fixture
-def app(db: Path, key: str, clock: ManualClock) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=_env(db, key), clock=clock)
+def app(db: Path, key: str, clock: ManualClock) -> Iterator[TestEngine]:
+    application = TestEngine(env=_env(db, key), clock=clock)
     build_organisation(application)
     open_delar_2022(application)
     application.execute(c.ChangeItem(
@@ -57,7 +57,7 @@ def _stored_states(db: Path) -> list[bytes]:
         con.close()
 
 
-def test_no_stored_payload_contains_the_plaintext(app: Arsplaner, db: Path) -> None:
+def test_no_stored_payload_contains_the_plaintext(app: TestEngine, db: Path) -> None:
     states = _stored_states(db)
     assert len(states) == app.recorder.max_notification_id()
     for plaintext in (SECRET, "Vård- och omsorgsnämnden", "enhetschef", "anna"):
@@ -66,8 +66,8 @@ def test_no_stored_payload_contains_the_plaintext(app: Arsplaner, db: Path) -> N
 
 
 def test_the_application_reads_its_encrypted_history_and_it_verifies(
-        app: Arsplaner, db: Path, key: str) -> None:
-    again = Arsplaner(env=_env(db, key))
+        app: TestEngine, db: Path, key: str) -> None:
+    again = TestEngine(env=_env(db, key))
     try:
         report = again.get(EKHAGEN, UnitReport)
         assert report.items["mal-trygg-vard"].values["analys"] == SECRET
@@ -79,8 +79,8 @@ def test_the_application_reads_its_encrypted_history_and_it_verifies(
 @pytest.mark.parametrize("other_key", [None, AESCipher.create_key(32)],
                          ids=["without a key", "with another key"])
 def test_without_the_right_key_nothing_decodes(
-        app: Arsplaner, db: Path, other_key: str | None) -> None:
-    stranger = Arsplaner(env=_env(db, other_key))
+        app: TestEngine, db: Path, other_key: str | None) -> None:
+    stranger = TestEngine(env=_env(db, other_key))
     try:
         result = verify_store(stranger)
         assert not result.ok and result.broken is not None

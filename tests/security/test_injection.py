@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from audit.verify import verify_store
 from domain import commands as c
-from domain.application import Arsplaner
-from domain.audit import verify_store
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, von_delar_2022
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
@@ -37,14 +37,14 @@ INJECTIONS = [
 
 
 @pytest.fixture
-def app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
+def app(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
     with von_delar_2022(durable_env, clock) as application:
         yield application
 
 
 def _read_back(durable_env: dict[str, str], report_id: object) -> UnitReport:
     """Through a second application, so nothing comes from memory."""
-    fresh = Arsplaner(env=durable_env)
+    fresh = TestEngine(env=durable_env)
     try:
         return fresh.get(report_id, UnitReport)  # type: ignore[arg-type]
     finally:
@@ -53,7 +53,7 @@ def _read_back(durable_env: dict[str, str], report_id: object) -> UnitReport:
 
 @pytest.mark.parametrize("text", INJECTIONS)
 def test_injection_strings_in_a_report_field_come_back_verbatim(
-        app: Arsplaner, durable_env: dict[str, str], text: str) -> None:
+        app: TestEngine, durable_env: dict[str, str], text: str) -> None:
     app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
                              value=text, occurred_at=WHEN), "anna")
     assert _read_back(durable_env, EKHAGEN).items["mal-trygg-vard"].values["analys"] == text
@@ -61,7 +61,7 @@ def test_injection_strings_in_a_report_field_come_back_verbatim(
 
 
 def test_injection_strings_in_reasons_come_back_verbatim(
-        app: Arsplaner, durable_env: dict[str, str]) -> None:
+        app: TestEngine, durable_env: dict[str, str]) -> None:
     for text in INJECTIONS:
         if not text.strip():
             continue
@@ -71,7 +71,7 @@ def test_injection_strings_in_reasons_come_back_verbatim(
         last = list(app.aggregate_events(EKHAGEN))[-1]
         assert isinstance(last, UnitReport.Reopened)
         assert last.reason == reopen.reason
-    fresh = Arsplaner(env=durable_env)
+    fresh = TestEngine(env=durable_env)
     try:
         reasons = [e.reason for e in fresh.aggregate_events(EKHAGEN)
                    if isinstance(e, UnitReport.Reopened)]
@@ -85,7 +85,7 @@ def test_injection_strings_in_reasons_come_back_verbatim(
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=500))
 def test_any_text_in_a_report_field_comes_back_verbatim(
-        app: Arsplaner, durable_env: dict[str, str], text: str) -> None:
+        app: TestEngine, durable_env: dict[str, str], text: str) -> None:
     app.execute(c.ChangeItem(report_id=BJORKLIDEN, item_id="mal-trygg-vard", field="analys",
                              value=text, occurred_at=WHEN), "bertil")
     assert _read_back(durable_env, BJORKLIDEN).items["mal-trygg-vard"].values["analys"] == text

@@ -33,9 +33,9 @@ from api.app import create_app
 from api.auth import dev_tokens
 from api.problems import PROBLEM_MEDIA_TYPE
 from cli.demo import NAMND_CODE, load_demo_data
-from domain.application import Arsplaner
 from domain.ids import cycle_id, unit_report_id
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import MEMORY_ENV, sqlite_env
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "von"
@@ -89,7 +89,7 @@ def _openapi_document() -> dict[str, Any]:
     # The document does not depend on the store: an in-memory one serves it at collection.
     # (schemathesis.pytest.from_fixture fails on pytest 9.2: it sets Node._nodeid, gone there;
     # so each call names the real app with app=.)
-    return create_app(Arsplaner(env=MEMORY_ENV), {}).openapi()
+    return create_app(TestEngine(env=MEMORY_ENV), {}).openapi()
 
 
 schema = schemathesis.openapi.from_dict(_openapi_document()).exclude(path=ENDLESS)
@@ -107,7 +107,7 @@ def flatmap_body(context: Any, body: Any) -> Any:
 @pytest.fixture(scope="module")
 def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     """The real app over SQLite with the VON demo data, on a fixed day."""
-    app = Arsplaner(env=sqlite_env(tmp_path_factory.mktemp("schemathesis") / "events.sqlite"),
+    app = TestEngine(env=sqlite_env(tmp_path_factory.mktemp("schemathesis") / "events.sqlite"),
                     clock=ManualClock(TODAY))
     demo = load_demo_data(app, DATA)
     assert str(demo.cycle_id) == DEMO_CYCLE

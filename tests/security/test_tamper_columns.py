@@ -9,12 +9,12 @@ from uuid import UUID
 import pytest
 from eventsourcing.utils import get_topic
 
+from audit.verify import verify_store
 from domain import commands as c
-from domain.application import Arsplaner
-from domain.audit import verify_store
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
 from tests.support.tamper import StoreTamperer
@@ -46,8 +46,8 @@ def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict
 
 
 @pytest.fixture
-def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    app = Arsplaner(env=durable_env, clock=clock)
+def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEngine]:
+    app = TestEngine(env=durable_env, clock=clock)
     build_organisation(app)
     open_delar_2022(app)
     app.execute(c.ChangeItem(report_id=EKHAGEN, item_id="mal-trygg-vard", field="analys",
@@ -58,7 +58,7 @@ def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplan
 
 
 def test_a_klarmarkering_relabelled_as_godkand_is_found(
-        history: Arsplaner, durable_env: dict[str, str]) -> None:
+        history: TestEngine, durable_env: dict[str, str]) -> None:
     # Both event classes carry no payload, so the row still decodes: only the hash knows.
     ColumnTamperer(durable_env).set_topic(EKHAGEN, 3, get_topic(UnitReport.Godkand))
     result = verify_store(history)
@@ -68,7 +68,7 @@ def test_a_klarmarkering_relabelled_as_godkand_is_found(
 
 
 def test_an_event_moved_to_another_report_is_found(
-        history: Arsplaner, durable_env: dict[str, str]) -> None:
+        history: TestEngine, durable_env: dict[str, str]) -> None:
     # Anna's klarmarkering moved onto Björkliden's report, as its next version.
     ColumnTamperer(durable_env).move(EKHAGEN, 3, to=BJORKLIDEN, to_version=2)
     result = verify_store(history)

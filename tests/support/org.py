@@ -6,11 +6,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from domain.application import Arsplaner
+from application.cycles import ensure_report_template
+from application.organisation import ensure_organisation
 from domain.base import Actor
 from domain.commands import OpenCycle
 from domain.ids import cycle_id, unit_report_id
 from domain.organisation import RoleAssignment
+from tests.support.engine import TestEngine
 
 UNITS = [
     {"unit_id": "von", "name": "Vård- och omsorgsnämnden", "kind": "namnd"},
@@ -69,15 +71,16 @@ TEMPLATE = [
 ]
 
 
-def build_organisation(app: Arsplaner) -> None:
+def build_organisation(app: TestEngine) -> None:
     people = [{"person_id": p, "name": p.capitalize()} for p in PEOPLE]
-    app.ensure_organisation("VON", "Vård- och omsorgsnämnden", UNITS, people, ASSIGNMENTS,
-                            Actor.system("import"))
+    ensure_organisation(app.store, "VON", "Vård- och omsorgsnämnden", UNITS, people,
+                        ASSIGNMENTS, Actor.system("import"))
 
 
-def open_delar_2022(app: Arsplaner) -> None:
-    controller = Actor("gun", "controller", "von-forv")
-    app.open_cycle(DELAR_2022, controller, TEMPLATE)
+def open_delar_2022(app: TestEngine) -> None:
+    """The controller opens delår 2022 on the nämnd's report template."""
+    ensure_report_template(app.store, "VON", TEMPLATE, Actor.system("import"))
+    app.execute(DELAR_2022, "gun")
 
 
 CYCLE = cycle_id("VON", "delarsbokslut", 2022)
@@ -89,9 +92,9 @@ def report(unit_id: str) -> object:
 
 @contextmanager
 def von_delar_2022(env: Mapping[str, str], clock: Callable[[], datetime]
-                   ) -> Iterator[Arsplaner]:
+                   ) -> Iterator[TestEngine]:
     """An application on ``env`` holding the VON organisation and delår 2022, opened."""
-    app = Arsplaner(env=env, clock=clock)
+    app = TestEngine(env=env, clock=clock)
     build_organisation(app)
     open_delar_2022(app)
     try:

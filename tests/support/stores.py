@@ -5,8 +5,11 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from infrastructure.pg_schema import POSTGRES_DSN, fresh_postgres_schema, postgres_available
-from infrastructure.store_env import STORE_ENV
+from infrastructure.eventstore.pg_schema import (
+    POSTGRES_DSN,
+    fresh_postgres_schema,
+    postgres_available,
+)
 
 __all__ = ["MEMORY_ENV", "POSTGRES_DSN", "postgres_available", "postgres_schema_env",
            "sqlite_env"]
@@ -19,7 +22,7 @@ def postgres_schema_env() -> AbstractContextManager[dict[str, str]]:
 
 def sqlite_env(path: Path) -> dict[str, str]:
     return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
-            "SQLITE_LOCK_TIMEOUT": "10", **STORE_ENV}
+            "SQLITE_LOCK_TIMEOUT": "10"}
 
 
 MEMORY_ENV = {"PERSISTENCE_MODULE": "eventsourcing.popo"}

@@ -1,4 +1,4 @@
-"""Arsplaner.get_as_of: an aggregate as last recorded at or before an instant."""
+"""TestEngine.get_as_of: an aggregate as last recorded at or before an instant."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ from datetime import timedelta
 from uuid import uuid4
 
 from domain import commands as c
-from domain.application import Arsplaner
 from domain.ids import unit_report_id
 from domain.unit_report import KLARMARKERAD, PAGAR, UnitReport
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
 
 
-def test_each_instant_sees_the_version_recorded_by_then(app: Arsplaner,
+def test_each_instant_sees_the_version_recorded_by_then(app: TestEngine,
                                                        clock: ManualClock) -> None:
     before_opening = clock.now - timedelta(seconds=1)
     build_organisation(app)
@@ -35,6 +35,6 @@ def test_each_instant_sees_the_version_recorded_by_then(app: Arsplaner,
     assert then.version == now.version - 1
 
 
-def test_an_unknown_aggregate_is_none(app: Arsplaner, clock: ManualClock) -> None:
+def test_an_unknown_aggregate_is_none(app: TestEngine, clock: ManualClock) -> None:
     assert app.get_as_of(uuid4(), UnitReport, clock.now) is None
     assert app.get_as_of(uuid4(), UnitReport, None) is None

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from domain.application import Arsplaner
 from domain.commands import OpenCycle
 from domain.cycle import Cycle
 from domain.ids import unit_report_id
@@ -19,6 +18,7 @@ from infrastructure.importer import (
     import_organisation,
     import_report_template,
 )
+from tests.support.engine import TestEngine
 from tests.support.stores import MEMORY_ENV
 
 GOOD = """\
@@ -42,7 +42,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_valid_file_imports_and_a_rerun_changes_nothing(tmp_path: Path) -> None:
-    app = Arsplaner(env=MEMORY_ENV)
+    app = TestEngine(env=MEMORY_ENV)
     first = import_organisation(app, write(tmp_path, GOOD))
     again = import_organisation(app, write(tmp_path, GOOD))
     assert again.version == first.version
@@ -53,19 +53,19 @@ def test_a_valid_file_imports_and_a_rerun_changes_nothing(tmp_path: Path) -> Non
 def test_a_bad_unit_kind_is_reported_with_its_line(tmp_path: Path) -> None:
     bad = GOOD.replace("kind: forvaltning", "kind: kontor")
     with pytest.raises(DataFileError) as err:
-        import_organisation(Arsplaner(env=MEMORY_ENV), write(tmp_path, bad))
+        import_organisation(TestEngine(env=MEMORY_ENV), write(tmp_path, bad))
     assert "organisation.yaml:5:" in str(err.value)
     assert "units.1.kind" in str(err.value)
 
 
 def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match=r"organisation\.yaml:\d+: invalid YAML"):
-        import_organisation(Arsplaner(env=MEMORY_ENV), write(tmp_path, GOOD + "  - [unclosed\n"))
+        import_organisation(TestEngine(env=MEMORY_ENV), write(tmp_path, GOOD + "  - [unclosed\n"))
 
 
 def test_a_dangling_reference_is_refused_before_anything_is_saved(tmp_path: Path) -> None:
     bad = GOOD.replace("unit_id: von-forv,\n", "unit_id: von-nowhere,\n")
-    app = Arsplaner(env=MEMORY_ENV)
+    app = TestEngine(env=MEMORY_ENV)
     with pytest.raises(DataFileError, match="von-nowhere"):
         import_organisation(app, write(tmp_path, bad))
     assert app.recorder.max_notification_id() in (None, 0)
@@ -73,7 +73,7 @@ def test_a_dangling_reference_is_refused_before_anything_is_saved(tmp_path: Path
 
 def test_the_checked_in_von_data_imports_and_opens_the_delarsbokslut_2022() -> None:
     data = Path(__file__).resolve().parents[2] / "data" / "von"
-    app = Arsplaner(env=MEMORY_ENV)
+    app = TestEngine(env=MEMORY_ENV)
     import_organisation(app, data / "organisation.yaml")
     import_arsplan(app, data / "arsplan_2022_2023.yaml")
     import_report_template(app, "VON", data / "report_template.yaml")

@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTER = {"infrastructure", "projections", "api", "cli", "activities", "workflows", "feed",
-         "reporting", "worker", "bench"}
+         "reporting", "worker", "bench", "application", "follower", "simulation", "audit",
+         "bootstrap"}
 
 
 def imported_packages(path: Path) -> set[str]:

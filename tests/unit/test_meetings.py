@@ -8,11 +8,11 @@ from uuid import UUID
 import pytest
 
 from domain import delegation_commands as dc
-from domain.application import Arsplaner
 from domain.cycle import BESLUT_RECORDED, Cycle
 from domain.errors import InvalidInputError, NotAuthorisedError, RuleViolationError
 from domain.legal_time import overklagandetid_last_day
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.support.stores import MEMORY_ENV
 from tests.unit.von_delegation import (
@@ -31,27 +31,27 @@ AT = datetime(2022, 9, 20, 8, tzinfo=UTC)
 
 
 @pytest.fixture
-def von(clock: ManualClock) -> Arsplaner:
-    app = Arsplaner(env=dict(MEMORY_ENV), clock=clock)
+def von(clock: ManualClock) -> TestEngine:
+    app = TestEngine(env=dict(MEMORY_ENV), clock=clock)
     load_von(app)
     return app
 
 
 class TestArendelista:
-    def test_diarienummer_must_be_in_the_namnds_format(self, von: Arsplaner) -> None:
+    def test_diarienummer_must_be_in_the_namnds_format(self, von: TestEngine) -> None:
         mid = schedule(von, SEPT)
         with pytest.raises(InvalidInputError):
             add(von, mid, "2022.228 SN", "Fel nämnd")
         with pytest.raises(ValueError):
             add(von, mid, "228/2022", "Fel format")
 
-    def test_only_the_secretary_or_ordforande_keeps_the_list(self, von: Arsplaner) -> None:
+    def test_only_the_secretary_or_ordforande_keeps_the_list(self, von: TestEngine) -> None:
         mid = schedule(von, SEPT)
         with pytest.raises(NotAuthorisedError):
             von.add_arende(dc.AddArende(meeting_id=mid, dnr="2022.228 VON", rubrik="x"),
                            FORVALTNINGSCHEF)
 
-    def test_the_list_is_locked_once_the_meeting_is_held(self, von: Arsplaner) -> None:
+    def test_the_list_is_locked_once_the_meeting_is_held(self, von: TestEngine) -> None:
         mid = schedule(von, SEPT)
         add(von, mid, "2022.228 VON", "Redovisning av avvikelser")
         hold(von, mid)
@@ -61,7 +61,7 @@ class TestArendelista:
 
 
 class TestParagraphs:
-    def test_paragraphs_run_on_across_the_years_meetings(self, von: Arsplaner) -> None:
+    def test_paragraphs_run_on_across_the_years_meetings(self, von: TestEngine) -> None:
         aug, sept = schedule(von, date(2022, 8, 30)), schedule(von, SEPT)
         for dnr in ("2022.190 VON", "2022.199 VON"):
             add(von, aug, dnr, "Ärende")
@@ -73,7 +73,7 @@ class TestParagraphs:
         assert numbers == [1, 2, 3, 4, 5]
 
     def test_an_earlier_meeting_cannot_be_numbered_after_a_later_one(
-            self, von: Arsplaner) -> None:
+            self, von: TestEngine) -> None:
         aug, sept = schedule(von, date(2022, 8, 30)), schedule(von, SEPT)
         add(von, aug, "2022.190 VON", "Ärende")
         add(von, sept, "2022.228 VON", "Ärende")
@@ -82,7 +82,7 @@ class TestParagraphs:
             von.open_protokoll(dc.OpenProtokoll(meeting_id=aug), SEKRETERARE)
         assert refused.value.rule == "paragraf_ordning"
 
-    def test_opening_the_protokoll_twice_takes_no_new_numbers(self, von: Arsplaner) -> None:
+    def test_opening_the_protokoll_twice_takes_no_new_numbers(self, von: TestEngine) -> None:
         mid = schedule(von, SEPT)
         add(von, mid, "2022.228 VON", "Ärende")
         cmd = dc.OpenProtokoll(meeting_id=mid)
@@ -94,7 +94,7 @@ class TestParagraphs:
 
 class TestAnmalan:
     def test_each_anmalningspliktigt_beslut_lands_on_exactly_one_list(
-            self, von: Arsplaner) -> None:
+            self, von: TestEngine) -> None:
         early = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1),
                        laglighetsprovning=True).aggregate_id
         late = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 25),
@@ -108,7 +108,7 @@ class TestAnmalan:
         assert von.meeting(octo).anmalningslista == [late]
         assert von.meeting(sept).arende(ANMALAN_DNR).rubrik == "Anmälan av delegationsbeslut 2022"
 
-    def test_the_protokoll_records_the_listed_beslut_as_anmalda(self, von: Arsplaner) -> None:
+    def test_the_protokoll_records_the_listed_beslut_as_anmalda(self, von: TestEngine) -> None:
         beslut = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1),
                         laglighetsprovning=True).aggregate_id
         mid = schedule(von, SEPT)
@@ -119,14 +119,14 @@ class TestAnmalan:
 
 
 class TestJusteringAndAnslag:
-    def _held(self, von: Arsplaner) -> UUID:
+    def _held(self, von: TestEngine) -> UUID:
         mid = schedule(von, SEPT)
         add(von, mid, "2022.228 VON", "Redovisning av avvikelser")
         von.compile_anmalningslista(mid, AT)
         hold(von, mid)
         return mid
 
-    def test_justering_needs_both_ordforande_and_justerare(self, von: Arsplaner) -> None:
+    def test_justering_needs_both_ordforande_and_justerare(self, von: TestEngine) -> None:
         decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1), laglighetsprovning=True)
         mid = self._held(von)
         von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)), ORDFORANDE)
@@ -140,7 +140,7 @@ class TestJusteringAndAnslag:
         assert von.meeting(mid).status == "justerat"
 
     def test_anslag_starts_the_overklagandetid_of_the_anmalda_beslut(
-            self, von: Arsplaner) -> None:
+            self, von: TestEngine) -> None:
         appealable = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1),
                             laglighetsprovning=True).aggregate_id
         decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 2), laglighetsprovning=False)
@@ -150,7 +150,7 @@ class TestJusteringAndAnslag:
         assert [a.beslut_id for a in anslagna] == [appealable]
         assert von.delegationsbeslut(appealable).overklagande_last_day == date(2022, 10, 24)
 
-    def test_reminders_go_to_whoever_has_not_signed(self, von: Arsplaner) -> None:
+    def test_reminders_go_to_whoever_has_not_signed(self, von: TestEngine) -> None:
         mid = self._held(von)
         von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 28)), ORDFORANDE)
         assert von.remind_justering(mid, AT) == [LEDAMOT]
@@ -160,7 +160,7 @@ class TestJusteringAndAnslag:
 class TestCycleBeslut:
     def test_the_namnds_beslut_on_a_cycle_is_recorded_on_the_cycle(
             self, clock: ManualClock) -> None:
-        app = Arsplaner(env=dict(MEMORY_ENV), clock=clock)
+        app = TestEngine(env=dict(MEMORY_ENV), clock=clock)
         build_organisation(app)
         open_delar_2022(app)
         app.record_cycle_fact(CYCLE, "underlag", AT, lambda cy, c: cy.record_underlag_sent(
@@ -189,7 +189,7 @@ def test_overklagandetid_moves_past_weekends_and_helgdagar() -> None:
 
 class TestAterlamnande:
     def test_a_handed_back_matter_lands_on_the_next_arendelista_once(
-            self, von: Arsplaner) -> None:
+            self, von: TestEngine) -> None:
         von.hand_back_matter(dc.HandBackMatter(
             namnd_code="VON", row_nr="2.1.3", arende_ref="2022.305 VON",
             rubrik="Begäran om avgörande", on=date(2022, 9, 10),
@@ -200,7 +200,7 @@ class TestAterlamnande:
         assert [a.dnr for a in von.meeting(sept).arenden] == ["2022.305 VON", ANMALAN_DNR]
         assert [a.dnr for a in von.meeting(octo).arenden] == [ANMALAN_DNR]
 
-    def test_only_the_delegate_may_hand_a_matter_back(self, von: Arsplaner) -> None:
+    def test_only_the_delegate_may_hand_a_matter_back(self, von: TestEngine) -> None:
         with pytest.raises(NotAuthorisedError) as refused:
             von.hand_back_matter(dc.HandBackMatter(
                 namnd_code="VON", row_nr="2.1.3", arende_ref="2022.305 VON", rubrik="x",
@@ -208,7 +208,7 @@ class TestAterlamnande:
         assert refused.value.rule == "ej_delegat"
 
     def test_on_the_vikaries_dates_the_vikarie_hands_back_and_the_delegat_may_not(
-            self, von: Arsplaner) -> None:
+            self, von: TestEngine) -> None:
         semester = date(2022, 8, 3)  # the förvaltningschef's vikarie covers 08-01..07
         with pytest.raises(NotAuthorisedError) as refused:
             von.hand_back_matter(hand_back("2022.306 VON", semester), FORVALTNINGSCHEF)
@@ -219,7 +219,7 @@ class TestAterlamnande:
         assert matter["person_id"] == STF_FORVALTNINGSCHEF
 
     def test_after_the_vikaries_dates_the_delegat_hands_back_again(
-            self, von: Arsplaner) -> None:
+            self, von: TestEngine) -> None:
         with pytest.raises(NotAuthorisedError):
             von.hand_back_matter(hand_back("2022.307 VON", date(2022, 8, 8)),
                                  STF_FORVALTNINGSCHEF)

@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 from activities.recipients import escalation_target, task_owner
 from activities.schedule import ReminderSchedule, add_working_days, attest_deadline
-from domain.application import Arsplaner
+
 from domain.calendar import STOCKHOLM, end_of_day
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation
 
 
@@ -47,20 +48,20 @@ class TestReminderSchedule:
 
 class TestRecipients:
     def test_klarmarkera_goes_to_the_enhetschef_and_escalates_to_the_avdelningschef(
-            self, app: Arsplaner) -> None:
+            self, app: TestEngine) -> None:
         build_organisation(app)
         org = app.organisation("VON")
         assert task_owner(org, "enh-ekhagen", "klarmarkera", date(2022, 8, 22)).person_id == "anna"
         target = escalation_target(org, "enh-ekhagen", "klarmarkera", date(2022, 8, 24))
         assert (target.person_id, target.role) == ("david", "avdelningschef")
 
-    def test_the_vikarie_gets_the_reminder_while_standing_in(self, app: Arsplaner) -> None:
+    def test_the_vikarie_gets_the_reminder_while_standing_in(self, app: TestEngine) -> None:
         build_organisation(app)
         org = app.organisation("VON")
         assert task_owner(org, "enh-ekhagen", "klarmarkera", date(2022, 7, 15)).person_id == "ida"
 
     def test_attestera_escalates_to_the_forvaltningschef_and_the_forvaltning_to_the_ordforande(
-            self, app: Arsplaner) -> None:
+            self, app: TestEngine) -> None:
         build_organisation(app)
         org = app.organisation("VON")
         day = date(2022, 8, 24)

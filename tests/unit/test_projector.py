@@ -6,7 +6,7 @@ import pytest
 from eventsourcing.application import project_aggregate
 
 from bench.history import edit, open_report
-from domain.projector import project_events
+from infrastructure.eventstore.projector import project_events
 
 
 def test_the_report_rebuilt_equals_eventsourcings_projection() -> None:

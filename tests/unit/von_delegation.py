@@ -6,10 +6,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from domain.application import Arsplaner, CommandResult
+from application.bus import CommandResult
+from domain.base import Actor, Cause
 from domain.delegation_commands import RecordDelegationsbeslut
+from domain.delegation_ledger import DelegationLedger
+from domain.ids import delegation_ledger_id
 from infrastructure.delegation_import import import_delegationsordning
 from infrastructure.importer import import_organisation
+from tests.support.engine import TestEngine
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "von"
 ORDFORANDE = "p-anna-demo"
@@ -24,13 +28,23 @@ AVDELNINGSCHEF_MYNDIGHET = "p-peter-exempelgren"
 ENHETSCHEF_BJARKEGARDEN = "p-cecilia-demoqvist"
 
 
-def load_von(app: Arsplaner) -> None:
+def load_von(app: TestEngine) -> None:
     import_organisation(app, DATA / "organisation.yaml")
     import_delegationsordning(app, DATA / "delegationsordning_2022.yaml")
 
 
-def decide(app: Arsplaner, person_id: str, row_nr: str, on: date, **fields: Any) -> CommandResult:
+def decide(app: TestEngine, person_id: str, row_nr: str, on: date, **fields: Any) -> CommandResult:
     fields.setdefault("arende_ref", "2022.301 VON")
     fields.setdefault("beslut", f"Beslut enligt rad {row_nr}")
     cmd = RecordDelegationsbeslut(namnd_code="VON", row_nr=row_nr, decided_on=on, **fields)
-    return app.record_delegationsbeslut(cmd, person_id)
+    return app.execute(cmd, person_id)
+
+
+def ledger(app: TestEngine, namnd_code: str = "VON") -> DelegationLedger:
+    """The nämnd's delegation ledger; an empty one while no command has opened it yet."""
+    lid = delegation_ledger_id(namnd_code)
+    if app.exists(lid):
+        return app.get(lid, DelegationLedger)
+    now = app.clock()
+    return DelegationLedger.open(namnd_code, Cause(actor=Actor.system("delegation"),
+                                                   occurred_at=now, recorded_at=now))

@@ -7,36 +7,37 @@ from typing import Any
 from uuid import UUID
 
 from domain import delegation_commands as dc
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
+from domain.meeting import Meeting
+from tests.support.engine import TestEngine
 from tests.unit.von_delegation import LEDAMOT, ORDFORANDE, SEKRETERARE
 
 ANMALAN_DNR = "2022.018 VON"
 
 
-def schedule(app: Arsplaner, on: date, cutoff_days: int = 7) -> UUID:
+def schedule(app: TestEngine, on: date, cutoff_days: int = 7) -> UUID:
     cmd = dc.ScheduleMeeting(
         namnd_code="VON", meeting_date=on,
         starts_at=datetime.combine(on, time(14), tzinfo=STOCKHOLM),
         cutoff=on - timedelta(days=cutoff_days), anmalan_dnr=ANMALAN_DNR)
-    return app.schedule_meeting(cmd, SEKRETERARE).aggregate_id
+    return app.execute(cmd, SEKRETERARE).aggregate_id
 
 
-def add(app: Arsplaner, mid: UUID, dnr: str, rubrik: str, **fields: Any) -> None:
-    app.add_arende(dc.AddArende(meeting_id=mid, dnr=dnr, rubrik=rubrik, **fields), SEKRETERARE)
+def add(app: TestEngine, mid: UUID, dnr: str, rubrik: str, **fields: Any) -> None:
+    app.execute(dc.AddArende(meeting_id=mid, dnr=dnr, rubrik=rubrik, **fields), SEKRETERARE)
 
 
-def hold(app: Arsplaner, mid: UUID, justerare: str = LEDAMOT) -> None:
+def hold(app: TestEngine, mid: UUID, justerare: str = LEDAMOT) -> None:
     """Holds the meeting: justerare utses, §§ taken, every ärende decided."""
-    app.designate_justerare(dc.DesignateJusterare(meeting_id=mid, justerare=justerare),
+    app.execute(dc.DesignateJusterare(meeting_id=mid, justerare=justerare),
                             SEKRETERARE)
-    app.open_protokoll(dc.OpenProtokoll(meeting_id=mid), SEKRETERARE)
-    for arende in app.meeting(mid).arenden:
-        app.record_arende_beslut(dc.RecordArendeBeslut(
+    app.execute(dc.OpenProtokoll(meeting_id=mid), SEKRETERARE)
+    for arende in app.get(mid, Meeting).arenden:
+        app.execute(dc.RecordArendeBeslut(
             meeting_id=mid, dnr=arende.dnr, beslut="Nämnden beslutar enligt förslaget"),
             SEKRETERARE)
 
 
-def justera(app: Arsplaner, mid: UUID, on: date, justerare: str = LEDAMOT) -> None:
-    app.justera_protokoll(dc.Justera(meeting_id=mid, on=on), ORDFORANDE)
-    app.justera_protokoll(dc.Justera(meeting_id=mid, on=on), justerare)
+def justera(app: TestEngine, mid: UUID, on: date, justerare: str = LEDAMOT) -> None:
+    app.execute(dc.Justera(meeting_id=mid, on=on), ORDFORANDE)
+    app.execute(dc.Justera(meeting_id=mid, on=on), justerare)

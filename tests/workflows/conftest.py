@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
+from tests.workflows.harness import harness_settings
 
 SCENARIO_START = datetime(2022, 8, 12, 7, 0, tzinfo=STOCKHOLM)
 
@@ -25,7 +26,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def app(store_env: dict[str, str], clock: ManualClock) -> Iterator[Arsplaner]:
-    application = Arsplaner(env=store_env, clock=clock)
+def app(store_env: dict[str, str], clock: ManualClock,
+        tmp_path: Path) -> Iterator[TestEngine]:
+    application = TestEngine(env=store_env, clock=clock, settings=harness_settings(tmp_path))
     yield application
     application.close()

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.cycle import Cycle
 from domain.unit_report import UnitReport
-from infrastructure.simulation_script import (
+from simulation.delarsbokslut_2022 import (
     BESLUT_AT,
     CHEF,
     CYCLE,
@@ -18,10 +17,17 @@ from infrastructure.simulation_script import (
     rid,
     run_cycle,
     run_cycle_until,
-    setup_store,
 )
+from simulation.delarsbokslut_2022 import setup_store as _setup_store
+from tests.support.engine import TestEngine
+from tests.workflows.harness import VON_DATA
 
 __all__ = ["CYCLE", "SCOPE", "at", "rid", "run_cycle", "run_cycle_until", "setup_store"]
+
+
+def setup_store(app: TestEngine) -> None:
+    """The script's store set-up on the repository's VON data."""
+    _setup_store(app, VON_DATA)  # type: ignore[arg-type]
 
 
 def reminder(unit: str, when: datetime, task: str = "klarmarkera",
@@ -82,7 +88,7 @@ EXPECTED_CYCLE = [("UnderlagSent", at("09-13")), ("BeslutRecorded", BESLUT_AT),
                   ("BeslutExported", BESLUT_AT)]
 
 
-def report_facts(app: Arsplaner, unit_id: str) -> list[tuple[str, str, datetime]]:
+def report_facts(app: TestEngine, unit_id: str) -> list[tuple[str, str, datetime]]:
     out = []
     for e in list(app.aggregate_events(rid(unit_id)))[1:]:
         detail = ""
@@ -98,7 +104,7 @@ def report_facts(app: Arsplaner, unit_id: str) -> list[tuple[str, str, datetime]
     return out
 
 
-def cycle_facts(app: Arsplaner) -> list[tuple[str, datetime]]:
+def cycle_facts(app: TestEngine) -> list[tuple[str, datetime]]:
     return [(type(e).__name__, _minute(e.occurred_at))
             for e in list(app.aggregate_events(CYCLE))[1:]]
 
@@ -107,6 +113,6 @@ def _minute(instant: datetime) -> datetime:
     return instant.astimezone(STOCKHOLM).replace(second=0, microsecond=0)
 
 
-def underlag_sha(app: Arsplaner) -> str:
+def underlag_sha(app: TestEngine) -> str:
     return next(e.document_sha256 for e in app.aggregate_events(CYCLE)
                 if isinstance(e, Cycle.UnderlagSent))

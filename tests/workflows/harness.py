@@ -1,4 +1,4 @@
-"""The simulation driver, as the workflow tests use it (see infrastructure.simulation)."""
+"""The simulation driver, as the workflow tests use it (see simulation/harness.py)."""
 
 from __future__ import annotations
 
@@ -8,31 +8,31 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from domain.application import Arsplaner
 from infrastructure.importer import import_arsplan, import_organisation, import_report_template
 from infrastructure.settings import Settings
-from infrastructure.simulation import Simulation, simulation
+from simulation.harness import Simulation, simulation
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine, test_settings
 
 Scenario = Simulation
-VON_DATA = Path("data/von")
+VON_DATA = Path(__file__).resolve().parents[2] / "data" / "von"
 
 
 def harness_settings(tmp_path: Path) -> Settings:
-    return Settings(drop_dir=tmp_path / "drop", data_dir=Path("data"), var_dir=tmp_path / "var",
-                    event_store="memory")
+    """Everything a run writes goes under the test's own folder."""
+    return test_settings(drop_dir=tmp_path / "drop", data_dir=VON_DATA.parent,
+                         var_dir=tmp_path / "var", event_store="memory")
 
 
 @asynccontextmanager
-async def scenario(tmp_path: Path, app: Arsplaner, clock: ManualClock,
+async def scenario(tmp_path: Path, app: TestEngine, clock: ManualClock,
                    store_env: dict[str, str], start: datetime,
                    **worker_options: Any) -> AsyncIterator[Simulation]:
-    async with simulation(harness_settings(tmp_path), app, clock, store_env, start,
-                          **worker_options) as s:
+    async with simulation(app, clock, store_env, start, **worker_options) as s:  # type: ignore[arg-type]
         yield s
 
 
-def import_von_plan(app: Arsplaner, clock: ManualClock, at: datetime) -> None:
+def import_von_plan(app: TestEngine, clock: ManualClock, at: datetime) -> None:
     """VON's organisation, report template and Årsplan 2022/2023, imported at ``at``."""
     clock.now = at
     import_organisation(app, VON_DATA / "organisation.yaml")

@@ -15,7 +15,7 @@ from temporalio import activity
 from temporalio.api.enums.v1 import EventType
 from temporalio.worker import Worker
 
-from infrastructure.simulation import start_env
+from simulation.harness import start_env
 from workflows import activity_names as act
 from workflows.payloads import (
     ReminderPlan,

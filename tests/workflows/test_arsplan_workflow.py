@@ -14,18 +14,17 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from cli.arsplan_commands import start_arsplan
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM, end_of_day
 from domain.commands import MoveMilestone
 from domain.cycle import Cycle
 from domain.ids import arsplan_id, cycle_id
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.workflows.harness import import_von_plan, scenario
 from workflows.arsplan import ArsplanWorkflow
-from workflows.arsplan_payloads import PlanChange
 from workflows.cycle import CycleWorkflow
 from workflows.ids import arsplan_workflow_id, cycle_workflow_id
-from workflows.payloads import ArsplanInput, ArsplanStatus
+from workflows.payloads import ArsplanInput, ArsplanStatus, PlanChange
 
 DATA = Path("data/von")
 START = datetime(2022, 8, 1, 9, 0, tzinfo=STOCKHOLM)
@@ -34,7 +33,7 @@ CONTROLLER = "p-johan-kalkylsson"
 
 
 async def test_opens_the_delarsbokslut_on_its_date_and_continues_as_new(
-        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     import_von_plan(app, clock, START)
     inp = ArsplanInput(namnd_code="VON", label="2022/2023")
     async with scenario(tmp_path, app, clock, store_env, START) as s:
@@ -98,7 +97,7 @@ async def _signal_handled(run: WorkflowHandle[Any, Any]) -> None:
 
 
 async def test_a_milestone_moved_while_it_sleeps_opens_the_cycle_on_the_new_date(
-        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     import_von_plan(app, clock, START)
     async with scenario(tmp_path, app, clock, store_env, START) as s:
         handle = await s.client.start_workflow(
@@ -145,7 +144,7 @@ async def test_a_milestone_moved_while_it_sleeps_opens_the_cycle_on_the_new_date
 
 
 async def test_started_after_a_cycles_beslut_day_it_leaves_that_cycle_closed(
-        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     # The plan is started (`arsplan plan start`) after the delårsbokslut's nämnd beslut
     # (2022-09-27): its dates are gone, so it is not opened; the next cycle is awaited.
     start = datetime(2022, 10, 3, 9, 0, tzinfo=STOCKHOLM)

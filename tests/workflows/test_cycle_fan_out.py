@@ -18,8 +18,8 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from infrastructure.simulation import start_env
-from worker import WORKFLOWS
+from bootstrap import WORKFLOWS
+from simulation.harness import start_env
 from workflows import activity_names as act
 from workflows.avdelning import AvdelningWorkflow
 from workflows.cycle import CycleWorkflow

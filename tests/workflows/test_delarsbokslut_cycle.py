@@ -8,8 +8,8 @@ import os
 import zipfile
 from pathlib import Path
 
-from domain.application import Arsplaner
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.workflows import delarsbokslut as d
 from tests.workflows.conftest import SCENARIO_START
 from tests.workflows.harness import scenario
@@ -20,7 +20,7 @@ HISTORIES = Path(__file__).parent / "histories"
 
 
 async def test_whole_delarsbokslut_cycle_records_exactly_the_expected_events(
-        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     d.setup_store(app)
     async with scenario(tmp_path, app, clock, store_env, SCENARIO_START) as s:
         handle = await d.run_cycle(s)

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from infrastructure.delegation_temporal import start_meeting_workflow
+
 from domain import delegation_commands as dc
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.delegationsbeslut import Delegationsbeslut
-from infrastructure.delegation_temporal import start_meeting_workflow
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.unit.von_delegation import (
     AU_LEDAMOT,
     FORVALTNINGSCHEF,
@@ -30,7 +31,7 @@ from tests.unit.von_delegation import (
 )
 from tests.unit.von_meetings import add, hold, schedule
 from tests.workflows.harness import scenario
-from workflows.delegation_payloads import overklagande_workflow_id
+from workflows.ids import overklagande_workflow_id
 
 START = datetime(2022, 9, 28, 8, tzinfo=STOCKHOLM)
 MEETINGS = [date(2022, 10, 25), date(2022, 11, 29), date(2022, 12, 6)]
@@ -43,7 +44,7 @@ def at(day: str, hhmm: str = "09:00") -> datetime:
 class Autumn:
     """The beslut and meeting steps of the scenario, in date order."""
 
-    def __init__(self, app: Arsplaner) -> None:
+    def __init__(self, app: TestEngine) -> None:
         self.app = app
         self.beslut: dict[str, UUID] = {}
 
@@ -56,7 +57,7 @@ class Autumn:
                                               on=date.fromisoformat(on)), person)
 
     def meeting(self, on: date) -> UUID:
-        from domain.delegation_ids import meeting_id
+        from domain.ids import meeting_id
         return meeting_id("VON", on)
 
     def steps(self) -> list[tuple[datetime, Callable[[], object]]]:
@@ -96,7 +97,7 @@ class Autumn:
 
 
 async def test_a_simulated_autumn_puts_each_anmalningspliktigt_beslut_on_one_list(
-        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     clock.now = START
     load_von(app)
     autumn = Autumn(app)
@@ -134,7 +135,7 @@ async def test_a_simulated_autumn_puts_each_anmalningspliktigt_beslut_on_one_lis
     assert app.delegationsbeslut(b["andring"]).laga_kraft_on is None
 
 
-def _laga_kraft_day(app: Arsplaner, beslut_id: UUID) -> date:
+def _laga_kraft_day(app: TestEngine, beslut_id: UUID) -> date:
     events = [e for e in app.aggregate_events(beslut_id)
               if isinstance(e, Delegationsbeslut.LagaKraftVunnen)]
     assert len(events) == 1

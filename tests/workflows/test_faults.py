@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.application import Arsplaner
 from infrastructure.notifier import Notification, Notifier
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.workflows import delarsbokslut as d
 from tests.workflows.conftest import SCENARIO_START
 from tests.workflows.harness import Scenario, scenario
@@ -48,7 +48,7 @@ async def crash_and_replay(i: int, s: Scenario) -> None:
 
 @pytest.mark.slow
 async def test_killed_worker_and_replayed_signals_lose_and_double_nothing(
-        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     d.setup_store(app)
     # No workflow cache, so no sticky queues (the test server never moves those off a dead
     # worker): every workflow task rebuilds its workflow by replaying the history.
@@ -73,7 +73,7 @@ async def test_killed_worker_and_replayed_signals_lose_and_double_nothing(
 
 
 async def test_a_duplicate_signal_changes_nothing(
-        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     d.setup_store(app)
     async with scenario(tmp_path, app, clock, store_env, SCENARIO_START) as s:
         handle = await d.run_cycle_until(s, d.at("08-17", "12:00"))

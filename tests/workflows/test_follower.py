@@ -7,15 +7,17 @@ from typing import Any
 
 import pytest
 
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.commands import Klarmarkera
 from domain.unit_report import UnitReport
-from infrastructure.follower import Delivery, Follower, Route
-from infrastructure.positions import PositionStore
-from infrastructure.sidecar import sidecar_for
+from follower.delivery import Delivery
+from follower.follower import Follower
+from follower.routes import Route, workflow_routes
+from infrastructure.eventstore.positions import PositionStore
+from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.timeline import REAL_TIME, Timeline
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 from workflows.ids import unit_report_workflow_id
 
@@ -51,7 +53,13 @@ class RecordingClient:
         return Handle()
 
 
-def klarmarkera_all(app: Arsplaner) -> None:
+def follower_on(app: TestEngine, client: RecordingClient, env: dict[str, str]) -> Follower:
+    """The follower with the production routes, its position in ``env``'s sidecar."""
+    return Follower(app, client, PositionStore(sidecar_for(env, "follower")),  # type: ignore[arg-type]
+                    workflow_routes(app))
+
+
+def klarmarkera_all(app: TestEngine) -> None:
     for unit in UNITS:
         app.execute(Klarmarkera(report_id=report(unit),
                                 occurred_at=datetime(2022, 8, 19, 10, tzinfo=STOCKHOLM)),
@@ -61,18 +69,18 @@ def klarmarkera_all(app: Arsplaner) -> None:
 class TestDurablePosition:
     async def test_a_restarted_follower_resumes_after_the_last_delivered_event(
             self, durable_env: dict[str, str], clock: ManualClock) -> None:
-        app = Arsplaner(env=durable_env, clock=clock)
+        app = TestEngine(env=durable_env, clock=clock)
         build_organisation(app)
         open_delar_2022(app)
         klarmarkera_all(app)
         crashing = RecordingClient(fail_after=2)
-        first = Follower(app, crashing, PositionStore(sidecar_for(durable_env, "follower")))  # type: ignore[arg-type]
+        first = follower_on(app, crashing, durable_env)
         with pytest.raises(OSError):
             await first.poll_once()
 
         # A new process: new follower object, same durable position.
         resumed = RecordingClient()
-        second = Follower(app, resumed, PositionStore(sidecar_for(durable_env, "follower")))  # type: ignore[arg-type]
+        second = follower_on(app, resumed, durable_env)
         await second.poll_once()
         app.close()
 
@@ -81,12 +89,12 @@ class TestDurablePosition:
 
     async def test_polling_again_delivers_nothing_new(
             self, durable_env: dict[str, str], clock: ManualClock) -> None:
-        app = Arsplaner(env=durable_env, clock=clock)
+        app = TestEngine(env=durable_env, clock=clock)
         build_organisation(app)
         open_delar_2022(app)
         klarmarkera_all(app)
         client = RecordingClient()
-        follower = Follower(app, client, PositionStore(sidecar_for(durable_env, "follower")))  # type: ignore[arg-type]
+        follower = follower_on(app, client, durable_env)
         # The cycle's Opened (its workflow started) and three klarmarkeringar.
         assert await follower.poll_once() == 4
         assert await follower.poll_once() == 0
@@ -97,12 +105,12 @@ class TestDurablePosition:
 
 class TestRoutes:
     async def test_only_routed_events_are_read_and_the_signal_carries_version_and_event_id(
-            self, app: Arsplaner, store_env: dict[str, str]) -> None:
+            self, app: TestEngine, store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
         klarmarkera_all(app)
         client = RecordingClient()
-        follower = Follower(app, client, PositionStore(sidecar_for(store_env, "follower")))  # type: ignore[arg-type]
+        follower = follower_on(app, client, store_env)
         await follower.poll_once()
         event = list(app.aggregate_events(report("enh-ekhagen")))[-1]
         assert isinstance(event, UnitReport.Klarmarkerad)
@@ -113,7 +121,7 @@ class TestRoutes:
                                                      event.originator_version)
 
     async def test_a_custom_route_table_is_honoured(
-            self, app: Arsplaner, store_env: dict[str, str]) -> None:
+            self, app: TestEngine, store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
         klarmarkera_all(app)

@@ -8,16 +8,16 @@ from pathlib import Path
 from types import SimpleNamespace
 from uuid import UUID, uuid4
 
+from domain.meeting_usecases import protokoll_anslag_command_id
+from infrastructure.delegation_routes import beslut_anslaget
 from temporalio.client import WorkflowExecutionStatus
 
 from domain import delegation_commands as dc
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.ids import cycle_id
-from domain.meeting_usecases import protokoll_anslag_command_id
-from infrastructure.delegation_routes import beslut_anslaget
 from infrastructure.timeline import REAL_TIME
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.unit.von_delegation import ORDFORANDE, SEKRETERARE, decide, load_von
 from tests.unit.von_meetings import schedule
@@ -25,8 +25,12 @@ from tests.workflows.conftest import SCENARIO_START
 from tests.workflows.harness import import_von_plan, scenario
 from workflows.arsplan import ArsplanWorkflow
 from workflows.cycle import CycleWorkflow
-from workflows.delegation_payloads import meeting_workflow_id, overklagande_workflow_id
-from workflows.ids import arsplan_workflow_id, cycle_workflow_id
+from workflows.ids import (
+    arsplan_workflow_id,
+    cycle_workflow_id,
+    meeting_workflow_id,
+    overklagande_workflow_id,
+)
 from workflows.payloads import ArsplanInput
 
 AUTUMN = datetime(2022, 10, 3, 8, tzinfo=STOCKHOLM)
@@ -36,7 +40,7 @@ DELAR_VON = cycle_id("VON", "delarsbokslut", 2022)
 
 class TestCycleOpened:
     async def test_a_cycle_opened_by_command_gets_its_cycle_workflow_once(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
@@ -56,7 +60,7 @@ class TestCycleOpened:
         assert again.status == WorkflowExecutionStatus.RUNNING
 
     async def test_a_closed_cycle_workflow_is_not_started_again_on_redelivery(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
@@ -72,7 +76,7 @@ class TestCycleOpened:
 
 class TestDelegationStarts:
     async def test_a_scheduled_meeting_gets_its_meeting_workflow(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         clock.now = AUTUMN
         load_von(app)
@@ -86,7 +90,7 @@ class TestDelegationStarts:
         assert meeting.workflow_type == "MeetingWorkflow"
 
     async def test_a_beslut_anslaget_on_its_own_gets_its_overklagande_timer(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         clock.now = AUTUMN
         load_von(app)
@@ -117,7 +121,7 @@ def test_a_beslut_anslaget_with_its_protokoll_is_left_to_the_meeting_workflow() 
 
 
 async def test_a_cycle_the_arsplan_workflow_opened_keeps_its_one_workflow(
-        tmp_path: Path, app: Arsplaner, clock: ManualClock, store_env: dict[str, str]) -> None:
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     start = datetime(2022, 8, 11, 9, 0, tzinfo=STOCKHOLM)
     import_von_plan(app, clock, start)
     arsplan_id = arsplan_workflow_id("VON", "2022/2023")

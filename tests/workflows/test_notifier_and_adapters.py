@@ -18,8 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from infrastructure.adapters import FileDrop, HttpDestination, OutboundDocument
+from infrastructure.eventstore.sidecar import SidecarDB
 from infrastructure.notifier import Notification, Notifier, Outbox, SmtpConfig
-from infrastructure.sidecar import SidecarDB
 
 WHEN = datetime(2022, 8, 18, 6, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from activities.deps import ActivityDeps
 from activities.reports import ReportActivities
-from domain.application import Arsplaner
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 from tests.workflows.harness import harness_settings as settings_for
 from workflows.payloads import ReportFact
@@ -22,7 +22,7 @@ def fact(key: str, *, overdue: bool = False) -> ReportFact:
                       occurred_at=AFTER, overdue=overdue)
 
 
-async def test_reminder_and_escalation_name_the_enhet(tmp_path: Path, app: Arsplaner) -> None:
+async def test_reminder_and_escalation_name_the_enhet(tmp_path: Path, app: TestEngine) -> None:
     build_organisation(app)
     open_delar_2022(app)
     deps = ActivityDeps.from_settings(app, settings_for(tmp_path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from infrastructure.simulation import simulate_cycle
+from simulation.delarsbokslut_2022 import simulate_cycle
 from tests.workflows.harness import harness_settings
 
 

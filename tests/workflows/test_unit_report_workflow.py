@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from domain.application import Arsplaner
 from domain.calendar import STOCKHOLM
 from domain.commands import Klarmarkera, MoveReportDeadline
 from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 from tests.workflows.conftest import SCENARIO_START
 from tests.workflows.harness import scenario
@@ -24,7 +24,7 @@ def at(day: str, hhmm: str = "08:00") -> datetime:
     return datetime.fromisoformat(f"{day}T{hhmm}").replace(tzinfo=STOCKHOLM)
 
 
-def facts(app: Arsplaner, report_id: object) -> list[tuple[str, str, datetime]]:
+def facts(app: TestEngine, report_id: object) -> list[tuple[str, str, datetime]]:
     """(event type, task or recipient, occurred_at in Stockholm) of workflow-made facts."""
     out = []
     for e in app.aggregate_events(report_id):  # type: ignore[arg-type]
@@ -52,7 +52,7 @@ async def start_report(s, unit_id: str):  # type: ignore[no-untyped-def]
 
 class TestRemindersAndEscalation:
     async def test_reminds_three_and_one_working_day_before_then_escalates_and_reminds_daily(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
@@ -71,7 +71,7 @@ class TestRemindersAndEscalation:
         ]
 
     async def test_klarmarkering_stops_reminders_and_opens_attest_for_the_parent_chef(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
@@ -100,7 +100,7 @@ class TestRemindersAndEscalation:
 
 class TestMovedDeadline:
     async def test_moving_the_deadline_moves_reminders_and_the_escalation(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
@@ -126,7 +126,7 @@ class TestMovedDeadline:
         ]
 
     async def test_update_is_rejected_once_the_reports_are_closed(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
@@ -140,7 +140,7 @@ class TestMovedDeadline:
         assert "avslutad" in str(failure.value.cause)
 
     async def test_attest_deadline_cannot_be_moved_on_the_forvaltnings_report(
-            self, tmp_path: Path, app: Arsplaner, clock: ManualClock,
+            self, tmp_path: Path, app: TestEngine, clock: ManualClock,
             store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)

@@ -1,0 +1,1 @@
+"""Simulated time: the real engine on Temporal's time-skipping test server."""

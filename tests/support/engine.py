@@ -1,0 +1,54 @@
+"""An event store with its command bus attached: tests act and read through one object.
+
+Production code gets the two separately from the composition root (bootstrap.Engine);
+tests that mostly read the store and now and then issue a command use this instead.
+It has what ``bootstrap.Engine`` has (``store``, ``bus``, ``settings``, ``execute``), so
+the simulation harness accepts it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from application.bus import CommandBus, CommandResult
+from application.handlers import all_handlers
+from domain.commands import Command
+from domain.system_commands import SystemCommand
+from infrastructure.eventstore import ArsplanStore, Clock, utc_now
+from infrastructure.settings import Settings
+
+
+def test_settings(**overrides: Any) -> Settings:
+    """Settings from the defaults only: no .env file, no ARSPLAN_* of the developer's."""
+    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
+
+
+class TestEngine(ArsplanStore):
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now,
+                 settings: Settings | None = None) -> None:
+        super().__init__(env=env, clock=clock)
+        self.settings = settings or test_settings()
+        self.bus = CommandBus(self, all_handlers(self.settings.attest_working_days))
+
+    @property
+    def store(self) -> ArsplanStore:
+        return self
+
+    def execute(self, command: Command, person_id: str) -> CommandResult:
+        return self.bus.execute(command, person_id)
+
+    def execute_system(self, command: SystemCommand) -> CommandResult:
+        return self.bus.execute_system(command)
+
+
+def fact_key(*parts: object) -> str:
+    """A system command's key for a test's hand-made fact."""
+    return ":".join(str(p) for p in ("test", *parts))
+
+
+def at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
