@@ -4,14 +4,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY domain domain
-COPY activities activities
-COPY workflows workflows
-COPY projections projections
+COPY application application
 COPY infrastructure infrastructure
-COPY cli cli
-COPY api api
+COPY workflows workflows
+COPY activities activities
+COPY follower follower
+COPY projections projections
 COPY reporting reporting
 COPY feed feed
+COPY audit audit
+COPY simulation simulation
+COPY bootstrap bootstrap
+COPY api api
+COPY cli cli
 COPY templates templates
 COPY data data
 COPY worker.py ./

@@ -1,4 +1,4 @@
-"""Dashboard page for the delegation register (D's read model), searchable and as-of."""
+"""Dashboard page for the delegation register (its read model), searchable and as-of."""
 
 from __future__ import annotations
 

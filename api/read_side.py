@@ -1,4 +1,4 @@
-"""The API's access to P's read models, fresh enough to read one's own writes.
+"""The API's access to the read models, fresh enough to read one's own writes.
 
 One writer per view: either the projection runner thread (the main job) or, when
 no runner is running (tests, a bare API), the API itself catches up under a lock.

@@ -6,8 +6,8 @@ period when it held a role it no longer holds. Earlier paths (``godkann``, the
 ``/api/delegation/…`` and ``/api/meetings/…`` commands) still answer, marked deprecated.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: FastAPI reads each endpoint's body model
+# from its annotation, which must be the class itself, not a string.
 from collections.abc import Callable
 from uuid import UUID
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from api import read_models as rm
+from api import aggregate_reads as rm
 from api.auth import (
     SESSION_COOKIE,
     Principal,

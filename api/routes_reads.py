@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
-from api import read_models as rm
+from api import aggregate_reads as rm
 from api.auth import Principal, current_principal, event_store, read_side
 from api.params import IsoInstant
 from api.read_side import ReadSide

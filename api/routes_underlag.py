@@ -1,4 +1,4 @@
-"""The förvaltning's underlag for a cycle (R's compile), on the dashboard and as .docx."""
+"""The förvaltning's underlag for a cycle (reporting.compile), on the dashboard and as .docx."""
 
 from __future__ import annotations
 

@@ -26,9 +26,8 @@ def as_owner(s: Session, report: UnitReport, org: Organisation | None = None) ->
     return acting_as(org, s.issuer.person_id, report.owner_role, report.unit_id, s.when)
 
 
-def as_attester(s: Session, report: UnitReport) -> Actor:
+def as_attester(s: Session, report: UnitReport, org: Organisation) -> Actor:
     """The issuer as the chef of the unit above (or their ersättare) that day."""
-    org = s.organisation(report.namnd_code)
     return acting_as(org, s.issuer.person_id, report.attester_role or "attesterare",
                      report.parent_unit_id, s.when)
 
@@ -76,12 +75,15 @@ def klarmarkera(cmd: c.Klarmarkera, s: Session) -> None:
 
 def attestera(cmd: c.Attestera, s: Session) -> None:
     report = s.target(cmd.report_id, UnitReport)
-    report.attestera(s.act_as(as_attester(s, report)))
+    org = s.organisation(report.namnd_code)
+    report.attestera(s.act_as(as_attester(s, report, org)), unit_names(org))
 
 
 def atersand(cmd: c.Atersand, s: Session) -> None:
     report = s.target(cmd.report_id, UnitReport)
-    report.atersand(cmd.reason, cmd.new_deadline, s.act_as(as_attester(s, report)))
+    org = s.organisation(report.namnd_code)
+    report.atersand(cmd.reason, cmd.new_deadline, s.act_as(as_attester(s, report, org)),
+                    unit_names(org))
 
 
 def reopen(cmd: c.Reopen, s: Session) -> None:

@@ -29,7 +29,7 @@ class Notification:
 
 
 class Outbox:
-    """A table the API and CLI can show; P's read model can also project ReminderSent."""
+    """A table the API and CLI can show; the reminder projection shows ReminderSent too."""
 
     def __init__(self, db: SidecarDB) -> None:
         self._db = db

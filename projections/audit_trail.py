@@ -17,7 +17,7 @@ the aggregates' events, ordered by their index rows' positions; unfiltered, the 
 up to the view's position. Every answer shows only events the projection has reached.
 
 Trails built before 2026-11-25 also hold full entry rows (``by_aggregate``) and
-``by_cycle`` rows. Keyed by aggregate and version (the second round), they still
+``by_cycle`` rows. Keyed by aggregate and version (layout of 2026-11), they still
 answer unfiltered, by aggregate and by actor, and raise ``AuditTrailNeedsRebuild``
 ("run arsplan read-models rebuild") by cycle; keyed by event id (older), they answer
 only unfiltered. The rebuild turns either into the index alone.
@@ -260,8 +260,8 @@ def _aggregates_entries(app: Application[Any], view: ReadModelView, aggregate_id
 
 
 def _old_layout(view: ReadModelView, event: Any) -> bool:
-    """An entry row keyed by event id: the layout before the index rows (until the
-    2026-11 second round), whose keys the queries cannot read (a trail caught up since
+    """An entry row keyed by event id: the oldest layout (before 2026-11), whose keys the
+    queries cannot read (a trail caught up since
     then mixes both, so a position found for a later event proves nothing)."""
     return view.get(BY_AGGREGATE, str(event.event_id)) is not None
 

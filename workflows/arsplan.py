@@ -23,9 +23,10 @@ with workflow.unsafe.imports_passed_through():
     )
 
 ACTIVITY_TIMEOUT = timedelta(minutes=2)
-# Runs begun before the plan_changed signal existed keep replaying their plain timer.
+# Histories begun before the plan_changed signal (histories/arsplan_2022_run_before_plan_
+# changed_signal.json) replay their plain timer.
 PLAN_CHANGED_PATCH = "arsplan-plan-changed-signal"
-# Runs begun before closed cycles were skipped keep replaying without the check.
+# Histories begun before closed cycles were skipped (the same recorded run) replay without it.
 SKIP_CLOSED_PATCH = "arsplan-skips-closed-cycles"
 # Memo key: plan changes already honoured, carried over continue-as-new so a redelivered
 # signal does not wake the next run (the last few are enough: moves are rare).

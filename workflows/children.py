@@ -16,8 +16,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.payloads import UnitRef, UnitReportInput
     from workflows.unit_report import UnitReportWorkflow
 
-# Workflows begun before this started their children one after another and keep doing
-# so on replay.
+# Histories begun before concurrent starts (histories/*_sequential_starts_*.json) start their
+# children one after another on replay.
 CONCURRENT_STARTS = "concurrent-child-starts"
 T = TypeVar("T")
 

@@ -36,7 +36,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.unit_report import UnitReportWorkflow
 
 ACTIVITY_TIMEOUT = timedelta(minutes=5)
-# Cycles begun before this start every report themselves and keep doing so on replay.
+# Cycle histories begun before the fan-out by avdelning (histories/delarsbokslut_2022_cycle.json)
+# start every report themselves on replay.
 FAN_OUT_BY_AVDELNING = "cycle-fan-out-by-avdelning"
 
 

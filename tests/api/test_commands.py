@@ -37,6 +37,12 @@ class TestAttestation:
     async def test_the_avdelningschef_godkanner_a_klarmarkerad_report(
             self, world: ApiWorld) -> None:
         await world.post("klarmarkera", "anna", report_id=EKHAGEN)
+        response = await world.post("attestera", "david", report_id=EKHAGEN)
+        assert response.status_code == 200
+        assert await status_of(world, EKHAGEN) == "godkand"
+
+    async def test_the_earlier_godkann_path_still_attests(self, world: ApiWorld) -> None:
+        await world.post("klarmarkera", "anna", report_id=EKHAGEN)
         response = await world.post("godkann", "david", report_id=EKHAGEN)
         assert response.status_code == 200
         assert await status_of(world, EKHAGEN) == "godkand"

@@ -15,8 +15,14 @@ from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
-from tests.unit.von_delegation import FORVALTNINGSCHEF, ORDFORANDE, SEKRETERARE, load_von
-from tests.unit.von_meetings import add, hold, schedule
+from tests.unit.von_delegation import (
+    FORVALTNINGSCHEF,
+    ORDFORANDE,
+    SEKRETERARE,
+    ledger,
+    load_von,
+)
+from tests.unit.von_meetings import add, compile_anmalningslista, hold, schedule
 
 PEOPLE = (ORDFORANDE, SEKRETERARE, FORVALTNINGSCHEF)
 TOKENS = {f"t-{p}": p for p in PEOPLE}
@@ -70,7 +76,7 @@ async def test_refusals_are_problem_documents_naming_the_rule(
     assert refused.status_code == 403
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert rule in refused.text
-    assert app.delegation_ledger("VON").pending == {}
+    assert ledger(app).pending == {}
 
 
 async def test_the_anmalningslista_downloads_as_csv_and_html(
@@ -80,7 +86,7 @@ async def test_the_anmalningslista_downloads_as_csv_and_html(
                       json=beslut("2.1.1", laglighetsprovning=True))
     mid = schedule(app, date(2022, 10, 25))
     add(app, mid, "2022.228 VON", "Redovisning av avvikelser")
-    app.compile_anmalningslista(mid, datetime(2022, 10, 18, 22, tzinfo=UTC))
+    compile_anmalningslista(app, mid, datetime(2022, 10, 18, 22, tzinfo=UTC))
     hold(app, mid)
     as_csv = await client.get(f"/api/meetings/{mid}/anmalningslista.csv",
                               headers=auth(SEKRETERARE))

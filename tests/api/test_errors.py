@@ -74,8 +74,8 @@ class TestRefused:
                                     item_id="mal-trygg-vard", field="analys", value="x")
         assert_problem(response, 403, "role_not_held")
 
-    async def test_godkann_before_klarmarkering_breaks_a_rule(self, world: ApiWorld) -> None:
-        response = await world.post("godkann", "david", report_id=EKHAGEN)
+    async def test_attestera_before_klarmarkering_breaks_a_rule(self, world: ApiWorld) -> None:
+        response = await world.post("attestera", "david", report_id=EKHAGEN)
         assert_problem(response, 403, "attest_requires_klarmarkering")
 
     async def test_an_unknown_report_is_404(self, world: ApiWorld) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID
 
+from domain import system_commands as sc
 from tests.api.conftest import ApiWorld, report_id
 from tests.support.org import CYCLE
 from tests.support.tamper import StoreTamperer
@@ -116,9 +117,9 @@ class TestReminders:
     async def test_reminders_the_workflows_recorded_are_listed_per_recipient(
             self, world: ApiWorld) -> None:
         deadline = datetime(2022, 8, 23, 21, 59, tzinfo=UTC)
-        world.app.record_workflow_fact(
-            UUID(EKHAGEN), "reminder:ekhagen:1", world.clock.now,
-            lambda r, cause: r.record_reminder("anna", "klarmarkera", deadline, False, cause))
+        world.app.execute_system(sc.RecordReminderSent(
+            command_id="reminder:ekhagen:1", occurred_at=world.clock.now,
+            report_id=UUID(EKHAGEN), task="klarmarkera", deadline=deadline, overdue=False))
         reminders = await world.json("/api/reminders", recipient="anna")
         assert [(r["unit_id"], r["task"], r["overdue"]) for r in reminders] == [
             ("enh-ekhagen", "klarmarkera", False)]

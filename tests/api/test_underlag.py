@@ -15,7 +15,7 @@ async def test_the_preview_shows_a_godkand_units_analysis(world: ApiWorld) -> No
     await world.post("change-item", "anna", report_id=EKHAGEN, item_id="mal-trygg-vard",
                      field="analys", value="Analys <från> Ekhagen")
     await world.post("klarmarkera", "anna", report_id=EKHAGEN)
-    await world.post("godkann", "david", report_id=EKHAGEN)
+    await world.post("attestera", "david", report_id=EKHAGEN)
     await world.http.post("/logga-in", data={"token": "t-gun"})
     page = (await world.http.get(f"/cykler/{CYCLE}/underlag")).text
     assert "Delårsbokslut 2022" in page

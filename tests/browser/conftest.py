@@ -50,7 +50,8 @@ def _free_port() -> int:
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"))
     demo = load_demo_data(app, DATA)
-    api = create_app(app, app.bus, dev_tokens(app.organisation(NAMND_CODE)), namnd_code=NAMND_CODE)
+    api = create_app(app, app.bus, dev_tokens(app.organisation(NAMND_CODE)),
+                     namnd_code=NAMND_CODE)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))

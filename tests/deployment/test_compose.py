@@ -72,7 +72,8 @@ def test_every_service_command_exists_in_the_project(name: str) -> None:
 
 def test_dockerfile_copies_every_package_the_image_runs() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text()
-    for package in ("domain", "activities", "workflows", "projections", "infrastructure",
-                    "cli", "api", "feed", "worker.py"):
+    for package in ("domain", "application", "activities", "workflows", "projections",
+                    "infrastructure", "follower", "cli", "api", "reporting", "feed", "audit",
+                    "simulation", "bootstrap", "worker.py"):
         assert f"COPY {package}" in dockerfile
         assert (ROOT / package).exists()

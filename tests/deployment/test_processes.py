@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from temporalio.common import WorkflowIDConflictPolicy
 
+from application.cycles import ensure_report_template
+from bootstrap import connect
 from domain import commands as c
 from domain.base import Actor
 from domain.ids import unit_report_id
@@ -26,7 +28,6 @@ from tests.reliability.deployment import BIN, free_port, wait_for
 from tests.support.engine import TestEngine
 from tests.support.org import DELAR_2022, TEMPLATE, build_organisation
 from tests.support.stores import sqlite_env
-from worker import connect
 from workflows.cycle import CycleWorkflow
 from workflows.ids import cycle_workflow_id
 from workflows.payloads import CycleInput
@@ -57,7 +58,8 @@ def test_worker_and_follower_processes_drive_a_cycle_and_stop_on_sigterm(tmp_pat
         "avdelning_deadline": today + timedelta(days=15),
         "forvaltning_deadline": today + timedelta(days=20),
         "underlag_date": today + timedelta(days=21), "beslut_date": today + timedelta(days=30)})
-    cycle_id = app.open_cycle(live, Actor("gun", "controller", "von-forv"), TEMPLATE).aggregate_id
+    ensure_report_template(app.store, "VON", TEMPLATE, Actor.system("import"))
+    cycle_id = app.execute(live, "gun").aggregate_id  # the controller opens the cycle
 
     with embedded_temporal(settings, ui=False):
         async def start() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from domain import commands as c
+from domain import system_commands as sc
 from examples.late_units_digest import DigestState, write_digest
 from feed.authority import FeedGrant
 from feed.envelope import EventEnvelope
@@ -21,9 +22,9 @@ ENHET_DEADLINE = datetime(2022, 8, 23, 21, 59, tzinfo=UTC)
 
 
 def deadline_passed(app: TestEngine, report_id: object, key: str) -> None:
-    app.record_workflow_fact(
-        report_id, key, ENHET_DEADLINE,  # type: ignore[arg-type]
-        lambda r, cause: r.record_deadline_passed("klarmarkera", ENHET_DEADLINE, cause))
+    app.execute_system(sc.RecordDeadlinePassed(
+        command_id=key, occurred_at=ENHET_DEADLINE, report_id=report_id,
+        task="klarmarkera", deadline=ENHET_DEADLINE))
 
 
 @pytest.fixture

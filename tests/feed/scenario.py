@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from application.organisation import ensure_organisation
 from domain import commands as c
+from domain import system_commands as sc
 from domain.base import Actor
 from domain.organisation import RoleAssignment
 from tests.support.engine import TestEngine
@@ -23,15 +25,16 @@ def build_kfn(app: TestEngine) -> None:
     people = [{"person_id": "kurt", "name": "Kurt Karlsson", "email": "kurt@example.se"}]
     assignments = [RoleAssignment("k1", "kurt", "forvaltningschef", "kfn-forv",
                                   date(2022, 1, 1), None)]
-    app.ensure_organisation("KFN", "Kultur- och fritidsnämnden", units, people, assignments,
-                            Actor.system("import"))
+    ensure_organisation(app.store, "KFN", "Kultur- och fritidsnämnden", units, people,
+                        assignments, Actor.system("import"))
 
 
-def remind(app: TestEngine, report_id: object, person_id: str, key: str) -> None:
-    app.record_workflow_fact(
-        report_id, key, REMINDER_DEADLINE,  # type: ignore[arg-type]
-        lambda r, cause: r.record_reminder(person_id, "klarmarkera", REMINDER_DEADLINE, False,
-                                           cause))
+def remind(app: TestEngine, report_id: object, key: str) -> None:
+    """The workflow's reminder to whoever holds the klarmarkering that day."""
+    app.execute_system(sc.RecordReminderSent(
+        command_id=key, occurred_at=REMINDER_DEADLINE,
+        report_id=report_id,  # type: ignore[arg-type]
+        task="klarmarkera", deadline=REMINDER_DEADLINE))
 
 
 def populate(app: TestEngine) -> None:
@@ -44,7 +47,7 @@ def populate(app: TestEngine) -> None:
     app.execute(c.Klarmarkera(report_id=EKHAGEN), "anna")
     app.execute(c.ChangeItem(report_id=BJORKLIDEN, item_id="mal-trygg-vard", field="analys",
                              value="Pågår"), "bertil")
-    remind(app, HEMTJANST, "cecilia", "reminder-hemtjanst-1")
+    remind(app, HEMTJANST, "reminder-hemtjanst-1")  # to cecilia, its enhetschef
     build_kfn(app)
 
 

@@ -26,7 +26,7 @@ PERSON_TOKENS = {"dev-revisor": "revisor", "dev-anna": "anna"}
 
 def feed_api(app: TestEngine, feed: EventFeed) -> FastAPI:
     api = FastAPI()
-    api.state.arsplaner = app
+    api.state.store = app
     api.state.feed = feed
     api.state.feed_grants = GRANTS
     api.state.feed_settings = FeedSettings(poll_seconds=0.05)

@@ -108,7 +108,7 @@ async def test_subjects_name_namnd_aggregate_and_event(
     assert klar.actor.person_id.startswith("pseudonym-")
 
 
-async def test_python_m_feed_relay_relays_the_configured_store_and_stops_on_sigterm(
+async def test_arsplan_relay_relays_the_configured_store_and_stops_on_sigterm(
         tmp_path: Path, stream: tuple[JetStreamContext, str, str]) -> None:
     js, name, prefix = stream
     app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"))
@@ -119,7 +119,8 @@ async def test_python_m_feed_relay_relays_the_configured_store_and_stops_on_sigt
            "ARSPLAN_SQLITE_PATH": str(tmp_path / "events.sqlite"),
            "ARSPLAN_FEED_STREAM": name, "ARSPLAN_FEED_SUBJECT_PREFIX": prefix,
            "ARSPLAN_FEED_POLL_SECONDS": "0.1"}
-    relay = await asyncio.create_subprocess_exec(sys.executable, "-m", "feed.relay", env=env,
+    relay = await asyncio.create_subprocess_exec(str(Path(sys.executable).parent / "arsplan"),
+                                                 "relay", env=env,
                                                  stderr=asyncio.subprocess.PIPE)
     try:
         for _ in range(200):

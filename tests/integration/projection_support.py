@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from domain import commands as c
-from domain.base import Cause
+from domain import system_commands as sc
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
@@ -22,15 +22,18 @@ ALDREBOENDE = unit_report_id(CYCLE, "avd-aldreboende")
 
 def remind(app: TestEngine, report_id: UUID, person: str, key: str, overdue: bool = False
            ) -> None:
-    def act(r: UnitReport, cause: Cause) -> None:
-        r.record_reminder(person, "klarmarkera", r.deadline, overdue, cause)
-    app.record_workflow_fact(report_id, key, app.clock(), act)
+    """The workflow's reminder about the klarmarkering, to ``person`` (its owner that day)."""
+    result = app.execute_system(sc.RecordReminderSent(
+        command_id=key, occurred_at=app.clock(), report_id=report_id, task="klarmarkera",
+        deadline=app.get(report_id, UnitReport).deadline, overdue=overdue))
+    assert [e.recipient_person_id for e in result.recorded] == [person]
 
 
 def escalate(app: TestEngine, report_id: UUID, key: str) -> None:
-    def act(r: UnitReport, cause: Cause) -> None:
-        r.record_escalation("klarmarkera", "david", "avdelningschef", "avd-aldreboende", cause)
-    app.record_workflow_fact(report_id, key, app.clock(), act)
+    """The klarmarkering's deadline passed: recorded with the escalation to the chef above."""
+    app.execute_system(sc.RecordDeadlinePassed(
+        command_id=key, occurred_at=app.clock(), report_id=report_id, task="klarmarkera",
+        deadline=app.get(report_id, UnitReport).deadline))
 
 
 def _opened(app: TestEngine) -> None:

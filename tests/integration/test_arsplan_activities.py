@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from activities.arsplan import ArsplanActivities
-from activities.deps import ActivityDeps
+from bootstrap import Engine, build_activity_deps
 from domain import commands as c
 from domain.calendar import STOCKHOLM, end_of_day
 from domain.cycle import Cycle
@@ -36,6 +36,11 @@ def app(tmp_path: Path) -> Iterator[TestEngine]:
     application.close()
 
 
+def activities_for(app: TestEngine, tmp_path: Path) -> ArsplanActivities:
+    engine = Engine(app.store, app.bus, settings_for(tmp_path))
+    return ArsplanActivities(build_activity_deps(engine))
+
+
 def move(app: TestEngine, milestone_id: str, start: date, end: date) -> None:
     app.execute(c.MoveMilestone(namnd_code="VON", label="2022/2023", milestone_id=milestone_id,
                                 start=start, end=end, reason="Nämnden flyttade datumen"),
@@ -43,7 +48,7 @@ def move(app: TestEngine, milestone_id: str, start: date, end: date) -> None:
 
 
 async def test_openings_use_a_moved_opening_milestone(tmp_path: Path, app: TestEngine) -> None:
-    activities = ArsplanActivities(ActivityDeps.from_settings(app, settings_for(tmp_path)))
+    activities = activities_for(app, tmp_path)
     move(app, "f-delar-2022-utfall-nyckeltal", date(2022, 8, 19), date(2022, 8, 19))
 
     openings = await activities.arsplan_openings(ArsplanInput(namnd_code="VON",
@@ -57,7 +62,7 @@ async def test_openings_use_a_moved_opening_milestone(tmp_path: Path, app: TestE
 
 
 async def test_the_opened_cycle_has_the_moved_deadlines(tmp_path: Path, app: TestEngine) -> None:
-    activities = ArsplanActivities(ActivityDeps.from_settings(app, settings_for(tmp_path)))
+    activities = activities_for(app, tmp_path)
     move(app, "f-delar-2022-enhetschefer", date(2022, 8, 12), date(2022, 8, 26))
     move(app, "f-delar-2022-von-beslut", date(2022, 10, 4), date(2022, 10, 4))
 

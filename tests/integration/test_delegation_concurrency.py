@@ -12,10 +12,11 @@ import pytest
 from domain import delegation_commands as dc
 from domain.errors import ConcurrencyConflictError
 from domain.ids import delegation_ledger_id, paragraph_register_id
+from domain.meeting import Meeting
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.unit.von_delegation import ORDFORANDE, SEKRETERARE, decide, load_von
-from tests.unit.von_meetings import add, schedule
+from tests.unit.von_meetings import add, compile_anmalningslista, schedule
 
 AT = datetime(2022, 10, 20, tzinfo=UTC)
 OCT, NOV = date(2022, 10, 25), date(2022, 11, 29)
@@ -52,13 +53,13 @@ def test_a_slow_second_compilation_cannot_put_a_beslut_on_another_list(
                     laglighetsprovning=True).aggregate_id
     octo, nov = schedule(first, OCT), schedule(first, NOV)
     serve_stale(second, [delegation_ledger_id("VON"), beslut])
-    first.compile_anmalningslista(octo, AT)
+    compile_anmalningslista(first, octo, AT)
     with pytest.raises(ConcurrencyConflictError):
-        second.compile_anmalningslista(nov, AT)
+        compile_anmalningslista(second, nov, AT)
     del second.get  # the retry reads the store afresh
-    second.compile_anmalningslista(nov, AT)
-    assert first.meeting(octo).anmalningslista == [beslut]
-    assert second.meeting(nov).anmalningslista == []
+    compile_anmalningslista(second, nov, AT)
+    assert first.get(octo, Meeting).anmalningslista == [beslut]
+    assert second.get(nov, Meeting).anmalningslista == []
 
 
 def test_paragraph_numbers_taken_concurrently_do_not_repeat(
@@ -69,12 +70,12 @@ def test_paragraph_numbers_taken_concurrently_do_not_repeat(
         first, NOV)
     for mid, dnr in ((aug, "2022.190 VON"), (octo, "2022.228 VON"), (nov, "2022.240 VON")):
         add(first, mid, dnr, "Ärende")
-    first.open_protokoll(dc.OpenProtokoll(meeting_id=aug), SEKRETERARE)
+    first.execute(dc.OpenProtokoll(meeting_id=aug), SEKRETERARE)
     serve_stale(second, [paragraph_register_id("VON", 2022)])
-    first.open_protokoll(dc.OpenProtokoll(meeting_id=octo), SEKRETERARE)
+    first.execute(dc.OpenProtokoll(meeting_id=octo), SEKRETERARE)
     with pytest.raises(ConcurrencyConflictError):
-        second.open_protokoll(dc.OpenProtokoll(meeting_id=nov), SEKRETERARE)
+        second.execute(dc.OpenProtokoll(meeting_id=nov), SEKRETERARE)
     del second.get
-    second.open_protokoll(dc.OpenProtokoll(meeting_id=nov), SEKRETERARE)
-    numbers = [a.paragraph for m in (aug, octo, nov) for a in first.meeting(m).arenden]
+    second.execute(dc.OpenProtokoll(meeting_id=nov), SEKRETERARE)
+    numbers = [a.paragraph for m in (aug, octo, nov) for a in first.get(m, Meeting).arenden]
     assert numbers == [1, 2, 3]

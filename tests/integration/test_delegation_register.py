@@ -26,7 +26,7 @@ from tests.unit.von_delegation import (
     decide,
     load_von,
 )
-from tests.unit.von_meetings import add, hold, schedule
+from tests.unit.von_meetings import add, compile_anmalningslista, hold, schedule
 
 MEETING = date(2022, 10, 25)
 
@@ -44,7 +44,7 @@ def _history(app: TestEngine, clock: ManualClock) -> dict[str, UUID]:
     mid = schedule(app, MEETING)
     add(app, mid, "2022.228 VON", "Redovisning av avvikelser")
     clock.now = datetime(2022, 10, 18, 22, tzinfo=UTC)
-    app.compile_anmalningslista(mid, clock.now)
+    compile_anmalningslista(app, mid, clock.now)
     clock.now = datetime(2022, 10, 25, 13, tzinfo=UTC)
     hold(app, mid)
     ids["meeting"] = mid

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from domain.ids import delegation_ledger_id
+from domain.meeting import Meeting
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.unit.von_delegation import ORDFORANDE, decide, load_von
-from tests.unit.von_meetings import schedule
+from tests.unit.von_meetings import compile_anmalningslista, schedule
 
 BESLUT = 120  # the ledger's 100th event (after Opened) is snapshotted
 
@@ -25,8 +26,8 @@ def test_a_ledger_loaded_from_its_snapshot_lists_every_pending_beslut(
     reader = TestEngine(env=store_env, clock=clock) if shared else writer
     try:
         mid = schedule(reader, date(2022, 10, 25))
-        reader.compile_anmalningslista(mid, datetime(2022, 10, 19, tzinfo=UTC))
-        assert sorted(map(str, reader.meeting(mid).anmalningslista or [])) == sorted(
+        compile_anmalningslista(reader, mid, datetime(2022, 10, 19, tzinfo=UTC))
+        assert sorted(map(str, reader.get(mid, Meeting).anmalningslista or [])) == sorted(
             map(str, decided))
         assert reader.verify_aggregate(ledger_id) is None
     finally:

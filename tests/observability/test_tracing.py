@@ -101,10 +101,10 @@ class TestApiTracing:
     async def test_a_command_request_is_one_span_and_its_log_line_carries_the_trace(
             self, exporter: InMemorySpanExporter, logs: list[MutableMapping[str, Any]]) -> None:
         app = TestEngine(env=dict(MEMORY_ENV),
-                        clock=ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC)))
+                         clock=ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC)))
         build_organisation(app)
         open_delar_2022(app)
-        api = create_app(app, {"t-anna": "anna"})
+        api = create_app(app.store, app.bus, {"t-anna": "anna"})
         instrument_api(api, TRACING_ON, build_tracer_provider(TRACING_ON, exporter))
         transport = httpx.ASGITransport(app=api)
         async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:

@@ -1,4 +1,4 @@
-"""The real worker (worker.build_worker) traced: a unit report's workflow and its activities."""
+"""The real worker (bootstrap.build_worker) traced: a unit report's workflow and its activities."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from temporalio.client import Client
 
-from activities.deps import ActivityDeps
+from bootstrap import build_activity_deps, build_worker
 from domain.calendar import STOCKHOLM
 from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.settings import Settings
@@ -23,7 +23,6 @@ from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 from tests.support.stores import sqlite_env
-from worker import build_worker
 from workflows.payloads import UnitReportInput
 from workflows.unit_report import UnitReportWorkflow
 
@@ -45,7 +44,7 @@ async def test_a_unit_report_workflow_and_its_reminder_activity_are_one_trace(
     settings = Settings(otel_enabled=True, event_store="memory", drop_dir=tmp_path / "drop",
                         var_dir=tmp_path / "var")
     store_env = sqlite_env(tmp_path / "events.sqlite")
-    app = TestEngine(env=store_env, clock=ManualClock(START))
+    app = TestEngine(env=store_env, clock=ManualClock(START), settings=settings)
     build_organisation(app)
     open_delar_2022(app)
     env = await start_env()
@@ -55,11 +54,10 @@ async def test_a_unit_report_workflow_and_its_reminder_activity_are_one_trace(
             settings, build_tracer_provider(settings, exporter))]
         client = Client(**config)
         timeline = Timeline.starting(START, await env.get_current_time())
-        deps = ActivityDeps.from_settings(app, settings, timeline,
-                                          sidecar=sidecar_for(store_env, "outbox"))
+        deps = build_activity_deps(app, timeline,  # type: ignore[arg-type]
+                                   outbox=sidecar_for(store_env, "outbox"))
         queue = f"traced-{uuid.uuid4()}"
-        async with await build_worker(client, app, settings, task_queue=queue,
-                                      timeline=timeline, deps=deps):
+        async with build_worker(client, deps, queue):
             await client.start_workflow(
                 UnitReportWorkflow.run, UnitReportInput(report_id=str(report("enh-ekhagen"))),
                 id=f"unit-report-{uuid.uuid4()}", task_queue=queue)

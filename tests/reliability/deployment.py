@@ -23,12 +23,12 @@ import pytest
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
+from application.cycles import ensure_report_template
+from bootstrap import Engine, build_engine, connect
 from domain.base import Actor
 from infrastructure.settings import Settings
-from tests.support.engine import TestEngine
+from tests.support.engine import test_settings
 from tests.support.org import DELAR_2022, TEMPLATE, build_organisation
-from tests.support.stores import sqlite_env
-from worker import connect
 from workflows.cycle import CycleWorkflow
 from workflows.ids import cycle_workflow_id, unit_report_workflow_id
 from workflows.payloads import CycleInput
@@ -53,31 +53,35 @@ def wait_for(check: Callable[[], bool], what: str, timeout: float = 45.0) -> Non
     pytest.fail(f"timed out waiting for {what}")
 
 
-def event_keys(app: TestEngine) -> Counter[EventKey]:
+def event_keys(engine: Engine) -> Counter[EventKey]:
     """The store as a multiset of (aggregate, event type, command id or idempotency key)."""
     keys: Counter[EventKey] = Counter()
     start = 1
-    while batch := app.recorder.select_notifications(start, 1000):
+    while batch := engine.store.recorder.select_notifications(start, 1000):
         for notification in batch:
-            event = app.mapper.to_domain_event(notification)
+            event = engine.store.mapper.to_domain_event(notification)
             keys[(event.originator_id, type(event).__qualname__,
                   getattr(event, "command_id", None))] += 1
         start = batch[-1].id + 1
     return keys
 
 
-def has_event(app: TestEngine, aggregate_id: UUID, event_type: str) -> bool:
-    return any(type(e).__name__ == event_type for e in app.aggregate_events(aggregate_id))
+def has_event(engine: Engine, aggregate_id: UUID, event_type: str) -> bool:
+    return any(type(e).__name__ == event_type
+               for e in engine.store.aggregate_events(aggregate_id))
 
 
 @dataclass
 class Deployment:
-    """One event store and one Temporal server address; processes started on demand."""
+    """One event store and one Temporal server address; processes started on demand.
+
+    The test acts through ``engine`` (bootstrap.build_engine on the same settings the
+    processes read from their ARSPLAN_* environment)."""
 
     tmp_path: Path
     settings: Settings = field(init=False)
     env: dict[str, str] = field(init=False)
-    app: TestEngine = field(init=False)
+    engine: Engine = field(init=False)
     cycle_id: UUID = field(init=False)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     started: int = 0
@@ -96,12 +100,12 @@ class Deployment:
             # Reminders no earlier than a working day ahead: none may fire during the test.
             "ARSPLAN_REMINDER_WORKING_DAYS_BEFORE": "[1]",
         }
-        self.settings = Settings(event_store="sqlite", sqlite_path=store,
-                                 temporal_address=address,
-                                 temporal_db=self.tmp_path / "temporal.sqlite",
-                                 var_dir=self.tmp_path / "var", task_queue=task_queue)
-        self.app = TestEngine(env=sqlite_env(store))
-        build_organisation(self.app)
+        self.settings = test_settings(event_store="sqlite", sqlite_path=store,
+                                      temporal_address=address,
+                                      temporal_db=self.tmp_path / "temporal.sqlite",
+                                      var_dir=self.tmp_path / "var", task_queue=task_queue)
+        self.engine = build_engine(self.settings)
+        build_organisation(self.engine)  # type: ignore[arg-type]
         today = datetime.now(tz=UTC).date()
         live = DELAR_2022.model_copy(update={
             "year": today.year, "enhet_deadline": today + timedelta(days=10),
@@ -109,8 +113,8 @@ class Deployment:
             "forvaltning_deadline": today + timedelta(days=20),
             "underlag_date": today + timedelta(days=21),
             "beslut_date": today + timedelta(days=30)})
-        controller = Actor("gun", "controller", "von-forv")
-        self.cycle_id = self.app.open_cycle(live, controller, TEMPLATE).aggregate_id
+        ensure_report_template(self.engine.store, "VON", TEMPLATE, Actor.system("import"))
+        self.cycle_id = self.engine.execute(live, "gun").aggregate_id  # the controller
 
     def start_cycle_workflow(self) -> None:
         async def start() -> None:

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from application.bus import CommandResult
+from application.cycles import ensure_report_template
 from domain.base import Actor
 from domain.cycle import Cycle
 from domain.errors import DomainError
@@ -71,12 +72,12 @@ def test_open_cycle_delivered_many_times_at_once_opens_once(org_app: TestEngine)
     """Opening writes the cycle and every report in one save; racing duplicates must not
     turn into a conflict for the callers that lost."""
     barrier = threading.Barrier(WRITERS)
-    controller = Actor("gun", "controller", "von-forv")
+    ensure_report_template(org_app.store, "VON", TEMPLATE, Actor.system("import"))
 
     def deliver() -> CommandResult | DomainError:
         barrier.wait(BARRIER_TIMEOUT)
         try:
-            return org_app.open_cycle(DELAR_2022, controller, TEMPLATE)
+            return org_app.execute(DELAR_2022, "gun")  # the controller
         except DomainError as exc:
             return exc
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from application.organisation import ensure_organisation
 from domain import commands as c
 from domain.base import Actor
 from domain.ids import organisation_id
@@ -58,9 +59,8 @@ def test_commands_do_not_reread_the_organisations_history(app: TestEngine) -> No
 
 def test_a_newer_organisation_replaces_the_one_callers_hold(app: TestEngine) -> None:
     before = app.organisation("VON")
-    app.ensure_organisation("VON", "Vård- och omsorgsnämnden", [],
-                            [{"person_id": "ny", "name": "Ny Person"}], [],
-                            Actor.system("import"))
+    ensure_organisation(app.store, "VON", "Vård- och omsorgsnämnden", [],
+                        [{"person_id": "ny", "name": "Ny Person"}], [], Actor.system("import"))
     after = app.organisation("VON")
     assert "ny" in after.people
     assert "ny" not in before.people, "a caller's instance is never edited under its feet"

@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from eventsourcing.persistence import OperationalError
 
+from application.cycles import ensure_report_template
 from audit.verify import verify_store
 from domain import commands as c
 from domain.base import Actor
@@ -28,7 +29,7 @@ from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_sche
 
 pytestmark = pytest.mark.postgres
 WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
-CONTROLLER = Actor("gun", "controller", "von-forv")
+CONTROLLER = "gun"
 EDITS_UNDER_FIRE = 12
 TERMINATIONS = 20
 REPORTED_UNITS = [u["unit_id"] for u in UNITS if u["kind"] != "namnd"]
@@ -48,6 +49,7 @@ def app(proxy: FaultyProxy, clock: ManualClock) -> Iterator[TestEngine]:
     with postgres_schema_env() as env:
         application = TestEngine(env={**env, "POSTGRES_PORT": str(proxy.port)}, clock=clock)
         build_organisation(application)
+        ensure_report_template(application.store, "VON", TEMPLATE, Actor.system("import"))
         yield application
         application.close()
 
@@ -62,7 +64,7 @@ def _recorded_command_ids(app: TestEngine) -> Counter[str | None]:
 
 
 def _cycle_is_whole_or_absent(app: TestEngine) -> bool:
-    """open_cycle writes the cycle and every report: all of them exist, or none."""
+    """Opening writes the cycle and every report: all of them exist, or none."""
     present = [app.exists(CYCLE)] + [app.exists(unit_report_id(CYCLE, u))
                                       for u in REPORTED_UNITS]
     return all(present) or not any(present)
@@ -73,7 +75,7 @@ class TestCutBeforeCommit:
 
     def test_an_edit_is_retried_and_recorded_once(self, app: TestEngine,
                                                   proxy: FaultyProxy) -> None:
-        app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        app.execute(DELAR_2022, CONTROLLER)
         proxy.cut_when(b"COMMIT", after_reply=False)
         result = app.execute(_edit(1), "anna")
         assert proxy.cuts_made == 1
@@ -84,7 +86,7 @@ class TestCutBeforeCommit:
     def test_opening_a_cycle_is_retried_and_written_whole(self, app: TestEngine,
                                                           proxy: FaultyProxy) -> None:
         proxy.cut_when(b"COMMIT", after_reply=False)
-        app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        app.execute(DELAR_2022, CONTROLLER)
         assert proxy.cuts_made == 1
         assert app.exists(CYCLE) and _cycle_is_whole_or_absent(app)
         assert verify_store(app).ok
@@ -95,7 +97,7 @@ class TestCutAfterCommit:
 
     def test_an_edit_is_answered_as_already_recorded(self, app: TestEngine,
                                                      proxy: FaultyProxy) -> None:
-        app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        app.execute(DELAR_2022, CONTROLLER)
         proxy.cut_when(b"COMMIT", after_reply=True)
         result = app.execute(_edit(1), "anna")
         assert proxy.cuts_made == 1
@@ -105,7 +107,7 @@ class TestCutAfterCommit:
     def test_opening_a_cycle_is_answered_as_already_opened(self, app: TestEngine,
                                                            proxy: FaultyProxy) -> None:
         proxy.cut_when(b"COMMIT", after_reply=True)
-        result = app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        result = app.execute(DELAR_2022, CONTROLLER)
         assert proxy.cuts_made == 1
         assert result.duplicate
         assert app.get(CYCLE, Cycle).version == 1 and _cycle_is_whole_or_absent(app)
@@ -115,7 +117,7 @@ def test_a_connection_that_never_commits_gives_an_error_and_writes_nothing(
         app: TestEngine, proxy: FaultyProxy) -> None:
     proxy.cut_when(b"COMMIT", after_reply=False, times=1000)
     with pytest.raises(OperationalError):
-        app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+        app.execute(DELAR_2022, CONTROLLER)
     proxy.cut_when(b"COMMIT", after_reply=False, times=0)
     with pytest.raises(NotFoundError):
         app.get(CYCLE, Cycle)
@@ -126,7 +128,7 @@ def test_a_connection_that_never_commits_gives_an_error_and_writes_nothing(
 @pytest.mark.slow
 def test_backends_terminated_mid_run_lose_nothing_and_half_write_nothing(
         app: TestEngine, proxy: FaultyProxy) -> None:
-    app.open_cycle(DELAR_2022, CONTROLLER, TEMPLATE)
+    app.execute(DELAR_2022, CONTROLLER)
     outcomes: dict[str, str] = {}
     errors: Counter[str] = Counter()
     done = threading.Event()

@@ -34,7 +34,7 @@ def attest_key(report_id: UUID, klarmarkerad_version: int) -> str:
 
 def test_killed_worker_and_follower_processes_lose_and_double_no_event(tmp_path: Path) -> None:
     d = Deployment(tmp_path)
-    app = d.app
+    app = d.engine
     ekhagen, bjorkliden, aldreboende = (unit_report_id(d.cycle_id, u) for u in (
         "enh-ekhagen", "enh-bjorkliden", "avd-aldreboende"))
     before = event_keys(app)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 def test_running_workflows_go_on_after_a_dev_server_restart(tmp_path: Path) -> None:
     d = Deployment(tmp_path)
-    app = d.app
+    app = d.engine
     ekhagen = unit_report_id(d.cycle_id, "enh-ekhagen")
     before = event_keys(app)
     try:

@@ -15,6 +15,8 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from domain import commands as c
+from domain.authority import acting_as
+from domain.base import Cause
 from domain.errors import ConcurrencyConflictError
 from domain.unit_report import UnitReport
 from infrastructure.eventstore.caches import StateCache
@@ -28,7 +30,14 @@ from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, von_delar_2022
 from tests.support.stores import MEMORY_ENV
 from tests.unit.von_delegation import FORVALTNINGSCHEF, ORDFORANDE, decide, load_von
-from tests.unit.von_meetings import add, hold, justera, schedule
+from tests.unit.von_meetings import (
+    add,
+    ansla_protokoll,
+    compile_anmalningslista,
+    hold,
+    justera,
+    schedule,
+)
 
 
 @pytest.fixture
@@ -97,17 +106,16 @@ def test_every_caller_gets_its_own_copy(warm: TestEngine) -> None:
 
 def test_a_refused_save_leaves_the_cached_state_as_stored(warm: TestEngine) -> None:
     version = warm.execute(_edit("Sparad text"), OWNER).version
+    owner = acting_as(warm.organisation("VON"), OWNER, "enhetschef", "enh-ekhagen", WHEN)
     report = warm.get(EKHAGEN, UnitReport)
     report.change_item("mal-trygg-vard", "analys", "never stored",
-                       warm._cause(warm.capacity(OWNER, "enhetschef", "VON", "enh-ekhagen",
-                                                 WHEN), occurred_at=WHEN))
+                       Cause(owner, occurred_at=WHEN, recorded_at=warm.clock()))
     stale = warm.get(EKHAGEN, UnitReport)
     stale.change_item("mal-trygg-vard", "analys", "the winner",
-                      warm._cause(warm.capacity(OWNER, "enhetschef", "VON", "enh-ekhagen",
-                                                WHEN), occurred_at=WHEN))
+                      Cause(owner, occurred_at=WHEN, recorded_at=warm.clock()))
     warm.save(stale)
     with pytest.raises(ConcurrencyConflictError):
-        warm._save(report)  # the same version again: refused by the store
+        warm.save_changes(report)  # the same version again: refused by the store
     current = warm.get(EKHAGEN, UnitReport)
     assert current.version == version + 1
     assert current.items["mal-trygg-vard"].values["analys"] == "the winner"
@@ -169,11 +177,11 @@ def test_cached_delegation_and_meetings_equal_their_rebuild_from_every_event(
         _read_everything(app, ids)
         meeting = schedule(app, september)
         add(app, meeting, "2022.228 VON", "Redovisning av avvikelser")
-        app.compile_anmalningslista(meeting, at)
+        compile_anmalningslista(app, meeting, at)
         _read_everything(app, ids)
         hold(app, meeting)
         justera(app, meeting, date(2022, 9, 30))
-        app.anslaa_protokoll(meeting, date(2022, 10, 3), at)
+        ansla_protokoll(app, meeting, date(2022, 10, 3), at)
         _read_everything(app, ids)
 
 

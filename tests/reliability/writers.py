@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from application.bus import CommandResult
+from bootstrap import build_engine
 from domain import commands as c
 from domain.errors import ConcurrencyConflictError
 from domain.ids import unit_report_id
-from tests.support.engine import TestEngine
+from tests.support.engine import test_settings
 from tests.support.org import CYCLE
 
 EKHAGEN: UUID = unit_report_id(CYCLE, "enh-ekhagen")
@@ -30,6 +32,12 @@ RECORDED, DUPLICATE, CONFLICT = "recorded", "duplicate", "conflict"
 
 class Barrier(Protocol):
     def wait(self, timeout: float | None = None) -> int: ...
+
+
+class Executor(Protocol):
+    """What a writer sends its commands through: a test's engine or a process's own."""
+
+    def execute(self, command: c.Command, person_id: str) -> CommandResult: ...
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ def edit(writer: int, round_: int, *, expected_version: int | None,
                         expected_version=expected_version)
 
 
-def attempt(app: TestEngine, writer: int, round_: int, command: c.ChangeItem) -> Attempt:
+def attempt(app: Executor, writer: int, round_: int, command: c.ChangeItem) -> Attempt:
     try:
         result = app.execute(command, OWNER)
     except ConcurrencyConflictError:
@@ -60,7 +68,7 @@ def attempt(app: TestEngine, writer: int, round_: int, command: c.ChangeItem) ->
                    result.version)
 
 
-def race(app: TestEngine, writer: int, rounds: int, barrier: Barrier,
+def race(app: Executor, writer: int, rounds: int, barrier: Barrier,
          make: Callable[[int, int], c.ChangeItem]) -> list[Attempt]:
     """Each round, every writer passes the barrier and sends at once."""
     attempts = []
@@ -90,7 +98,7 @@ COMMAND_MAKERS: dict[str, Callable[[int, int], c.ChangeItem]] = {
 }
 
 
-def race_in_threads(app: TestEngine, writers: int, rounds: int, maker: str) -> list[Attempt]:
+def race_in_threads(app: Executor, writers: int, rounds: int, maker: str) -> list[Attempt]:
     """Threads share one application, as the API's request threads do."""
     barrier = threading.Barrier(writers)
     with ThreadPoolExecutor(max_workers=writers) as pool:
@@ -102,11 +110,11 @@ def race_in_threads(app: TestEngine, writers: int, rounds: int, maker: str) -> l
 def _process_main(env: dict[str, str], writer: int, rounds: int, barrier: Barrier,
                   results: Any, maker: str) -> None:
     # The parent created the tables; concurrent CREATE ... IF NOT EXISTS races in PostgreSQL.
-    app = TestEngine(env={**env, "CREATE_TABLE": "n"})
+    engine = build_engine(test_settings(), env={**env, "CREATE_TABLE": "n"})
     try:
-        results.put(race(app, writer, rounds, barrier, COMMAND_MAKERS[maker]))
+        results.put(race(engine, writer, rounds, barrier, COMMAND_MAKERS[maker]))
     finally:
-        app.close()
+        engine.close()
 
 
 def race_in_processes(env: dict[str, str], writers: int, rounds: int,

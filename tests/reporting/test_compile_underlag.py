@@ -10,12 +10,14 @@ import docx
 import pytest
 
 from domain import commands as c
+from domain import system_commands as sc
 from domain.errors import NotFoundError
 from domain.ids import unit_report_id
+from domain.unit_report import UnitReport
 from reporting.compile import compile_underlag
 from reporting.document import DOCX_MEDIA_TYPE
 from tests.support.clock import ManualClock
-from tests.support.engine import TestEngine
+from tests.support.engine import TestEngine, fact_key
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
@@ -140,11 +142,14 @@ def test_compiling_as_of_the_sending_reproduces_the_sent_bytes(
     clock.advance(hours=1)
     sent = compile_underlag(von, CYCLE)
     sent_at = clock.now
-    von.record_cycle_fact(CYCLE, "underlag-sent", sent_at, lambda cy, cause:
-                          cy.record_underlag_sent("KLK", "ref-1", sent.sha256, cause))
+    von.execute_system(sc.RecordUnderlagSent(
+        command_id=fact_key("underlag-sent"), occurred_at=sent_at, cycle_id=CYCLE,
+        destination="KLK", reference="ref-1", document_sha256=sent.sha256))
     clock.advance(days=2)
-    von.record_workflow_fact(BJORKLIDEN, "reminder-1", clock.now, lambda r, cause:
-                             r.record_reminder("bertil", "klarmarkera", r.deadline, True, cause))
+    reminder = von.execute_system(sc.RecordReminderSent(
+        command_id=fact_key("reminder-1"), occurred_at=clock.now, report_id=BJORKLIDEN,
+        task="klarmarkera", deadline=von.get(BJORKLIDEN, UnitReport).deadline, overdue=True))
+    assert [e.recipient_person_id for e in reminder.recorded] == ["bertil"]
 
     assert compile_underlag(von, CYCLE, as_of=sent_at).sha256 == sent.sha256
     assert compile_underlag(von, CYCLE).sha256 == sent.sha256

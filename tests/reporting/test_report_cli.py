@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from cli.main import app as cli
 from domain import commands as c
 from domain.ids import unit_report_id
+from infrastructure.settings import get_settings
 from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.support.stores import sqlite_env
@@ -21,7 +23,7 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "events.sqlite"
     app = TestEngine(env=sqlite_env(path))
     build_organisation(app)
@@ -34,7 +36,10 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     app.close()
     monkeypatch.setenv("ARSPLAN_EVENT_STORE", "sqlite")
     monkeypatch.setenv("ARSPLAN_SQLITE_PATH", str(path))
-    return path
+    # Settings are cached per process: an earlier test's would name another store.
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
 
 
 def test_compile_writes_the_underlag_for_a_named_cycle(store: Path, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from application.organisation import ensure_organisation
 from domain import commands as c
 from domain.base import Actor
 from domain.errors import NotAuthorisedError
@@ -172,10 +173,10 @@ def test_the_table_covers_every_person_and_every_person_command() -> None:
 @pytest.fixture
 def app() -> Iterator[TestEngine]:
     application = TestEngine(env=dict(MEMORY_ENV),
-                            clock=ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC)))
+                             clock=ManualClock(datetime(2022, 8, 12, 8, 0, tzinfo=UTC)))
     build_organisation(application)
-    application.ensure_organisation(
-        "VON", "Vård- och omsorgsnämnden", [],
+    ensure_organisation(
+        application.store, "VON", "Vård- och omsorgsnämnden", [],
         [{"person_id": p, "name": p.capitalize()} for p in EXTRA_PEOPLE], EXTRA_ASSIGNMENTS,
         Actor.system("import"))
     open_delar_2022(application)

@@ -80,20 +80,20 @@ def _beslut(app: TestEngine, p: Person) -> object:
 
 
 def _hand_back(app: TestEngine, p: Person) -> object:
-    return app.hand_back_matter(dc.HandBackMatter(
+    return app.execute(dc.HandBackMatter(
         namnd_code="VON", row_nr="2.1.3", arende_ref=ARENDE, rubrik="Ansökan om bistånd",
         on=p.on, reason="Ärendet är av principiell beskaffenhet"), p.person_id)
 
 
 def _schedule(app: TestEngine, p: Person) -> object:
-    return app.schedule_meeting(dc.ScheduleMeeting(
+    return app.execute(dc.ScheduleMeeting(
         namnd_code="VON", meeting_date=date(2022, 10, 25),
         starts_at=datetime.combine(date(2022, 10, 25), time(14), tzinfo=STOCKHOLM),
         cutoff=date(2022, 10, 18), anmalan_dnr="2022.018 VON"), p.person_id)
 
 
 def _revoke(app: TestEngine, p: Person) -> object:
-    return app.revoke_delegation(dc.RevokeDelegation(
+    return app.execute(dc.RevokeDelegation(
         namnd_code="VON", row_nr="2.1.3", from_date=p.on, dnr="2022.400 VON",
         paragraph="§ 81", arende_ref="2022.999 VON", reason="Nämnden avgör ärendet själv"),
         p.person_id)
@@ -117,8 +117,8 @@ def _world(p: Person) -> TestEngine:
         datetime.combine(p.on, time(10), tzinfo=STOCKHOLM).astimezone(UTC)))
     von.load_von(app)
     if p.javig:
-        app.declare_jav(dc.DeclareJav(namnd_code="VON", arende_ref=ARENDE, on=p.on,
-                                      grounds="Delägare i utföraren"), p.person_id)
+        app.execute(dc.DeclareJav(namnd_code="VON", arende_ref=ARENDE, on=p.on,
+                                  grounds="Delägare i utföraren"), p.person_id)
     return app
 
 

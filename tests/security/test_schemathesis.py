@@ -89,7 +89,8 @@ def _openapi_document() -> dict[str, Any]:
     # The document does not depend on the store: an in-memory one serves it at collection.
     # (schemathesis.pytest.from_fixture fails on pytest 9.2: it sets Node._nodeid, gone there;
     # so each call names the real app with app=.)
-    return create_app(TestEngine(env=MEMORY_ENV), {}).openapi()
+    engine = TestEngine(env=MEMORY_ENV)
+    return create_app(engine.store, engine.bus, {}).openapi()
 
 
 schema = schemathesis.openapi.from_dict(_openapi_document()).exclude(path=ENDLESS)
@@ -108,10 +109,11 @@ def flatmap_body(context: Any, body: Any) -> Any:
 def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     """The real app over SQLite with the VON demo data, on a fixed day."""
     app = TestEngine(env=sqlite_env(tmp_path_factory.mktemp("schemathesis") / "events.sqlite"),
-                    clock=ManualClock(TODAY))
+                     clock=ManualClock(TODAY))
     demo = load_demo_data(app, DATA)
     assert str(demo.cycle_id) == DEMO_CYCLE
-    yield create_app(app, dev_tokens(app.organisation(NAMND_CODE)), namnd_code=NAMND_CODE)
+    yield create_app(app.store, app.bus, dev_tokens(app.organisation(NAMND_CODE)),
+                     namnd_code=NAMND_CODE)
     app.close()
 
 

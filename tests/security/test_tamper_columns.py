@@ -24,6 +24,15 @@ BJORKLIDEN = unit_report_id(CYCLE, "enh-bjorkliden")
 
 
 class ColumnTamperer(StoreTamperer):
+    def __init__(self, env: dict[str, str], app: TestEngine) -> None:
+        super().__init__(env)
+        self.app_name = app.name  # PostgreSQL names the table after the application
+
+    def _table(self) -> str:
+        if self.is_pg:
+            return f'"{self.env["POSTGRES_SCHEMA"]}".{self.app_name.lower()}_events'
+        return super()._table()
+
     def set_topic(self, originator_id: UUID, version: int, topic: str) -> None:
         self._run("UPDATE {table} SET topic = ? WHERE originator_id = ? AND "
                   "originator_version = ?", (topic, self._oid(originator_id), version))
@@ -60,7 +69,7 @@ def history(durable_env: dict[str, str], clock: ManualClock) -> Iterator[TestEng
 def test_a_klarmarkering_relabelled_as_godkand_is_found(
         history: TestEngine, durable_env: dict[str, str]) -> None:
     # Both event classes carry no payload, so the row still decodes: only the hash knows.
-    ColumnTamperer(durable_env).set_topic(EKHAGEN, 3, get_topic(UnitReport.Godkand))
+    ColumnTamperer(durable_env, history).set_topic(EKHAGEN, 3, get_topic(UnitReport.Godkand))
     result = verify_store(history)
     assert result.broken is not None
     assert (result.broken.originator_id, result.broken.originator_version) == (str(EKHAGEN), 3)
@@ -70,7 +79,7 @@ def test_a_klarmarkering_relabelled_as_godkand_is_found(
 def test_an_event_moved_to_another_report_is_found(
         history: TestEngine, durable_env: dict[str, str]) -> None:
     # Anna's klarmarkering moved onto Björkliden's report, as its next version.
-    ColumnTamperer(durable_env).move(EKHAGEN, 3, to=BJORKLIDEN, to_version=2)
+    ColumnTamperer(durable_env, history).move(EKHAGEN, 3, to=BJORKLIDEN, to_version=2)
     result = verify_store(history)
     assert result.broken is not None
     assert (result.broken.originator_id, result.broken.originator_version) == \

@@ -27,6 +27,7 @@ def test_settings(**overrides: Any) -> Settings:
 
 class TestEngine(ArsplanStore):
     __test__ = False  # not a pytest test class
+    name = "arsplan"  # the same tables as the production store (``arsplan_events``)
 
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now,
                  settings: Settings | None = None) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from application.arsplan import ensure_arsplan
 from domain import commands as c
 from domain.arsplan import Arsplan, PlannedCycle
 from domain.base import Actor, Cause
@@ -133,8 +134,8 @@ class TestCycleDefinitions:
         spec_plan = import_arsplan(application, PLAN_FILE)
         plan = application.get(spec_plan.aggregate_id, Arsplan)
         bare = TestEngine(env=dict(MEMORY_ENV))
-        bare.ensure_arsplan("VON", "2022/2023", list(plan.milestones.values()),
-                            Actor.system("import"))
+        ensure_arsplan(bare.store, "VON", "2022/2023", list(plan.milestones.values()),
+                       Actor.system("import"))
         assert bare.get(PLAN, Arsplan).cycles == []
         assert not import_arsplan(bare, PLAN_FILE).duplicate
         assert bare.get(PLAN, Arsplan).cycles == plan.cycles

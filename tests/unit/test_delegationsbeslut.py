@@ -165,7 +165,8 @@ class TestJav:
         refused = _refusal(von, NotAuthorisedError, FORVALTNINGSCHEF, "2.1.3")
         assert refused.rule == "jav" and "6 kap. 28 § KL" in str(refused)  # type: ignore[attr-defined]
         result = decide(von, STF_FORVALTNINGSCHEF, "2.1.3", OCT, ersattare_for=FORVALTNINGSCHEF)
-        assert von.get(result.aggregate_id, Delegationsbeslut).facts.on_behalf_of == FORVALTNINGSCHEF
+        facts = von.get(result.aggregate_id, Delegationsbeslut).facts
+        assert facts.on_behalf_of == FORVALTNINGSCHEF
 
     def test_jav_in_one_arende_does_not_stop_the_delegate_in_another(
             self, von: TestEngine) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.arsplan import Arsplan
 from domain.commands import OpenCycle
 from domain.cycle import Cycle
 from domain.ids import unit_report_id
@@ -13,7 +14,6 @@ from domain.organisation import Organisation
 from domain.unit_report import UnitReport
 from infrastructure.importer import (
     DataFileError,
-    cycle_plans,
     import_arsplan,
     import_organisation,
     import_report_template,
@@ -75,16 +75,19 @@ def test_the_checked_in_von_data_imports_and_opens_the_delarsbokslut_2022() -> N
     data = Path(__file__).resolve().parents[2] / "data" / "von"
     app = TestEngine(env=MEMORY_ENV)
     import_organisation(app, data / "organisation.yaml")
-    import_arsplan(app, data / "arsplan_2022_2023.yaml")
+    adopted = import_arsplan(app, data / "arsplan_2022_2023.yaml")
     import_report_template(app, "VON", data / "report_template.yaml")
-    plan = next(p for p in cycle_plans(data / "arsplan_2022_2023.yaml")
-                if p.command.process == "delarsbokslut")
-    assert (plan.opens_on.isoformat(), plan.command.enhet_deadline.isoformat(),
-            plan.command.underlag_date.isoformat(), plan.command.beslut_date.isoformat()) == (
+    plan = app.get(adopted.aggregate_id, Arsplan).schedule_of("delarsbokslut", 2022)
+    assert (plan.opens_on.isoformat(), plan.enhet_deadline.isoformat(),
+            plan.underlag_date.isoformat(), plan.beslut_date.isoformat()) == (
         "2022-08-12", "2022-08-23", "2022-09-13", "2022-09-27")
     controller = next(a.person_id for a in app.organisation("VON").assignments.values()
                       if a.role == "controller")
-    command: OpenCycle = plan.command
+    command = OpenCycle(
+        namnd_code="VON", process=plan.process, year=plan.year, title=plan.title,
+        enhet_deadline=plan.enhet_deadline, avdelning_deadline=plan.avdelning_deadline,
+        forvaltning_deadline=plan.forvaltning_deadline, underlag_date=plan.underlag_date,
+        beslut_date=plan.beslut_date)
     result = app.execute(command, controller)
     cycle = app.get(result.aggregate_id, Cycle)
     first_enhet = next(u for u in cycle.unit_ids if u.startswith("enh-"))

@@ -8,11 +8,14 @@ from uuid import UUID
 import pytest
 
 from domain import delegation_commands as dc
+from domain import system_commands as sc
 from domain.cycle import BESLUT_RECORDED, Cycle
+from domain.delegationsbeslut import Delegationsbeslut
 from domain.errors import InvalidInputError, NotAuthorisedError, RuleViolationError
 from domain.legal_time import overklagandetid_last_day
+from domain.meeting import Meeting
 from tests.support.clock import ManualClock
-from tests.support.engine import TestEngine
+from tests.support.engine import TestEngine, fact_key
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
 from tests.support.stores import MEMORY_ENV
 from tests.unit.von_delegation import (
@@ -22,9 +25,19 @@ from tests.unit.von_delegation import (
     SEKRETERARE,
     STF_FORVALTNINGSCHEF,
     decide,
+    ledger,
     load_von,
 )
-from tests.unit.von_meetings import ANMALAN_DNR, add, hold, justera, schedule
+from tests.unit.von_meetings import (
+    ANMALAN_DNR,
+    add,
+    ansla_protokoll,
+    compile_anmalningslista,
+    hold,
+    justera,
+    remind_justering,
+    schedule,
+)
 
 SEPT = date(2022, 9, 27)
 AT = datetime(2022, 9, 20, 8, tzinfo=UTC)
@@ -35,6 +48,10 @@ def von(clock: ManualClock) -> TestEngine:
     app = TestEngine(env=dict(MEMORY_ENV), clock=clock)
     load_von(app)
     return app
+
+
+def meeting(app: TestEngine, mid: UUID) -> Meeting:
+    return app.get(mid, Meeting)
 
 
 class TestArendelista:
@@ -48,8 +65,8 @@ class TestArendelista:
     def test_only_the_secretary_or_ordforande_keeps_the_list(self, von: TestEngine) -> None:
         mid = schedule(von, SEPT)
         with pytest.raises(NotAuthorisedError):
-            von.add_arende(dc.AddArende(meeting_id=mid, dnr="2022.228 VON", rubrik="x"),
-                           FORVALTNINGSCHEF)
+            von.execute(dc.AddArende(meeting_id=mid, dnr="2022.228 VON", rubrik="x"),
+                        FORVALTNINGSCHEF)
 
     def test_the_list_is_locked_once_the_meeting_is_held(self, von: TestEngine) -> None:
         mid = schedule(von, SEPT)
@@ -69,7 +86,7 @@ class TestParagraphs:
             add(von, sept, dnr, "Ärende")
         hold(von, aug)
         hold(von, sept)
-        numbers = [a.paragraph for m in (aug, sept) for a in von.meeting(m).arenden]
+        numbers = [a.paragraph for m in (aug, sept) for a in meeting(von, m).arenden]
         assert numbers == [1, 2, 3, 4, 5]
 
     def test_an_earlier_meeting_cannot_be_numbered_after_a_later_one(
@@ -79,17 +96,17 @@ class TestParagraphs:
         add(von, sept, "2022.228 VON", "Ärende")
         hold(von, sept)
         with pytest.raises(RuleViolationError) as refused:
-            von.open_protokoll(dc.OpenProtokoll(meeting_id=aug), SEKRETERARE)
+            von.execute(dc.OpenProtokoll(meeting_id=aug), SEKRETERARE)
         assert refused.value.rule == "paragraf_ordning"
 
     def test_opening_the_protokoll_twice_takes_no_new_numbers(self, von: TestEngine) -> None:
         mid = schedule(von, SEPT)
         add(von, mid, "2022.228 VON", "Ärende")
         cmd = dc.OpenProtokoll(meeting_id=mid)
-        von.open_protokoll(cmd, SEKRETERARE)
-        assert von.open_protokoll(cmd, SEKRETERARE).duplicate
+        von.execute(cmd, SEKRETERARE)
+        assert von.execute(cmd, SEKRETERARE).duplicate
         with pytest.raises(RuleViolationError):
-            von.open_protokoll(dc.OpenProtokoll(meeting_id=mid), SEKRETERARE)
+            von.execute(dc.OpenProtokoll(meeting_id=mid), SEKRETERARE)
 
 
 class TestAnmalan:
@@ -101,43 +118,42 @@ class TestAnmalan:
                       laglighetsprovning=False).aggregate_id
         decide(von, FORVALTNINGSCHEF, "2.1.3", date(2022, 9, 2))  # anmäls ej
         sept, octo = schedule(von, SEPT), schedule(von, date(2022, 10, 25))
-        von.compile_anmalningslista(sept, AT)
-        von.compile_anmalningslista(sept, AT)  # a retried activity adds nothing
-        von.compile_anmalningslista(octo, AT)
-        assert von.meeting(sept).anmalningslista == [early]
-        assert von.meeting(octo).anmalningslista == [late]
-        assert von.meeting(sept).arende(ANMALAN_DNR).rubrik == "Anmälan av delegationsbeslut 2022"
+        compile_anmalningslista(von, sept, AT)
+        compile_anmalningslista(von, sept, AT)  # a retried activity adds nothing
+        compile_anmalningslista(von, octo, AT)
+        assert meeting(von, sept).anmalningslista == [early]
+        assert meeting(von, octo).anmalningslista == [late]
+        assert meeting(von, sept).arende(ANMALAN_DNR).rubrik == "Anmälan av delegationsbeslut 2022"
 
     def test_the_protokoll_records_the_listed_beslut_as_anmalda(self, von: TestEngine) -> None:
         beslut = decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1),
                         laglighetsprovning=True).aggregate_id
         mid = schedule(von, SEPT)
         add(von, mid, "2022.228 VON", "Redovisning av avvikelser")
-        von.compile_anmalningslista(mid, AT)
+        compile_anmalningslista(von, mid, AT)
         hold(von, mid)
-        assert von.delegationsbeslut(beslut).anmald_paragraph == "§ 2"
+        assert von.get(beslut, Delegationsbeslut).anmald_paragraph == "§ 2"
 
 
 class TestJusteringAndAnslag:
     def _held(self, von: TestEngine) -> UUID:
         mid = schedule(von, SEPT)
         add(von, mid, "2022.228 VON", "Redovisning av avvikelser")
-        von.compile_anmalningslista(mid, AT)
+        compile_anmalningslista(von, mid, AT)
         hold(von, mid)
         return mid
 
     def test_justering_needs_both_ordforande_and_justerare(self, von: TestEngine) -> None:
         decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 1), laglighetsprovning=True)
         mid = self._held(von)
-        von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)), ORDFORANDE)
-        assert von.meeting(mid).pending_signatories() == ["justerare"]
+        von.execute(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)), ORDFORANDE)
+        assert meeting(von, mid).pending_signatories() == ["justerare"]
         with pytest.raises(RuleViolationError):
-            von.anslaa_protokoll(mid, date(2022, 9, 30), AT)
+            ansla_protokoll(von, mid, date(2022, 9, 30), AT)
         with pytest.raises(NotAuthorisedError):
-            von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)),
-                                  FORVALTNINGSCHEF)
-        von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)), LEDAMOT)
-        assert von.meeting(mid).status == "justerat"
+            von.execute(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)), FORVALTNINGSCHEF)
+        von.execute(dc.Justera(meeting_id=mid, on=date(2022, 9, 30)), LEDAMOT)
+        assert meeting(von, mid).status == "justerat"
 
     def test_anslag_starts_the_overklagandetid_of_the_anmalda_beslut(
             self, von: TestEngine) -> None:
@@ -146,15 +162,15 @@ class TestJusteringAndAnslag:
         decide(von, ORDFORANDE, "2.1.1", date(2022, 9, 2), laglighetsprovning=False)
         mid = self._held(von)
         justera(von, mid, date(2022, 9, 30))
-        anslagna = von.anslaa_protokoll(mid, date(2022, 10, 3), AT)
-        assert [a.beslut_id for a in anslagna] == [appealable]
-        assert von.delegationsbeslut(appealable).overklagande_last_day == date(2022, 10, 24)
+        anslagna = ansla_protokoll(von, mid, date(2022, 10, 3), AT)
+        assert [beslut_id for beslut_id, _ in anslagna] == [appealable]
+        assert von.get(appealable, Delegationsbeslut).overklagande_last_day == date(2022, 10, 24)
 
     def test_reminders_go_to_whoever_has_not_signed(self, von: TestEngine) -> None:
         mid = self._held(von)
-        von.justera_protokoll(dc.Justera(meeting_id=mid, on=date(2022, 9, 28)), ORDFORANDE)
-        assert von.remind_justering(mid, AT) == [LEDAMOT]
-        assert von.meeting(mid).reminders == 1
+        von.execute(dc.Justera(meeting_id=mid, on=date(2022, 9, 28)), ORDFORANDE)
+        assert remind_justering(von, mid, AT) == [LEDAMOT]
+        assert meeting(von, mid).reminders == 1
 
 
 class TestCycleBeslut:
@@ -163,16 +179,17 @@ class TestCycleBeslut:
         app = TestEngine(env=dict(MEMORY_ENV), clock=clock)
         build_organisation(app)
         open_delar_2022(app)
-        app.record_cycle_fact(CYCLE, "underlag", AT, lambda cy, c: cy.record_underlag_sent(
-            "KLK", "ref-1", "0" * 64, c))
+        app.execute_system(sc.RecordUnderlagSent(
+            command_id=fact_key("underlag"), occurred_at=AT, cycle_id=CYCLE,
+            destination="KLK", reference="ref-1", document_sha256="0" * 64))
         cmd = dc.ScheduleMeeting(namnd_code="VON", meeting_date=SEPT,
                                  starts_at=datetime(2022, 9, 27, 12, tzinfo=UTC),
                                  cutoff=date(2022, 9, 20), anmalan_dnr=ANMALAN_DNR)
-        mid = app.schedule_meeting(cmd, "hans").aggregate_id
-        app.add_arende(dc.AddArende(meeting_id=mid, dnr="2022.229 VON", rubrik="Delårsbokslut",
-                                    kind="cykelbeslut", cycle_id=CYCLE), "hans")
-        app.open_protokoll(dc.OpenProtokoll(meeting_id=mid), "hans")
-        app.record_arende_beslut(dc.RecordArendeBeslut(
+        mid = app.execute(cmd, "hans").aggregate_id
+        app.execute(dc.AddArende(meeting_id=mid, dnr="2022.229 VON", rubrik="Delårsbokslut",
+                                 kind="cykelbeslut", cycle_id=CYCLE), "hans")
+        app.execute(dc.OpenProtokoll(meeting_id=mid), "hans")
+        app.execute(dc.RecordArendeBeslut(
             meeting_id=mid, dnr="2022.229 VON", beslut="Delårsbokslutet godkänns"), "hans")
         cycle = app.get(CYCLE, Cycle)
         assert (cycle.status, cycle.beslut) == (BESLUT_RECORDED, "Delårsbokslutet godkänns")
@@ -190,19 +207,19 @@ def test_overklagandetid_moves_past_weekends_and_helgdagar() -> None:
 class TestAterlamnande:
     def test_a_handed_back_matter_lands_on_the_next_arendelista_once(
             self, von: TestEngine) -> None:
-        von.hand_back_matter(dc.HandBackMatter(
+        von.execute(dc.HandBackMatter(
             namnd_code="VON", row_nr="2.1.3", arende_ref="2022.305 VON",
             rubrik="Begäran om avgörande", on=date(2022, 9, 10),
             reason="Principiell beskaffenhet"), FORVALTNINGSCHEF)
         sept, octo = schedule(von, SEPT), schedule(von, date(2022, 10, 25))
-        von.compile_anmalningslista(sept, AT)
-        von.compile_anmalningslista(octo, AT)
-        assert [a.dnr for a in von.meeting(sept).arenden] == ["2022.305 VON", ANMALAN_DNR]
-        assert [a.dnr for a in von.meeting(octo).arenden] == [ANMALAN_DNR]
+        compile_anmalningslista(von, sept, AT)
+        compile_anmalningslista(von, octo, AT)
+        assert [a.dnr for a in meeting(von, sept).arenden] == ["2022.305 VON", ANMALAN_DNR]
+        assert [a.dnr for a in meeting(von, octo).arenden] == [ANMALAN_DNR]
 
     def test_only_the_delegate_may_hand_a_matter_back(self, von: TestEngine) -> None:
         with pytest.raises(NotAuthorisedError) as refused:
-            von.hand_back_matter(dc.HandBackMatter(
+            von.execute(dc.HandBackMatter(
                 namnd_code="VON", row_nr="2.1.3", arende_ref="2022.305 VON", rubrik="x",
                 on=date(2022, 9, 10), reason="y"), ORDFORANDE)
         assert refused.value.rule == "ej_delegat"
@@ -211,20 +228,19 @@ class TestAterlamnande:
             self, von: TestEngine) -> None:
         semester = date(2022, 8, 3)  # the förvaltningschef's vikarie covers 08-01..07
         with pytest.raises(NotAuthorisedError) as refused:
-            von.hand_back_matter(hand_back("2022.306 VON", semester), FORVALTNINGSCHEF)
+            von.execute(hand_back("2022.306 VON", semester), FORVALTNINGSCHEF)
         assert refused.value.rule == "ersatt_av_vikarie"
         assert str(refused.value).startswith("Birgitta Exempelsson har vikarie den 2022-08-03")
-        von.hand_back_matter(hand_back("2022.306 VON", semester), STF_FORVALTNINGSCHEF)
-        matter = von.delegation_ledger("VON").handed_back["2022.306 VON"]
+        von.execute(hand_back("2022.306 VON", semester), STF_FORVALTNINGSCHEF)
+        matter = ledger(von).handed_back["2022.306 VON"]
         assert matter["person_id"] == STF_FORVALTNINGSCHEF
 
     def test_after_the_vikaries_dates_the_delegat_hands_back_again(
             self, von: TestEngine) -> None:
         with pytest.raises(NotAuthorisedError):
-            von.hand_back_matter(hand_back("2022.307 VON", date(2022, 8, 8)),
-                                 STF_FORVALTNINGSCHEF)
-        von.hand_back_matter(hand_back("2022.307 VON", date(2022, 8, 8)), FORVALTNINGSCHEF)
-        assert "2022.307 VON" in von.delegation_ledger("VON").handed_back
+            von.execute(hand_back("2022.307 VON", date(2022, 8, 8)), STF_FORVALTNINGSCHEF)
+        von.execute(hand_back("2022.307 VON", date(2022, 8, 8)), FORVALTNINGSCHEF)
+        assert "2022.307 VON" in ledger(von).handed_back
 
 
 def hand_back(arende_ref: str, on: date) -> dc.HandBackMatter:

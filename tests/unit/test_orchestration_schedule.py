@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from activities.recipients import escalation_target, task_owner
-from activities.schedule import ReminderSchedule, add_working_days, attest_deadline
-
 from domain.calendar import STOCKHOLM, end_of_day
+from domain.escalation import escalation_target, task_owner
+from domain.working_days import ReminderSchedule, add_working_days, attest_deadline
 from tests.support.engine import TestEngine
 from tests.support.org import build_organisation
 

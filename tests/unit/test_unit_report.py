@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain import commands as c
+from domain.authority import acting_as, unit_names
 from domain.base import Actor, Cause
 from domain.errors import (
     ConcurrencyConflictError,
@@ -178,12 +179,14 @@ class TestIdempotencyAndConcurrency:
         other = TestEngine(env=store_env, clock=clock)
         mine = von.get(EKHAGEN, UnitReport)  # type: ignore[arg-type]
         theirs = other.get(EKHAGEN, UnitReport)  # type: ignore[arg-type]
-        cause = von._as_owner(mine, "anna", c.Klarmarkera(report_id=EKHAGEN))
+        now = von.clock()
+        anna = acting_as(von.organisation("VON"), "anna", mine.owner_role, mine.unit_id, now)
+        cause = Cause(anna, now, recorded_at=now)
         mine.change_item("mal-trygg-vard", "analys", "A", cause)
         theirs.change_item("mal-trygg-vard", "analys", "B", cause)
         other.save(theirs)
         with pytest.raises(ConcurrencyConflictError):
-            von._save(mine)
+            von.save_changes(mine)
         assert von.get(EKHAGEN, UnitReport).items[  # type: ignore[arg-type]
             "mal-trygg-vard"].values["analys"] == "B"
         other.close()
@@ -196,7 +199,7 @@ class TestRefusalWording:
     def refuse(self, von: TestEngine, report_id: object, act: str, actor: Actor) -> str:
         r = von.get(report_id, UnitReport)  # type: ignore[arg-type]
         cause = Cause(actor, datetime(2022, 8, 20, 8, tzinfo=UTC))
-        names = von.unit_names("VON")
+        names = unit_names(von.organisation("VON"))
         with pytest.raises(NotAuthorisedError) as err:
             if act == "klarmarkera":
                 r.klarmarkera(cause, {}, names)

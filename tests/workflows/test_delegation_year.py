@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from infrastructure.delegation_temporal import start_meeting_workflow
-
 from domain import delegation_commands as dc
 from domain.calendar import STOCKHOLM
+from domain.delegation_ledger import DelegationLedger
 from domain.delegationsbeslut import Delegationsbeslut
+from domain.ids import delegation_ledger_id, meeting_id
+from domain.meeting import Meeting
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.unit.von_delegation import (
@@ -31,7 +32,8 @@ from tests.unit.von_delegation import (
 )
 from tests.unit.von_meetings import add, hold, schedule
 from tests.workflows.harness import scenario
-from workflows.ids import overklagande_workflow_id
+from workflows.ids import meeting_workflow_id, overklagande_workflow_id
+from workflows.meeting import MeetingWorkflow
 
 START = datetime(2022, 9, 28, 8, tzinfo=STOCKHOLM)
 MEETINGS = [date(2022, 10, 25), date(2022, 11, 29), date(2022, 12, 6)]
@@ -53,11 +55,10 @@ class Autumn:
                                    command_id=f"beslut-{name}", **fields).aggregate_id
 
     def justera(self, meeting: date, person: str, on: str) -> None:
-        self.app.justera_protokoll(dc.Justera(meeting_id=self.meeting(meeting),
-                                              on=date.fromisoformat(on)), person)
+        self.app.execute(dc.Justera(meeting_id=self.meeting(meeting),
+                                    on=date.fromisoformat(on)), person)
 
     def meeting(self, on: date) -> UUID:
-        from domain.ids import meeting_id
         return meeting_id("VON", on)
 
     def steps(self) -> list[tuple[datetime, Callable[[], object]]]:
@@ -90,7 +91,7 @@ class Autumn:
             (at("2022-12-06", "15:00"), lambda: hold(self.app, self.meeting(dec))),
             (at("2022-12-07"), lambda: self.justera(dec, ORDFORANDE, "2022-12-07")),
             (at("2022-12-10"), lambda: self.justera(dec, LEDAMOT, "2022-12-10")),
-            (at("2022-12-15"), lambda: self.app.register_overklagande(dc.RegisterOverklagande(
+            (at("2022-12-15"), lambda: self.app.execute(dc.RegisterOverklagande(
                 beslut_id=self.beslut["andring"], received_on=date(2022, 12, 15),
                 reference="Förvaltningsrätten mål 1234-22"), SEKRETERARE)),
         ]
@@ -105,34 +106,39 @@ async def test_a_simulated_autumn_puts_each_anmalningspliktigt_beslut_on_one_lis
         mid = schedule(app, day)
         add(app, mid, f"{day.year}.{day.month + 200:03d} VON", "Redovisning av avvikelser")
     async with scenario(tmp_path, app, clock, store_env, START) as s:
-        handles = [await start_meeting_workflow(s.client, autumn.meeting(day), s.task_queue)
-                   for day in MEETINGS]
+        # The follower starts each scheduled meeting's workflow.
+        await s.follower.poll_once()  # type: ignore[union-attr]
+        handles = [s.client.get_workflow_handle_for(
+            MeetingWorkflow.run, meeting_workflow_id(str(autumn.meeting(day))))
+            for day in MEETINGS]
         for instant, step in autumn.steps():
             await s.advance_to(instant, *handles)
             step()
             await s.deliver(*handles)
+        # Past the last överklagandetid (ordf-nov: laga kraft 2023-01-03): all have ended.
+        await s.advance_to(at("2023-01-10"), *handles)
         outcomes = [await h.result() for h in handles]
         timers = {name: await s.client.get_workflow_handle(
             overklagande_workflow_id(str(autumn.beslut[name]))).result()
             for name in ("ordf-okt", "andring", "ordf-nov")}
 
     b = autumn.beslut
-    lists = [app.meeting(autumn.meeting(day)).anmalningslista for day in MEETINGS]
+    lists = [app.get(autumn.meeting(day), Meeting).anmalningslista for day in MEETINGS]
     # Each anmälningspliktigt beslut on exactly one list; the others on none.
     assert lists == [[b["ordf-okt"]], [b["ordf-efter-brytdag"], b["andring"]], [b["ordf-nov"]]]
-    assert app.delegation_ledger("VON").is_pending(b["ordf-dec"])
+    assert app.get(delegation_ledger_id("VON"), DelegationLedger).is_pending(b["ordf-dec"])
     for name in ("avslag", "pa-18h", "pa-25h", "ordf-dec"):
-        assert app.delegationsbeslut(b[name]).listed_on is None
+        assert app.get(b[name], Delegationsbeslut).listed_on is None
     # Protokoll record the anmälan under the standing ärende's §.
-    assert app.delegationsbeslut(b["andring"]).anmald_paragraph == "§ 4"
+    assert app.get(b["andring"], Delegationsbeslut).anmald_paragraph == "§ 4"
     # Reminders until justering: none in October, two for the late November justerare.
     assert [o.reminders for o in outcomes] == [0, 2, 1]
-    assert [app.meeting(autumn.meeting(d)).status for d in MEETINGS] == ["expedierat"] * 3
+    assert [app.get(autumn.meeting(d), Meeting).status for d in MEETINGS] == ["expedierat"] * 3
     # Överklagandetid: three weeks from anslag, past weekends and nyårsafton.
     assert timers == {"ordf-okt": "laga_kraft", "andring": "overklagat", "ordf-nov": "laga_kraft"}
     assert _laga_kraft_day(app, b["ordf-okt"]) == date(2022, 11, 18)  # anslag 10-27 + 3 v + 1
     assert _laga_kraft_day(app, b["ordf-nov"]) == date(2023, 1, 3)  # 12-31 lör → 01-02
-    assert app.delegationsbeslut(b["andring"]).laga_kraft_on is None
+    assert app.get(b["andring"], Delegationsbeslut).laga_kraft_on is None
 
 
 def _laga_kraft_day(app: TestEngine, beslut_id: UUID) -> date:

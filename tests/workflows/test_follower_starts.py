@@ -8,13 +8,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from uuid import UUID, uuid4
 
-from domain.meeting_usecases import protokoll_anslag_command_id
-from infrastructure.delegation_routes import beslut_anslaget
 from temporalio.client import WorkflowExecutionStatus
 
 from domain import delegation_commands as dc
 from domain.calendar import STOCKHOLM
+from domain.delegationsbeslut import Delegationsbeslut
 from domain.ids import cycle_id
+from domain.system_commands import protokoll_anslag_key
+from follower.routes import beslut_anslaget
 from infrastructure.timeline import REAL_TIME
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
@@ -96,7 +97,7 @@ class TestDelegationStarts:
         load_von(app)
         beslut = decide(app, ORDFORANDE, "2.1.1", date(2022, 10, 3), laglighetsprovning=True,
                         command_id="appealable").aggregate_id
-        app.anslaa_delegationsbeslut(dc.AnslaDelegationsbeslut(
+        app.execute(dc.AnslaDelegationsbeslut(
             beslut_id=beslut, anslag_date=date(2022, 10, 4)), SEKRETERARE)
         async with scenario(tmp_path, app, clock, store_env, AUTUMN) as s:
             await s.follower.poll_once()  # type: ignore[union-attr]
@@ -105,7 +106,7 @@ class TestDelegationStarts:
             outcome = await timer.describe()
 
         assert outcome.status == WorkflowExecutionStatus.COMPLETED
-        assert app.delegationsbeslut(beslut).laga_kraft_on == date(2022, 10, 26)
+        assert app.get(beslut, Delegationsbeslut).laga_kraft_on == date(2022, 10, 26)
 
 
 def test_a_beslut_anslaget_with_its_protokoll_is_left_to_the_meeting_workflow() -> None:
@@ -113,7 +114,7 @@ def test_a_beslut_anslaget_with_its_protokoll_is_left_to_the_meeting_workflow() 
         return SimpleNamespace(originator_id=uuid4(), command_id=command_id,
                                laga_kraft_at=datetime(2022, 10, 26, tzinfo=STOCKHOLM))
 
-    with_protokoll = anslaget(protokoll_anslag_command_id(UUID(int=7)))
+    with_protokoll = anslaget(protokoll_anslag_key(UUID(int=7)))
     on_its_own = anslaget(str(uuid4()))
     assert beslut_anslaget(with_protokoll, REAL_TIME) == []
     [start] = beslut_anslaget(on_its_own, REAL_TIME)

@@ -41,6 +41,7 @@ async def test_laga_kraft_is_recorded_the_day_after_the_last_day(
     beslut = _anslaget(app, date(2022, 10, 4))
     async with scenario(tmp_path, app, clock, store_env, START) as s:
         handle = await start_overklagande_timer(s, beslut)
+        await s.advance_to(datetime(2022, 10, 27, 9, tzinfo=STOCKHOLM))
         assert await handle.result() == "laga_kraft"
     assert app.get(beslut, Delegationsbeslut).laga_kraft_on == date(2022, 10, 26)
 

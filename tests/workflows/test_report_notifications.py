@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from activities.deps import ActivityDeps
 from activities.reports import ReportActivities
+from bootstrap import build_activity_deps
 from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
-from tests.workflows.harness import harness_settings as settings_for
 from workflows.payloads import ReportFact
 
 EKHAGEN = str(report("enh-ekhagen"))
@@ -25,7 +24,7 @@ def fact(key: str, *, overdue: bool = False) -> ReportFact:
 async def test_reminder_and_escalation_name_the_enhet(tmp_path: Path, app: TestEngine) -> None:
     build_organisation(app)
     open_delar_2022(app)
-    deps = ActivityDeps.from_settings(app, settings_for(tmp_path))
+    deps = build_activity_deps(app)  # type: ignore[arg-type]  # its settings: harness_settings
     activities = ReportActivities(deps)
 
     await activities.send_reminder(fact("t:reminder", overdue=True))

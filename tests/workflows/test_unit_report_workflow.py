@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 
@@ -130,13 +131,23 @@ class TestMovedDeadline:
             store_env: dict[str, str]) -> None:
         build_organisation(app)
         open_delar_2022(app)
-        async with scenario(tmp_path, app, clock, store_env, SCENARIO_START) as s:
+        # No workflow cache: the restarted worker picks the workflow up from the task queue.
+        async with scenario(tmp_path, app, clock, store_env, SCENARIO_START,
+                            max_cached_workflows=0) as s:
             handle = await start_report(s, "enh-ekhagen")
-            await handle.signal(UnitReportWorkflow.close)
             change = DeadlineChange(event_id="e1", version=99, deadline_kind="klarmarkering",
                                     new_deadline=s.timeline.to_workflow(at("2022-08-30")))
+            # The close signal and the update reach the workflow in one task, the signal
+            # first: had the worker ended the workflow on the signal alone, the update would
+            # have found no workflow to answer it (a race the test is not about).
+            await s.stop_worker()
+            await handle.signal(UnitReportWorkflow.close)
+            update = asyncio.create_task(
+                handle.execute_update(UnitReportWorkflow.move_deadline, change))
+            await asyncio.sleep(0.5)  # the update is with the server before the worker is back
+            await s.start_worker(max_cached_workflows=0)
             with pytest.raises(WorkflowUpdateFailedError) as failure:
-                await handle.execute_update(UnitReportWorkflow.move_deadline, change)
+                await update
         assert "avslutad" in str(failure.value.cause)
 
     async def test_attest_deadline_cannot_be_moved_on_the_forvaltnings_report(
