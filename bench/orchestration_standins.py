@@ -87,11 +87,11 @@ class StandIns:
     @activity.defn(name=act.SEND_REMINDER)
     async def send_reminder(self, fact: ReportFact) -> None:
         if unit_number(fact.report_id) % 2 == 0:
-            await self._godkann(unit_report_workflow_id(fact.report_id))
+            await self._attestera(unit_report_workflow_id(fact.report_id))
 
     @activity.defn(name=act.DEADLINE_PASSED)
     async def deadline_passed(self, fact: ReportFact) -> None:
-        await self._godkann(unit_report_workflow_id(fact.report_id))
+        await self._attestera(unit_report_workflow_id(fact.report_id))
 
     @activity.defn(name=act.REQUEST_ATTESTATION)
     async def request_attestation(self, fact: ReportFact) -> datetime:
@@ -112,13 +112,13 @@ class StandIns:
         """The bare unit's reminder/deadline activity: signals it like the stand-ins."""
         workflow_id = activity.info().workflow_id or ""
         if step == 2 or (step == 0 and unit_number(workflow_id) % 2 == 0):
-            await self.client.get_workflow_handle(workflow_id).signal("godkann")
+            await self.client.get_workflow_handle(workflow_id).signal("attestera")
 
     @activity.defn(name="bench_bare_noop")
     async def bare_noop(self, n: int) -> None:
         return None
 
-    async def _godkann(self, workflow_id: str) -> None:
+    async def _attestera(self, workflow_id: str) -> None:
         handle = self.client.get_workflow_handle(workflow_id)
         await handle.signal("report_event", ReportEvent(
             event_id=f"{workflow_id}-2", version=2, kind="klarmarkerad", status="klarmarkerad",
