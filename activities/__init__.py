@@ -1,1 +1,2 @@
-"""Temporal activities: the only bridge from workflows to the domain and the outside."""
+"""Temporal activities: the only bridge from workflows to the command bus, the store
+and the outside."""

@@ -1,1 +1,2 @@
-"""The årsplan domain: aggregates, commands, rules and errors. No I/O, no Temporal."""
+"""The årsplan domain: aggregates, commands, system commands, rules and policies.
+No I/O, no Temporal."""

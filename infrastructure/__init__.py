@@ -1,1 +1,2 @@
-"""Adapters and wiring: settings, logging, event store construction, imports."""
+"""Adapters and settings: the event store (eventstore/), settings, logging, tracing, the
+notifier, KLK and Platina, the embedded Temporal dev server, data-file imports."""

@@ -28,3 +28,10 @@ def imported_packages(path: Path) -> set[str]:
                          ids=lambda p: p.name)
 def test_the_domain_imports_no_outer_layer(path: Path) -> None:
     assert not imported_packages(path) & OUTER
+
+
+@pytest.mark.parametrize("path", sorted([*(ROOT / "domain").rglob("*.py"),
+                                         *(ROOT / "application").rglob("*.py")]),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_domain_and_service_layer_modules_stay_small(path: Path) -> None:
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 300
