@@ -14,6 +14,7 @@ from temporalio import activity
 from activities.deps import ActivityDeps, in_domain
 from domain import system_commands as sc
 from domain.calendar import STOCKHOLM, local_date
+from domain.command_identity import system_identity
 from domain.cycle import Cycle
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
@@ -66,7 +67,7 @@ class CycleActivities:
         log = get_logger(cycle_id=fact.cycle_id, key=fact.key)
 
         def send() -> None:
-            if self._cycle(fact.cycle_id).handled_command(fact.key):
+            if self._cycle(fact.cycle_id).handled_command(system_identity(fact.key)):
                 return  # delivered and recorded by an earlier attempt
             compiled = compile_underlag(store, UUID(fact.cycle_id))
             sha = hashlib.sha256(compiled.content).hexdigest()
@@ -87,7 +88,7 @@ class CycleActivities:
 
         def export() -> None:
             cycle = self._cycle(fact.cycle_id)
-            if cycle.handled_command(fact.key):
+            if cycle.handled_command(system_identity(fact.key)):
                 return
             # The package carries the underlag exactly as it was sent (same bytes, same hash).
             sent_at = next(e.timestamp for e in store.aggregate_events(cycle.id)

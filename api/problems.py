@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import (
+    CommandIdReusedError,
     ConcurrencyConflictError,
     DomainError,
     InvalidInputError,
@@ -32,6 +33,7 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int, str], ...] = (
     (NotAuthorisedError, 403, "Ej behörig"),
     (RuleViolationError, 403, "Regel hindrar åtgärden"),
     (ConcurrencyConflictError, 409, "Konflikt"),
+    (CommandIdReusedError, 409, "Kommandots id är redan använt"),
     (InvalidInputError, 422, "Ogiltig indata"),
 )
 _RULE_BY_STATUS = {400: "unreadable_body", 401: "unauthenticated", 404: "unknown_resource",

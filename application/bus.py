@@ -18,9 +18,11 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from application.ports import AbstractEventStore
-from domain.base import SYSTEM_PERSON, Actor, AuditedAggregate, Cause
+from domain import command_identity
+from domain.base import Actor, AuditedAggregate, Cause
+from domain.command_identity import SYSTEM_PERSON
 from domain.commands import Command
-from domain.errors import ConcurrencyConflictError, NotAuthorisedError
+from domain.errors import CommandIdReusedError, ConcurrencyConflictError, NotAuthorisedError
 from domain.organisation import Organisation
 from domain.system_commands import SystemCommand
 
@@ -51,8 +53,9 @@ SYSTEM = Issuer(SYSTEM_PERSON, is_system=True)
 
 
 class _AlreadyHandled(Exception):
-    def __init__(self, target: AuditedAggregate) -> None:
+    def __init__(self, target: AuditedAggregate, identity: str) -> None:
         self.target = target
+        self.identity = identity
 
 
 class Session:
@@ -67,6 +70,10 @@ class Session:
         self.target_aggregate: AuditedAggregate | None = None
         self._also: list[AuditedAggregate] = []
         self._cause: Cause | None = None
+        self.identity = command_identity.identity(issuer.person_id, command.command_id,
+                                                  system=issuer.is_system)
+        self.fingerprint = command_identity.fingerprint(
+            type(command).__name__, command.model_dump(mode="json"))
 
     @property
     def when(self) -> datetime:
@@ -102,15 +109,20 @@ class Session:
             raise RuntimeError(f"{type(self.command).__name__}: the handler names no target")
         self._check_actor(actor)
         target, command = self.target_aggregate, self.command
-        if target is not None and target.handled_command(command.command_id):
-            raise _AlreadyHandled(target)
+        if target is not None and target.handled_command(self.identity):
+            if target.command_fingerprint(self.identity) not in (None, self.fingerprint):
+                raise CommandIdReusedError(
+                    f"Kommando-id {command.command_id!r} har redan använts för ett annat "
+                    "kommando; välj ett nytt id", rule="command_id_reused")
+            raise _AlreadyHandled(target, self.identity)
         if (target is not None and command.expected_version is not None
                 and command.expected_version != target.version):
             raise ConcurrencyConflictError(
                 f"Versionen har ändrats ({command.expected_version} → {target.version}); "
                 "ladda om och försök igen")
-        self._cause = Cause(actor=actor, occurred_at=self.when, command_id=command.command_id,
-                            recorded_at=self.now)
+        self._cause = Cause(
+            actor=actor, occurred_at=self.when, recorded_at=self.now,
+            command_id=command_identity.recorded(self.identity, self.fingerprint))
         return self._cause
 
     def _check_actor(self, actor: Actor) -> None:
@@ -168,7 +180,7 @@ class CommandBus:
             try:
                 handler(command, session)
             except _AlreadyHandled as done:
-                return self._duplicate(done.target, command.command_id)
+                return self._duplicate(done.target, done.identity)
         target = session.target_aggregate
         if target is None:
             raise RuntimeError(f"{type(command).__name__}: the handler recorded no target")
@@ -180,15 +192,16 @@ class CommandBus:
             except ConcurrencyConflictError:
                 # A concurrent delivery of the same command may have won the race.
                 current = self.store.get(target.id, type(target))
-                if current.handled_command(command.command_id):
-                    return self._duplicate(current, command.command_id)
+                if current.handled_command(session.identity):
+                    return self._duplicate(current, session.identity)
                 raise
         return CommandResult(target.id, target.version, recorded=recorded)
 
-    def _duplicate(self, target: AuditedAggregate, command_id: str) -> CommandResult:
-        recorded = tuple(e for e in self.store.aggregate_events(target.id)
-                         if e.command_id == command_id)
-        return CommandResult(target.id, target._command_versions[command_id], duplicate=True,
+    def _duplicate(self, target: AuditedAggregate, identity: str) -> CommandResult:
+        recorded = tuple(
+            e for e in self.store.aggregate_events(target.id) if e.command_id is not None
+            and command_identity.parse(e.command_id, e.actor.person_id)[0] == identity)
+        return CommandResult(target.id, target.command_version(identity), duplicate=True,
                              recorded=recorded)
 
 

@@ -19,6 +19,7 @@ from domain.calendar import shift
 from domain.commands import OpenCycle
 from domain.cycle import Cycle
 from domain.delegation_commands import RecordDelegationsbeslut
+from domain.ids import cycle_id, delegationsbeslut_id
 from infrastructure.delegation_import import import_delegationsordning
 from infrastructure.importer import import_arsplan, import_organisation, import_report_template
 
@@ -62,8 +63,11 @@ def load_demo_data(engine: Engine, folder: Path) -> DemoData:
     if ordning.exists():
         loaded.append(f"delegationsordning v{import_delegationsordning(store, ordning).version}")
         loaded.append(f"{record_demo_beslut(engine)} delegationsbeslut")
-    result = engine.execute(demo_cycle_command(store.today()), DEMO_CONTROLLER)
-    cycle = store.get(result.aggregate_id, Cycle)  # on a later day: the cycle opened then
+    command = demo_cycle_command(store.today())
+    opened = cycle_id(NAMND_CODE, command.process, command.year)
+    if not store.exists(opened):  # on a later day: the cycle opened then
+        engine.execute(command, DEMO_CONTROLLER)
+    cycle = store.get(opened, Cycle)
     return DemoData(cycle.id, cycle.title, loaded)
 
 
@@ -83,8 +87,11 @@ def record_demo_beslut(engine: Engine) -> int:
          "Brådskande yttrande till IVO som inte kan vänta till nämndens sammanträde"),
     ]
     for i, (person_id, row_nr, amount, appealable, beslut) in enumerate(demo, start=1):
+        command_id = f"demo-beslut:{NAMND_CODE}:{today.year}:{i}"
+        if engine.store.exists(delegationsbeslut_id(NAMND_CODE, command_id)):
+            continue  # taken on an earlier day this year
         command = RecordDelegationsbeslut(
-            command_id=f"demo-beslut:{NAMND_CODE}:{today.year}:{i}", namnd_code=NAMND_CODE,
+            command_id=command_id, namnd_code=NAMND_CODE,
             row_nr=row_nr, arende_ref=f"{today.year}.{100 + i} VON", beslut=beslut,
             decided_on=today, amount=amount, laglighetsprovning=appealable)
         engine.execute(command, person_id)

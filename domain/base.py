@@ -11,9 +11,9 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
+from domain import command_identity
 from domain.chain import GENESIS_HASH, compute_hash
-
-SYSTEM_PERSON = "system"
+from domain.command_identity import SYSTEM_PERSON
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,7 @@ class AuditedAggregate(Aggregate):
         def mutate(self, aggregate: Any) -> Any:
             aggregate = super().mutate(aggregate)
             aggregate._last_hash = self.chain_hash
-            if self.command_id is not None:
-                aggregate._command_versions[self.command_id] = self.originator_version
+            _remember_command(aggregate, self)
             return aggregate
 
     class Created(Event, Aggregate.Created):
@@ -70,12 +69,14 @@ class AuditedAggregate(Aggregate):
             aggregate = Aggregate.Created.mutate(self, aggregate)
             aggregate._last_hash = self.chain_hash
             aggregate._command_versions = {}
-            if self.command_id is not None:
-                aggregate._command_versions[self.command_id] = self.originator_version
+            aggregate._command_fingerprints = {}
+            _remember_command(aggregate, self)
             return aggregate
 
     _last_hash: str
+    # Command identity (issuer namespace and id) → the version it left, and its fingerprint.
     _command_versions: dict[str, int]
+    _command_fingerprints: dict[str, str]
 
     @classmethod
     def _create_audited(
@@ -106,8 +107,17 @@ class AuditedAggregate(Aggregate):
         event.mutate(self)
         self.pending_events.append(event)
 
-    def handled_command(self, command_id: str | None) -> bool:
-        return command_id is not None and command_id in self._command_versions
+    def handled_command(self, identity: str | None) -> bool:
+        """Whether a command of this identity (``command_identity.identity``) was recorded."""
+        return identity is not None and identity in self._command_versions
+
+    def command_version(self, identity: str) -> int:
+        return self._command_versions[identity]
+
+    def command_fingerprint(self, identity: str) -> str | None:
+        """None for a command recorded before fingerprints (or from a state kept before)."""
+        fingerprints: dict[str, str] = self.__dict__.get("_command_fingerprints", {})
+        return fingerprints.get(identity)
 
     @property
     def last_hash(self) -> str:
@@ -118,10 +128,13 @@ def _sealed(
     event_class: type[Any], *, prev_hash: str, cause: Cause, payload: dict[str, Any],
     **envelope: Any,
 ) -> Any:
+    # Recorded-at never precedes occurred-at: a fact is recorded no earlier than it happened
+    # (a workflow's fact reaching a store whose clock lags, a simulated skip in time).
+    recorded_at = max(cause.recorded_at or event_class.create_timestamp(), cause.occurred_at)
     unsealed = event_class(
         **envelope,
         **payload,
-        timestamp=cause.recorded_at or event_class.create_timestamp(),
+        timestamp=recorded_at,
         event_id=uuid4(),
         actor=cause.actor,
         occurred_at=cause.occurred_at,
@@ -130,3 +143,12 @@ def _sealed(
         chain_hash="",
     )
     return dataclasses.replace(unsealed, chain_hash=compute_hash(unsealed))
+
+
+def _remember_command(aggregate: Any, event: Any) -> None:
+    if event.command_id is None:
+        return
+    identity, fingerprint = command_identity.parse(event.command_id, event.actor.person_id)
+    aggregate._command_versions[identity] = event.originator_version
+    if fingerprint is not None:
+        aggregate.__dict__.setdefault("_command_fingerprints", {})[identity] = fingerprint

@@ -32,3 +32,9 @@ class ConcurrencyConflictError(DomainError):
 
 class InvalidInputError(DomainError):
     rule = "invalid_input"
+
+
+class CommandIdReusedError(DomainError):
+    """The issuer sent a command id again with another body: neither a retry nor new."""
+
+    rule = "command_id_reused"

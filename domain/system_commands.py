@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import StringConstraints
 
+from domain.command_identity import key_of
 from domain.commands import Command, Instant
 
 Key = Annotated[str, StringConstraints(min_length=1, max_length=300)]
@@ -114,8 +115,9 @@ def protokoll_anslag_key(meeting_id: UUID) -> str:
     return f"{PROTOKOLL_ANSLAG_PREFIX}{meeting_id}"
 
 
-def is_protokoll_anslag(command_id: str | None) -> bool:
-    return command_id is not None and command_id.startswith(PROTOKOLL_ANSLAG_PREFIX)
+def is_protokoll_anslag(recorded_command_id: str | None) -> bool:
+    key = key_of(recorded_command_id)
+    return key is not None and key.startswith(PROTOKOLL_ANSLAG_PREFIX)
 
 
 def meeting_step_key(what: str, meeting_id: UUID, at: str | None = None) -> str:

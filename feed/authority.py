@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.base import SYSTEM_PERSON
 from domain.calendar import local_date
+from domain.command_identity import SYSTEM_PERSON
 from feed.upcasting import Payload
 
 PERSONAL_FIELD_NAMES = frozenset({"person_id", "substitute_for", "email"})

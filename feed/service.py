@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
+from domain.command_identity import key_of
 from domain.errors import InvalidInputError, RuleViolationError
 from feed.authority import FeedGrant, Pseudonymiser
 from feed.catalogue import ENVELOPE_FIELDS, aggregate_type, event_classes, topics_for, type_name
@@ -123,7 +124,7 @@ class EventFeed:
             actor=ActorRef(person_id=actor.person_id if clear
                            else self.pseudonymise(actor.person_id) or "",
                            role=actor.role, unit_id=actor.unit_id),
-            on_behalf_of=on_behalf_of, command_id=event.command_id,
+            on_behalf_of=on_behalf_of, command_id=key_of(event.command_id),
             aggregate=AggregateRef(id=event.originator_id, type=aggregate_type(event_type),
                                    version=event.originator_version),
             scope=scope, payload=upcast(event_type, 1, payload, to=version),

@@ -38,6 +38,7 @@ from eventsourcing.utils import resolve_topic
 
 from domain.base import AuditedAggregate
 from domain.chain import _canonical
+from domain.command_identity import key_of
 from domain.cycle import Cycle
 from domain.unit_report import UnitReport
 from projections.base import Doc, EncodedRow, Put, ReadModelProjection, ReadModelView
@@ -83,7 +84,8 @@ def _entry_fields(event: Any, cycle_id: str | None) -> Doc:
         "event_type": event_type, "recorded_at": event.timestamp.isoformat(),
         "occurred_at": event.occurred_at.isoformat(), "person_id": actor.person_id,
         "role": actor.role, "unit_id": actor.unit_id, "on_behalf_of": actor.on_behalf_of,
-        "command_id": event.command_id, "cycle_id": cycle_id, "chain_hash": event.chain_hash,
+        "command_id": key_of(event.command_id), "cycle_id": cycle_id,
+        "chain_hash": event.chain_hash,
     }
 
 

@@ -26,6 +26,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from application.cycles import ensure_report_template
 from bootstrap import Engine, build_engine, connect
 from domain.base import Actor
+from domain.command_identity import key_of
 from infrastructure.settings import Settings
 from tests.support.engine import test_settings
 from tests.support.org import DELAR_2022, TEMPLATE, build_organisation
@@ -61,7 +62,7 @@ def event_keys(engine: Engine) -> Counter[EventKey]:
         for notification in batch:
             event = engine.store.mapper.to_domain_event(notification)
             keys[(event.originator_id, type(event).__qualname__,
-                  getattr(event, "command_id", None))] += 1
+                  key_of(getattr(event, "command_id", None)))] += 1
         start = batch[-1].id + 1
     return keys
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from audit.verify import verify_store
+from domain.command_identity import key_of
 from domain.unit_report import UnitReport
 from tests.reliability.writers import (
     CONFLICT,
@@ -57,7 +58,7 @@ def _assert_serialisable(app: TestEngine, attempts: list[Attempt], clock: Manual
         "each version is won by exactly one write, with no gaps"
     raced = app.get(EKHAGEN, UnitReport)
     assert raced.version == 1 + len(winning)
-    recorded_ids = [e.command_id for e in app.aggregate_events(EKHAGEN)][1:]
+    recorded_ids = [key_of(e.command_id) for e in app.aggregate_events(EKHAGEN)][1:]
     assert recorded_ids == [a.command.command_id for a in winning]
     assert verify_store(app).ok
 

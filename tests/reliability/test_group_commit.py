@@ -26,6 +26,7 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from application.bus import CommandResult
 from audit.verify import verify_store
 from domain import commands as c
+from domain.command_identity import key_of
 from domain.errors import ConcurrencyConflictError
 from domain.ids import unit_report_id
 from domain.unit_report import UnitReport
@@ -225,7 +226,7 @@ def test_duplicate_delivery_in_one_batch_is_recorded_once(durable_app: TestEngin
     futures = one_batch(durable_app, [deliver, deliver])
     outcomes = sorted((f.result().duplicate, f.result().version) for f in futures)
     assert outcomes == [(False, 2), (True, 2)]
-    ids = [e.command_id for e in durable_app.aggregate_events(report("enh-ekhagen"))]
+    ids = [key_of(e.command_id) for e in durable_app.aggregate_events(report("enh-ekhagen"))]
     assert ids.count("leverans-1") == 1
 
 

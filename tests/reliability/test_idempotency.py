@@ -12,6 +12,7 @@ import pytest
 from application.bus import CommandResult
 from application.cycles import ensure_report_template
 from domain.base import Actor
+from domain.command_identity import key_of
 from domain.cycle import Cycle
 from domain.errors import DomainError
 from domain.unit_report import UnitReport
@@ -46,7 +47,7 @@ def _assert_recorded_once_per_round(app: TestEngine, attempts: list[Attempt]) ->
         assert outcomes[(r, RECORDED)] == 1, f"round {r}: {outcomes}"
     assert all(a.outcome in (RECORDED, DUPLICATE) for a in attempts), \
         "a duplicate delivery is answered as a duplicate, never as a conflict or error"
-    recorded_ids = Counter(e.command_id for e in app.aggregate_events(EKHAGEN))
+    recorded_ids = Counter(key_of(e.command_id) for e in app.aggregate_events(EKHAGEN))
     assert recorded_ids == Counter({"open-delar-2022": 1,
                                     **{f"round-{r}": 1 for r in range(ROUNDS)}})
     for r in range(ROUNDS):

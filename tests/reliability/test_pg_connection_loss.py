@@ -16,6 +16,7 @@ from application.cycles import ensure_report_template
 from audit.verify import verify_store
 from domain import commands as c
 from domain.base import Actor
+from domain.command_identity import key_of
 from domain.cycle import Cycle
 from domain.errors import NotFoundError
 from domain.ids import unit_report_id
@@ -60,7 +61,7 @@ def _edit(n: int) -> c.ChangeItem:
 
 
 def _recorded_command_ids(app: TestEngine) -> Counter[str | None]:
-    return Counter(e.command_id for e in app.aggregate_events(EKHAGEN))
+    return Counter(key_of(e.command_id) for e in app.aggregate_events(EKHAGEN))
 
 
 def _cycle_is_whole_or_absent(app: TestEngine) -> bool:
