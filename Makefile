@@ -48,3 +48,11 @@ browser:
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache var
+
+# Mutation testing of domain/ and application/ against the fast tests ([tool.mutmut] in
+# pyproject.toml; docs/mutation.md records the last run). Not part of `make test`: it takes
+# long. It resumes where it stopped; `mutmut results` lists survivors, `mutmut show NAME` one.
+.PHONY: mutate
+mutate: $(STAMP)
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results

@@ -7,6 +7,7 @@ import io
 import json
 import zipfile
 from datetime import datetime, time
+from typing import Any
 from uuid import UUID
 
 from temporalio import activity
@@ -94,7 +95,8 @@ class CycleActivities:
             sent_at = next(e.timestamp for e in store.aggregate_events(cycle.id)
                            if isinstance(e, Cycle.UnderlagSent))
             underlag = compile_underlag(store, cycle.id, as_of=sent_at)
-            package = beslut_package(cycle, underlag, when)
+            head = self.deps.tree_heads.current() if self.deps.tree_heads else None
+            package = beslut_package(cycle, underlag, when, head)
             reference = platina.deliver(package, fact.key)
             self.deps.bus.execute_system(sc.RecordBeslutExported(
                 command_id=fact.key, occurred_at=when, cycle_id=cycle.id,
@@ -105,8 +107,10 @@ class CycleActivities:
         await in_domain(export)
 
 
-def beslut_package(cycle: Cycle, underlag: CompiledDocument, when: datetime) -> OutboundDocument:
-    """A zip with the beslut's metadata and the underlag; byte-identical on a retry."""
+def beslut_package(cycle: Cycle, underlag: CompiledDocument, when: datetime,
+                   tree_head: dict[str, Any] | None = None) -> OutboundDocument:
+    """A zip with the beslut's metadata, the underlag and, when the log is signed, its
+    signed head (tree_head.json) kept with the diarium's copy, outside our database."""
     filename, content = underlag.filename, underlag.content
     manifest = {
         "cycle_id": str(cycle.id), "namnd": cycle.namnd_code, "title": cycle.title,
@@ -115,10 +119,13 @@ def beslut_package(cycle: Cycle, underlag: CompiledDocument, when: datetime) -> 
         "underlag_sha256": hashlib.sha256(content).hexdigest(), "underlag_file": filename,
     }
     stamp = (when.year, when.month, when.day, 0, 0, 0)
+    files = [("beslut.json", json.dumps(manifest, ensure_ascii=False, indent=2).encode()),
+             (filename, content)]
+    if tree_head is not None:
+        files.append(("tree_head.json", json.dumps(tree_head, indent=2).encode()))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in (("beslut.json", json.dumps(manifest, ensure_ascii=False, indent=2)
-                            .encode()), (filename, content)):
+        for name, data in files:
             archive.writestr(zipfile.ZipInfo(name, date_time=stamp), data)
     return OutboundDocument(
         f"beslut-{cycle.namnd_code.lower()}-{cycle.process}-{cycle.year}.zip",

@@ -11,6 +11,7 @@ from typing import TypeVar
 from temporalio.exceptions import ApplicationError
 
 from application.bus import CommandBus
+from application.ports import AbstractTreeHeads
 from domain.errors import ConcurrencyConflictError, DomainError
 from domain.working_days import ReminderSchedule
 from infrastructure.adapters import AbstractDestination
@@ -30,6 +31,8 @@ class ActivityDeps:
     platina: AbstractDestination
     schedule: ReminderSchedule
     timeline: Timeline = REAL_TIME
+    # Signs the log's head for the beslut package (None without a signing key).
+    tree_heads: AbstractTreeHeads | None = None
 
 
 async def in_domain(call: Callable[[], T]) -> T:

@@ -23,8 +23,11 @@ from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_
 from api.read_side import ReadSide
 from api.routes_delegation import router as delegation_router
 from application.bus import CommandBus
+from application.ports import AbstractTreeHeads
+from audit.verify import IncrementalVerifier
 from infrastructure.eventstore import ArsplanStore
 from projections.read_models import ReadModels
+from projections.transparency_log import TransparencyLogProjection
 
 ROUTERS: list[APIRouter] = [
     routes_reads.router,
@@ -40,6 +43,7 @@ ROUTERS: list[APIRouter] = [
 
 def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], *,
                read_models: ReadModels | None = None, runner_is_running: bool = False,
+               tree_heads: AbstractTreeHeads | None = None,
                namnd_code: str = "VON", dev_login: bool = True,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """``tokens`` maps bearer token → person_id (see ``api.auth.dev_tokens``).
@@ -58,8 +62,10 @@ def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], 
     api.state.tokens = dict(tokens)
     api.state.namnd_code = namnd_code
     api.state.dev_login = dev_login
-    api.state.read_side = ReadSide(store, read_models or ReadModels.for_app(store),
-                                   runner_is_running=runner_is_running)
+    read_models = read_models or ReadModels.for_app(store)
+    api.state.read_side = ReadSide(store, read_models, runner_is_running=runner_is_running)
+    api.state.verifier = IncrementalVerifier(store, read_models.view(TransparencyLogProjection))
+    api.state.tree_heads = tree_heads
     install_problem_handlers(api)
     dashboard_base.install(api)
     for router in ROUTERS:

@@ -66,6 +66,7 @@ EVENT_LABELS = {
     "Meeting.JusteringReminderSent": "Påminnelse om justering",
     "Meeting.Anslaget": "Protokoll anslaget",
     "Meeting.Expedierat": "Protokoll expedierat",
+    "Meeting.TreeHeadRecorded": "Loggens signerade huvud infört i protokollet",
 }
 CYCLE_STATUS_LABELS = {"open": "Öppen", "underlag_sent": "Underlag skickat",
                        "beslut_recorded": "Beslutad av nämnden", "closed": "Avslutad"}

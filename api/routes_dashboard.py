@@ -27,7 +27,8 @@ from api.dashboard_base import instant, render, viewer
 from api.problems import status_of
 from api.read_side import ReadSide
 from application.bus import CommandBus
-from audit.verify import verify_store
+from audit.seals import published_heads
+from audit.verify import IncrementalVerifier
 from domain import commands as c
 from domain.cycle import Cycle
 from domain.errors import DomainError, NotFoundError
@@ -172,5 +173,6 @@ def audit(request: Request, who: Principal = Depends(viewer),
           app: ArsplanStore = Depends(event_store),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     trail = q.audit_trail(app, reads.view(AuditTrailProjection), last=50)
-    return render(request, "revision.html", who, verify=verify_store(app),
-                 events=trail[::-1])
+    verifier: IncrementalVerifier = request.app.state.verifier
+    return render(request, "revision.html", who, verify=verifier.verify(),
+                  seals=published_heads(app), events=trail[::-1])

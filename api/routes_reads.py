@@ -9,13 +9,15 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api import aggregate_reads as rm
 from api.auth import Principal, current_principal, event_store, read_side
 from api.params import IsoInstant
 from api.read_side import ReadSide
-from audit.verify import verify_store
+from application.ports import AbstractTreeHeads
+from audit.seals import published_heads
+from audit.verify import IncrementalVerifier
 from domain.calendar import local_date
 from domain.errors import NotFoundError
 from infrastructure.eventstore import ArsplanStore
@@ -41,8 +43,16 @@ class VerifyResult(BaseModel):
     ok: bool
     events_checked: int
     aggregates: int
-    seal: str
+    seal: str = Field(description="The store's head as verified, TREE_SIZE:ROOT (unsigned)")
     broken: dict[str, Any] | None
+    problems: list[str] = []
+
+
+class SealsResult(BaseModel):
+    published: list[dict[str, Any]] = Field(
+        description="Signed tree heads printed in justerade protokoll, oldest first")
+    current: dict[str, Any] | None = Field(
+        description="The log's head signed now (None without a signing key)")
 
 
 @router.get("/health", response_model=Health, tags=["drift"])
@@ -133,15 +143,28 @@ def reminders(recipient: str | None = None, cycle_id: UUID | None = None,
 
 
 @router.get("/verify", response_model=VerifyResult, tags=["revision"])
-def verify(_: Principal = Depends(current_principal),
-           app: ArsplanStore = Depends(event_store)) -> VerifyResult:
-    report = verify_store(app)
+def verify(request: Request, _: Principal = Depends(current_principal)) -> VerifyResult:
+    """The live store verified from where the last call stopped (the full walk, against
+    every seal: ``arsplan verify``)."""
+    verifier: IncrementalVerifier = request.app.state.verifier
+    report = verifier.verify()
     broken = None
     if report.broken is not None:
         b = report.broken
         broken = {"notification_id": report.broken_notification_id,
                   "originator_id": b.originator_id, "originator_version": b.originator_version,
-                  "reason": b.reason}
+                  "event_type": b.event_type, "reason": b.reason}
     return VerifyResult(ok=report.ok, events_checked=report.events_checked,
                         aggregates=report.aggregates, broken=broken,
-                        seal=f"{report.head.notification_id}:{report.head.digest}")
+                        seal=f"{report.head.tree_size}:{report.head.root_hash}",
+                        problems=report.problems())
+
+
+@router.get("/seals", response_model=SealsResult, tags=["revision"])
+def seals(request: Request, _: Principal = Depends(current_principal),
+          app: ArsplanStore = Depends(event_store)) -> SealsResult:
+    """The signed heads of the transparency log: check them with
+    audit/standalone_verifier.py against the key published in the protokoll."""
+    tree_heads: AbstractTreeHeads | None = request.app.state.tree_heads
+    return SealsResult(published=[h.as_dict() for h in published_heads(app)],
+                       current=tree_heads.current() if tree_heads is not None else None)

@@ -4,10 +4,12 @@ workflow takes (anmälningslista at the cut-off, justering reminders, anslag, ex
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from uuid import UUID
 
 from application.bus import Handler, Session
 from application.delegation import as_secretary, ledger
+from application.ports import AbstractTreeHeads
 from domain import delegation_commands as dc
 from domain import system_commands as sc
 from domain.authority import acting_in_any
@@ -17,7 +19,7 @@ from domain.cycle import Cycle
 from domain.delegationsbeslut import Delegationsbeslut
 from domain.errors import ConcurrencyConflictError, NotAuthorisedError
 from domain.ids import meeting_id, paragraph_register_id
-from domain.meeting import HELD, KIND_ANMALAN, KIND_BESLUT, KIND_CYKELBESLUT, Meeting
+from domain.meeting import HELD, JUSTERAT, KIND_ANMALAN, KIND_BESLUT, KIND_CYKELBESLUT, Meeting
 from domain.paragraph_register import ParagraphRegister
 from domain.roles import JUSTERARE_ROLES
 
@@ -77,7 +79,8 @@ def record_arende_beslut(cmd: dc.RecordArendeBeslut, s: Session) -> None:
             s.also(beslut)
 
 
-def justera(cmd: dc.Justera, s: Session) -> None:
+def justera(cmd: dc.Justera, s: Session, *, tree_heads: AbstractTreeHeads | None) -> None:
+    """The last signature justerar the protokoll, which then carries the log's signed head."""
     meeting = s.target(cmd.meeting_id, Meeting)
     person = s.issuer.person_id
     if person == meeting.justerare:
@@ -90,7 +93,12 @@ def justera(cmd: dc.Justera, s: Session) -> None:
         except NotAuthorisedError:
             raise NotAuthorisedError(f"{person} är varken ordförande eller utsedd justerare",
                                      rule="ej_justerare") from None
-    meeting.justera(person, actor.role, cmd.on, s.act_as(actor))
+    cause = s.act_as(actor)
+    meeting.justera(person, actor.role, cmd.on, cause)
+    head = tree_heads.current() if tree_heads is not None and meeting.status == JUSTERAT \
+        else None
+    if head is not None:
+        meeting.record_tree_head(head, cause)
 
 
 # Steps the MeetingWorkflow takes
@@ -159,14 +167,14 @@ def expediera_protokoll(cmd: sc.ExpedieraProtokoll, s: Session) -> None:
     meeting.expediera(recipients, cause)
 
 
-def handlers() -> dict[type, Handler]:
+def handlers(tree_heads: AbstractTreeHeads | None = None) -> dict[type, Handler]:
     return {
         dc.ScheduleMeeting: schedule_meeting,
         dc.AddArende: add_arende,
         dc.DesignateJusterare: designate_justerare,
         dc.OpenProtokoll: open_protokoll,
         dc.RecordArendeBeslut: record_arende_beslut,
-        dc.Justera: justera,
+        dc.Justera: partial(justera, tree_heads=tree_heads),
         sc.CompileAnmalningslista: compile_anmalningslista,
         sc.RemindJustering: remind_justering,
         sc.AnslaProtokoll: ansla_protokoll,

@@ -15,6 +15,14 @@ A = TypeVar("A", bound=AuditedAggregate)
 Clock = Callable[[], datetime]
 
 
+class AbstractTreeHeads(Protocol):
+    """Signs the transparency log's current head with the key kept outside the database."""
+
+    def current(self) -> dict[str, Any] | None:
+        """The signed head of everything recorded so far; None while the log is empty."""
+        ...
+
+
 class AbstractEventStore(Protocol):
     """Loads aggregates as recorded, and saves new events of several aggregates at once."""
 

@@ -102,14 +102,15 @@ def replay(live_app: ArsplanStore, live_models: ReadModels, fresh_env: Mapping[s
            projected: Progress | None = None) -> ReplayResult:
     env = {**fresh_env, **{k: v for k, v in live_app.env.items() if k in CODEC_KEYS}}
     fresh_app = ArsplanStore(env=env)
-    fresh_models = ReadModels(env, [type(p) for p in live_models.projections])
+    compared = [p for p in live_models.projections if p.compared_in_replay]
+    fresh_models = ReadModels(env, [type(p) for p in compared])
     unsynced(getattr(fresh_app.recorder, "datastore", None))
     unsynced(fresh_models.datastore)
     try:
         ids = copy_log(live_app, fresh_app, progress=copied)
         report = verify_store(fresh_app)
         comparisons = []
-        for live, fresh in zip(live_models.projections, fresh_models.projections, strict=True):
+        for live, fresh in zip(compared, fresh_models.projections, strict=True):
             live_position = live.view.max_tracking_id(live_app.name) or 0
             catch_up(fresh_app, fresh, until=bisect_right(ids, live_position),
                      progress=projected)

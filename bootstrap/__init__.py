@@ -23,6 +23,7 @@ from activities.deps import ActivityDeps
 from activities.reports import ReportActivities
 from application.bus import CommandBus, CommandResult
 from application.handlers import all_handlers
+from audit.seals import LiveTreeHeads, SealKey
 from domain.commands import Command
 from domain.system_commands import SystemCommand
 from domain.working_days import ReminderSchedule
@@ -36,6 +37,8 @@ from infrastructure.notifier import Notifier, Outbox, SmtpConfig
 from infrastructure.settings import Settings, get_settings
 from infrastructure.timeline import REAL_TIME, Timeline
 from infrastructure.tracing import tracing_interceptors
+from projections.read_models import ReadModels
+from projections.transparency_log import TransparencyLogProjection
 from workflows.arsplan import ArsplanWorkflow
 from workflows.avdelning import AvdelningWorkflow
 from workflows.cycle import CycleWorkflow
@@ -49,11 +52,14 @@ WORKFLOWS: list[type] = [ArsplanWorkflow, CycleWorkflow, UnitReportWorkflow, Mee
 
 @dataclass
 class Engine:
-    """The store to read and the bus to change it: what every entry point works with."""
+    """The store to read and the bus to change it: what every entry point works with.
+    ``tree_heads`` signs the log's head (None without ``ARSPLAN_SEAL_KEY_FILE``)."""
 
     store: ArsplanStore
     bus: CommandBus
     settings: Settings
+    tree_heads: LiveTreeHeads | None = None
+    _log_views: ReadModels | None = None
 
     def execute(self, command: Command, person_id: str) -> CommandResult:
         """A person's command, as the API and the CLI send it."""
@@ -63,6 +69,8 @@ class Engine:
         return self.bus.execute_system(command)
 
     def close(self) -> None:
+        if self._log_views is not None:
+            self._log_views.close()
         self.store.close()
 
 
@@ -73,8 +81,13 @@ def build_engine(settings: Settings | None = None, *, env: Mapping[str, str] | N
     settings = settings or get_settings()
     store = ArsplanStore(env=dict(env) if env is not None else settings.eventsourcing_env(),
                          clock=clock)
-    bus = CommandBus(store, all_handlers(settings.attest_working_days))
-    return Engine(store, bus, settings)
+    views, tree_heads = None, None
+    if settings.seal_key_file is not None:
+        views = ReadModels.for_app(store, [TransparencyLogProjection])
+        tree_heads = LiveTreeHeads(SealKey.load(settings.seal_key_file), store,
+                                   views.view(TransparencyLogProjection))
+    bus = CommandBus(store, all_handlers(settings.attest_working_days, tree_heads))
+    return Engine(store, bus, settings, tree_heads, views)
 
 
 def build_activity_deps(engine: Engine, timeline: Timeline = REAL_TIME,
@@ -91,7 +104,7 @@ def build_activity_deps(engine: Engine, timeline: Timeline = REAL_TIME,
                             settings.drop_dir / "platina", "platina"),
         schedule=ReminderSchedule(tuple(settings.reminder_working_days_before),
                                   settings.reminder_hour, settings.overdue_reminder_days),
-        timeline=timeline)
+        timeline=timeline, tree_heads=engine.tree_heads)
 
 
 def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:

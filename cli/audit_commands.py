@@ -1,7 +1,9 @@
 """`arsplan audit`: the auditor's tools. They read; they never change the record.
 
 `replay` copies the log into a fresh throw-away store and projects it there;
-`history` and `export` only read the live store.
+`history` and `export` only read the store; `seal` signs the transparency log's head,
+`prove` and `consistency` write proofs audit/standalone_verifier.py checks. Each takes
+``--store`` (a SQLite file or a PostgreSQL DSN).
 """
 
 from __future__ import annotations
@@ -22,12 +24,17 @@ from rich.table import Table
 
 from audit.replay import period_entries, replay
 from bootstrap import open_store
+from cli.proof_commands import consistency_command, prove_command, seal_command
+from cli.store_option import STORE_HELP, settings_for
 from domain.calendar import STOCKHOLM
 from projections.audit_trail import event_payload
 from projections.read_models import ReadModels
 
 audit_app = typer.Typer(help="Revisorns verktyg: läser historiken, ändrar aldrig",
                         no_args_is_help=True)
+audit_app.command("seal")(seal_command)
+audit_app.command("prove")(prove_command)
+audit_app.command("consistency")(consistency_command)
 console = Console()
 EXPORT_FIELDS = ["recorded_at", "occurred_at", "aggregate_type", "aggregate_id", "version",
                  "event_type", "person_id", "role", "unit_id", "on_behalf_of", "cycle_id",
@@ -36,14 +43,22 @@ EXPORT_FIELDS = ["recorded_at", "occurred_at", "aggregate_type", "aggregate_id",
 
 @audit_app.command("replay")
 def replay_command(
-    in_memory: bool = typer.Option(False, help="Replay into memory instead of a temp SQLite file"),
+    in_memory: bool = typer.Option(False, help="Spela upp i minnet i stället för i en "
+                                               "tillfällig SQLite-fil"),
+    store: str = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
-    """Replay the log into a fresh store, rebuild every read model, compare digests."""
-    app = open_store()
+    """Spela upp loggen i ett nytt lager, bygg om varje läsmodell och jämför dem."""
+    app = open_store(settings_for(store))
     if app.env.get("PERSISTENCE_MODULE", "").endswith("popo"):
         console.print("[red]Händelselagret ligger i minnet: det finns inget att spela upp.[/red]")
         raise typer.Exit(2)
     live = ReadModels.for_app(app)
+    if (app.recorder.max_notification_id() or 0) and not any(
+            p.view.max_tracking_id(app.name) for p in live.projections if p.compared_in_replay):
+        live.close()
+        console.print("[red]Lagret har inga byggda läsmodeller att jämföra med[/red] (kör "
+                      "arsplan read-models rebuild mot lagret först).")
+        raise typer.Exit(2)
     with tempfile.TemporaryDirectory() as folder, Progress(console=console) as bar:
         fresh_env = ({"PERSISTENCE_MODULE": "eventsourcing.popo"} if in_memory else
                      {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -72,9 +87,10 @@ def replay_command(
 
 
 @audit_app.command("history")
-def history_command(aggregate_id: UUID = typer.Argument(..., help="The aggregate's id")) -> None:
-    """Every event of one aggregate, with actor, role, on whose behalf and chain hash."""
-    app = open_store()
+def history_command(aggregate_id: UUID = typer.Argument(..., help="Aggregatets id"),
+                    store: str = typer.Option(None, "--store", help=STORE_HELP)) -> None:
+    """Varje händelse i ett aggregat: aktör, roll, för vem, innehåll och kedjans hash."""
+    app = open_store(settings_for(store))
     events = list(app.aggregate_events(aggregate_id))
     if not events:
         console.print(f"[red]Inga händelser för {aggregate_id}[/red]")
@@ -103,11 +119,12 @@ def export_command(
     end: str = typer.Option(..., "--to", help="Last day (inclusive) or instant (exclusive)"),
     output_format: str = typer.Option("jsonl", "--format", help="jsonl or csv"),
     output: Path = typer.Option(None, help="File to write (default: standard output)"),
+    store: str = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
-    """Export the events recorded in a period: actor, role, on whose behalf, payload."""
+    """Exportera händelserna registrerade under en period (tider i Europe/Stockholm)."""
     if output_format not in ("jsonl", "csv"):
         raise typer.BadParameter("välj jsonl eller csv", param_hint="--format")
-    app = open_store()
+    app = open_store(settings_for(store))
     entries = period_entries(app, parse_instant(start), parse_instant(end, end_of_day=True))
     stream: TextIO = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
@@ -139,6 +156,8 @@ def write_entries(entries: Any, stream: TextIO, output_format: str) -> int:
     if output_format == "csv":
         writer.writeheader()
     for entry in entries:
+        entry = {**entry, "recorded_at": _stockholm(entry["recorded_at"]),
+                 "occurred_at": _stockholm(entry["occurred_at"])}
         if output_format == "csv":
             writer.writerow({**entry, "payload": json.dumps(entry["payload"],
                                                             ensure_ascii=False)})
@@ -147,3 +166,8 @@ def write_entries(entries: Any, stream: TextIO, output_format: str) -> int:
                          + "\n")
         count += 1
     return count
+
+
+def _stockholm(instant: str) -> str:
+    """Both instants of an exported event in one time zone, with its offset."""
+    return datetime.fromisoformat(instant).astimezone(STOCKHOLM).isoformat()

@@ -25,6 +25,7 @@ from rich.table import Table
 
 from api.app import create_app
 from api.auth import AUDITOR_TOKEN, dev_tokens
+from audit.seals import SealKey
 from bootstrap import Engine, build_engine, connect
 from cli.demo import NAMND_CODE, DemoData, load_demo_data
 from infrastructure.logging import get_logger
@@ -74,6 +75,10 @@ def main_job(settings: Settings, console: Console) -> NoReturn:
 def run_dev(settings: Settings, console: Console) -> None:
     from infrastructure.devserver import embedded_temporal
 
+    if settings.seal_key_file is None:  # the demo's own key; production names its file
+        key_file = settings.var_dir / "seal-key.pem"
+        SealKey.load_or_create(key_file)
+        settings = settings.model_copy(update={"seal_key_file": key_file})
     engine = build_engine(settings)
     app = engine.store
     demo = load_demo_data(engine, settings.data_dir / "von")
@@ -105,7 +110,8 @@ async def _serve(engine: Engine, demo: DemoData, tokens: dict[str, str],
     # The follower starts the demo cycle's workflow from its Opened event, as for any cycle.
     client = await connect(settings)
     api = create_app(engine.store, engine.bus, tokens, read_models=read_models,
-                     runner_is_running=True, namnd_code=NAMND_CODE)
+                     runner_is_running=True, namnd_code=NAMND_CODE,
+                     tree_heads=engine.tree_heads)
     instrument_api(api, settings)
     server = _QuietServer(uvicorn.Config(api, host=settings.api_host, port=settings.api_port,
                                          log_level="warning", lifespan="off"))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
+from audit.seals import SealKey, TreeHead, published_heads
+from audit.standalone_verifier import ProofError
 from audit.verify import Seal, verify_store
 from bootstrap import open_store
 from cli.arsplan_commands import plan_app
@@ -14,6 +17,7 @@ from cli.audit_commands import audit_app
 from cli.read_model_commands import read_models_app
 from cli.report_commands import report_app
 from cli.run_commands import follow_command, relay_command, worker_command
+from cli.store_option import STORE_HELP, settings_for
 from infrastructure.importer import (
     DataFileError,
     import_arsplan,
@@ -21,8 +25,10 @@ from infrastructure.importer import (
     import_report_template,
 )
 from infrastructure.logging import configure_logging
-from infrastructure.settings import get_settings
+from infrastructure.settings import Settings, get_settings
 from infrastructure.tracing import configure_tracing
+from projections.read_models import ReadModels
+from projections.transparency_log import TransparencyLogProjection
 
 app = typer.Typer(help="Årsplan workflow engine", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -106,32 +112,73 @@ def api_only(
 
 @app.command()
 def verify(
-    seal: str = typer.Option(None, help="A published seal, NOTIFICATION_ID:DIGEST"),
+    store: str = typer.Option(None, "--store", help=STORE_HELP),
+    seal: list[str] = typer.Option(None, help="Ett publicerat sigill, STORLEK:ROT"),
+    seal_file: list[Path] = typer.Option(
+        None, help="Ett signerat trädhuvud (JSON), t.ex. ur ett protokoll"),
 ) -> None:
-    """Check every event's hash chain; report the first broken link."""
-    application = open_store()
-    expected = None
-    if seal:
-        nid, _, digest = seal.partition(":")
-        expected = Seal(int(nid), digest)
-    with console.status("Verifierar händelsekedjan…") as status:
-        report = verify_store(application, seal=expected,
-                              progress=lambda n: status.update(f"Verifierat {n} händelser…"))
-    if report.broken is not None:
-        b = report.broken
-        console.print(f"[red]BRUTEN LÄNK[/red] vid notifikation {report.broken_notification_id}: "
-                      f"aggregat {b.originator_id} version {b.originator_version}: {b.reason}\n"
-                      f"  förväntat: {b.expected}\n  funnet:    {b.found}")
-        raise typer.Exit(1)
-    if report.seal_problem:
-        console.print(f"[red]SIGILL STÄMMER INTE[/red]: {report.seal_problem}")
+    """Granska hela historiken: varje händelsekedja, loggens träd, sigillen och ögonblicksbilderna.
+
+    Sigillen i justerade protokoll kontrolleras alltid; fler kan anges. Avslutas med 1 vid
+    första fel, som namnger händelsetyp, aggregat, version och notifikation.
+    """
+    settings = settings_for(store)
+    application = open_store(settings)
+    log_views = ReadModels.for_app(application, [TransparencyLogProjection])
+    try:
+        heads = [*published_heads(application), *(_read_head(f) for f in seal_file or [])]
+        public_key = _public_key(settings)
+        for head in heads:
+            try:
+                head.verify(public_key)
+            except ProofError as exc:
+                console.print(f"[red]SIGILL FALSKT[/red]: {exc}")
+                raise typer.Exit(1) from None
+        seals = [Seal(h.tree_size, h.root_hash) for h in heads] + [_parse_seal(s)
+                                                                   for s in seal or []]
+        with console.status("Verifierar händelsekedjan…") as status:
+            report = verify_store(application, seals=seals,
+                                  log_view=log_views.view(TransparencyLogProjection),
+                                  progress=lambda n: status.update(f"Verifierat {n} händelser…"))
+    finally:
+        log_views.close()
+        application.close()
+    if not report.ok:
+        for problem in report.problems():
+            console.print(f"[red]FEL[/red]: {problem}")
+        if report.broken is not None:
+            console.print(f"  förväntat: {report.broken.expected}\n"
+                          f"  funnet:    {report.broken.found}")
         raise typer.Exit(1)
     console.print(f"[green]OK[/green]: {report.events_checked} händelser i "
-                  f"{report.aggregates} aggregat. Sigill: "
-                  f"{report.head.notification_id}:{report.head.digest}")
+                  f"{report.aggregates} aggregat, {len(seals)} sigill stämmer. Loggens huvud: "
+                  f"{report.head.tree_size}:{report.head.root_hash}")
     if report.notification_gaps:
         console.print(f"Notera: {len(report.notification_gaps)} luckor i notifikationsnumren "
-                      "(avbrutna transaktioner lämnar sådana; händelsekedjorna är hela).")
+                      "(avbrutna transaktioner lämnar sådana; loggens träd täcker varje "
+                      "händelse som finns).")
+
+
+def _parse_seal(text: str) -> Seal:
+    size, _, root = text.partition(":")
+    if not size.isdigit() or len(root) != 64:
+        raise typer.BadParameter(f"{text!r}: ett sigill skrivs STORLEK:ROT (64 hex)",
+                                 param_hint="--seal")
+    return Seal(int(size), root)
+
+
+def _read_head(path: Path) -> TreeHead:
+    try:
+        return TreeHead.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError) as exc:
+        raise typer.BadParameter(f"{path}: inget signerat trädhuvud ({exc})") from None
+
+
+def _public_key(settings: Settings) -> str | None:
+    """The configured key's public half: heads are checked against it, not their own."""
+    if settings.seal_key_file is None or not settings.seal_key_file.exists():
+        return None
+    return SealKey.load(settings.seal_key_file).public_key
 
 
 if __name__ == "__main__":

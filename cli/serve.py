@@ -44,7 +44,8 @@ def serve_api(settings: Settings, host: str, port: int, tokens_file: Path | None
         if tokens_file is None:
             get_logger().warning("dev_tokens_in_use", hint="set ARSPLAN_API_TOKENS_FILE")
         api = create_app(engine.store, engine.bus, tokens, read_models=read_models,
-                         namnd_code=NAMND_CODE, dev_login=tokens_file is None)
+                         namnd_code=NAMND_CODE, dev_login=tokens_file is None,
+                         tree_heads=engine.tree_heads)
         instrument_api(api, settings)
         uvicorn.run(api, host=host, port=port, log_level="warning")
     finally:

@@ -115,7 +115,8 @@ class Arsplan(AuditedAggregate):
         ids = [m.milestone_id for m in milestones]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
-            raise InvalidInputError(f"Milstolpar förekommer flera gånger: {', '.join(duplicates)}")
+            raise InvalidInputError(f"Milstolpar förekommer flera gånger: {', '.join(duplicates)}",
+                                    rule="duplicate_milestone")
         for m in milestones:
             _check_milestone(m)
         return cls._create_audited(
@@ -128,11 +129,13 @@ class Arsplan(AuditedAggregate):
         for cy in cycles:
             unknown = [m for m in cy.milestone_ids if m not in self.milestones]
             if unknown:
-                raise InvalidInputError(f"{cy.title}: okända milstolpar {', '.join(unknown)}")
+                raise InvalidInputError(f"{cy.title}: okända milstolpar {', '.join(unknown)}",
+                                        rule="unknown_milestone")
             if len(cy.milestone_ids) != MILESTONES_PER_CYCLE:
                 raise InvalidInputError(
                     f"{cy.title}: en cykel dateras av {MILESTONES_PER_CYCLE} milstolpar "
-                    "(öppning, enheter, avdelningar, underlag, beslut)")
+                    "(öppning, enheter, avdelningar, underlag, beslut)",
+                    rule="milestones_per_cycle")
         if cycles != self.cycles:
             self._record(self.CyclesDefined, cause, cycles=[cy.as_dict() for cy in cycles])
 
@@ -142,7 +145,8 @@ class Arsplan(AuditedAggregate):
     def move_milestone(self, milestone_id: str, start: date, end: date, reason: str,
                        cause: Cause, *, is_opened: Callable[[PlannedCycle], bool]) -> None:
         if milestone_id not in self.milestones:
-            raise InvalidInputError(f"Milstolpen {milestone_id!r} finns inte")
+            raise InvalidInputError(f"Milstolpen {milestone_id!r} finns inte",
+                                    rule="unknown_milestone")
         if not reason.strip():
             raise InvalidInputError("En motivering krävs", rule="reason_required")
         opened = [cy.title for cy in self.cycles_using(milestone_id) if is_opened(cy)]
@@ -180,6 +184,8 @@ class Arsplan(AuditedAggregate):
 
 def _check_milestone(m: Milestone) -> None:
     if m.level not in LEVELS:
-        raise InvalidInputError(f"{m.milestone_id}: okänd nivå {m.level!r}")
+        raise InvalidInputError(f"{m.milestone_id}: okänd nivå {m.level!r}",
+                                rule="milestone_level")
     if m.end < m.start:
-        raise InvalidInputError(f"{m.milestone_id}: slutdatum {m.end} före startdatum {m.start}")
+        raise InvalidInputError(f"{m.milestone_id}: slutdatum {m.end} före startdatum {m.start}",
+                                rule="milestone_dates")

@@ -92,15 +92,17 @@ class Cycle(AuditedAggregate):
              unit_ids: list[str], item_template: list[dict[str, Any]], cause: Cause) -> Self:
         missing = [lvl for lvl in REPORT_LEVELS if lvl not in deadlines]
         if missing:
-            raise InvalidInputError(f"Tidsgräns saknas för nivå: {', '.join(missing)}")
+            raise InvalidInputError(f"Tidsgräns saknas för nivå: {', '.join(missing)}",
+                                    rule="deadline_missing")
         ordered = [deadlines[lvl] for lvl in REPORT_LEVELS]
         if ordered != sorted(ordered):
             raise InvalidInputError("Tidsgränserna ska komma i ordningen enhet, avdelning, "
                                     "förvaltning", rule="deadline_order")
         if not unit_ids:
-            raise InvalidInputError("Cykeln omfattar inga enheter")
+            raise InvalidInputError("Cykeln omfattar inga enheter", rule="cycle_without_units")
         if beslut_date < underlag_date:
-            raise InvalidInputError("Nämndens beslut kan inte ligga före underlaget")
+            raise InvalidInputError("Nämndens beslut kan inte ligga före underlaget",
+                                    rule="beslut_before_underlag")
         return cls._create_audited(
             cls.Opened, id=cycle_id(namnd_code, process, year), cause=cause,
             namnd_code=namnd_code, process=process, year=year, title=title,
@@ -110,7 +112,7 @@ class Cycle(AuditedAggregate):
 
     def move_deadline(self, level: str, new: datetime, reason: str, cause: Cause) -> None:
         if level not in REPORT_LEVELS:
-            raise InvalidInputError(f"Okänd nivå {level!r}")
+            raise InvalidInputError(f"Okänd nivå {level!r}", rule="unknown_level")
         if not reason.strip():
             raise InvalidInputError("En motivering krävs", rule="reason_required")
         if self.status != OPEN:

@@ -98,7 +98,8 @@ class Delegationsordning(AuditedAggregate):
         numbers = [r.nr for r in rows]
         duplicates = sorted({n for n in numbers if numbers.count(n) > 1})
         if duplicates:
-            raise InvalidInputError(f"Raderna {', '.join(duplicates)} förekommer flera gånger")
+            raise InvalidInputError(f"Raderna {', '.join(duplicates)} förekommer flera gånger",
+                                    rule="duplicate_row")
         for row in rows:
             check_row(row)
         if in_force_from < beslut_date:

@@ -96,7 +96,8 @@ class DelegationLedger(AuditedAggregate):
     def declare_jav(self, arende_ref: str, person_id: str, on: date, grounds: str,
                     cause: Cause) -> None:
         if not grounds.strip():
-            raise InvalidInputError("Ange grunden för jävet (6 kap. 28 § KL)")
+            raise InvalidInputError("Ange grunden för jävet (6 kap. 28 § KL)",
+                                    rule="jav_grounds_required")
         if person_id in self.jav.get(arende_ref, []):
             return
         self._record(self.JavDeclared, cause, arende_ref=arende_ref, person_id=person_id,

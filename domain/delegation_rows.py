@@ -120,7 +120,8 @@ class DelegationRow:
 def check_row(row: DelegationRow) -> None:
     """Refuses a row the law forbids; each error names the rule and the lagrum."""
     if row.anmalan not in ANMALAN_KINDS:
-        raise InvalidInputError(f"Rad {row.nr}: okänt anmälningssätt {row.anmalan!r}")
+        raise InvalidInputError(f"Rad {row.nr}: okänt anmälningssätt {row.anmalan!r}",
+                                rule="anmalan_kind")
     if row.ej_delegerbar and row.delegater:
         raise RuleViolationError(
             f"Rad {row.nr}: ärendet får inte delegeras (6 kap. 38 § KL) men har delegat "
@@ -135,17 +136,20 @@ def check_row(row: DelegationRow) -> None:
         _check_alternative(row, alt)
     banded = [d for d in row.delegater if d.over is not None or d.up_to is not None]
     if banded and row.limit_unit is None:
-        raise InvalidInputError(f"Rad {row.nr}: beloppsgräns utan enhet (t.ex. timmar per vecka)")
+        raise InvalidInputError(f"Rad {row.nr}: beloppsgräns utan enhet (t.ex. timmar per vecka)",
+                                rule="limit_unit_missing")
 
 
 def _check_alternative(row: DelegationRow, alt: DelegatAlternative) -> None:
     unknown = [r for r in alt.roles if r not in DELEGAT_ROLES]
     if unknown:
-        raise InvalidInputError(f"Rad {row.nr}: okänd delegat {', '.join(unknown)}")
+        raise InvalidInputError(f"Rad {row.nr}: okänd delegat {', '.join(unknown)}",
+                                rule="unknown_delegat")
     if not alt.roles:
         raise InvalidInputError(f"Rad {row.nr}: delegat saknas", rule="delegat_saknas")
     if alt.over is not None and alt.up_to is not None and alt.up_to <= alt.over:
-        raise InvalidInputError(f"Rad {row.nr} {alt.label}): gränserna är omkastade")
+        raise InvalidInputError(f"Rad {row.nr} {alt.label}): gränserna är omkastade",
+                                rule="limits_reversed")
     if not alt.jointly:
         return
     elected = [r for r in alt.roles if r in ELECTED_ROLES]

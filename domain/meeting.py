@@ -109,6 +109,22 @@ class Meeting(AuditedAggregate):
             aggregate.status = ANSLAGET
             aggregate.anslag_date = self.anslag_date
 
+    class TreeHeadRecorded(AuditedAggregate.Event):
+        """The signed head of the transparency log at justering, printed in the protokoll."""
+
+        tree_size: int
+        root_hash: str
+        signed_at: str
+        key_id: str
+        public_key: str
+        signature: str
+
+        def apply(self, aggregate: Meeting) -> None:
+            aggregate.tree_head = {
+                "tree_size": self.tree_size, "root_hash": self.root_hash,
+                "timestamp": self.signed_at, "key_id": self.key_id,
+                "public_key": self.public_key, "signature": self.signature}
+
     class Expedierat(AuditedAggregate.Event):
         recipients: list[str]
 
@@ -132,12 +148,14 @@ class Meeting(AuditedAggregate):
         self.reminders = 0
         self.anslag_date: date | None = None
         self.recipients: list[str] = []
+        self.tree_head: dict[str, object] | None = None
 
     @classmethod
     def schedule(cls, namnd_code: str, meeting_date: date, starts_at: datetime, cutoff: date,
                  anmalan_dnr: str, cause: Cause) -> Self:
         if cutoff >= meeting_date:
-            raise InvalidInputError("Brytdagen för anmälan ska ligga före sammanträdet")
+            raise InvalidInputError("Brytdagen för anmälan ska ligga före sammanträdet",
+                                    rule="cutoff_before_meeting")
         _check_dnr(anmalan_dnr, namnd_code)
         return cls._create_audited(
             cls.Scheduled, id=meeting_id(namnd_code, meeting_date), cause=cause,
@@ -160,9 +178,10 @@ class Meeting(AuditedAggregate):
         self._check_planned()
         _check_dnr(dnr, self.namnd_code)
         if kind not in ARENDE_KINDS:
-            raise InvalidInputError(f"Okänd ärendetyp {kind!r}")
+            raise InvalidInputError(f"Okänd ärendetyp {kind!r}", rule="arende_kind")
         if kind == KIND_CYKELBESLUT and not cycle_id:
-            raise InvalidInputError("Ett beslut om en cykel måste ange cykeln")
+            raise InvalidInputError("Ett beslut om en cykel måste ange cykeln",
+                                    rule="cykelbeslut_utan_cykel")
         if any(a.dnr == dnr for a in self.arenden):
             raise RuleViolationError(f"Ärendet {dnr} står redan på listan", rule="dubbelt_arende")
         self._record(self.ArendeAdded, cause, dnr=dnr, rubrik=rubrik, kind=kind,
@@ -186,7 +205,8 @@ class Meeting(AuditedAggregate):
     def open_protokoll(self, numbers: list[int], cause: Cause) -> None:
         self._check_planned()
         if len(numbers) != len(self.arenden):
-            raise InvalidInputError("Antalet paragrafer stämmer inte med ärendelistan")
+            raise InvalidInputError("Antalet paragrafer stämmer inte med ärendelistan",
+                                    rule="paragraph_count")
         self._record(self.ProtokollOpened, cause,
                      paragraphs={a.dnr: n for a, n in zip(self.arenden, numbers, strict=True)})
 
@@ -212,12 +232,23 @@ class Meeting(AuditedAggregate):
             raise RuleViolationError(f"{person_id} är inte utsedd justerare",
                                      rule="ej_justerare")
         if on < self.meeting_date:
-            raise InvalidInputError("Protokollet kan inte justeras före sammanträdet")
+            raise InvalidInputError("Protokollet kan inte justeras före sammanträdet",
+                                    rule="justering_fore_sammantrade")
         if capacity in self.signatures:
             return
         self._record(self.Justerad, cause, person_id=person_id, capacity=capacity, on=on)
         if not self.pending_signatories():
             self._record(self.ProtokollJusterat, cause, on=on)
+
+    def record_tree_head(self, head: dict[str, object], cause: Cause) -> None:
+        """Prints the log's signed head in the justerat protokoll (published with it)."""
+        if self.status != JUSTERAT:
+            raise RuleViolationError("Loggens huvud förs in i protokollet vid justering",
+                                     rule="tree_head_at_justering")
+        self._record(self.TreeHeadRecorded, cause, tree_size=int(str(head["tree_size"])),
+                     root_hash=str(head["root_hash"]), signed_at=str(head["timestamp"]),
+                     key_id=str(head["key_id"]), public_key=str(head["public_key"]),
+                     signature=str(head["signature"]))
 
     def pending_signatories(self) -> list[str]:
         wanted = {"ordforande": None, "justerare": self.justerare}
@@ -234,7 +265,8 @@ class Meeting(AuditedAggregate):
             raise RuleViolationError("Endast ett justerat protokoll anslås",
                                      rule="ej_justerat")
         if anslag_date < self.justerat_on:
-            raise InvalidInputError("Anslaget kan inte komma före justeringen")
+            raise InvalidInputError("Anslaget kan inte komma före justeringen",
+                                    rule="anslag_fore_justering")
         self._record(self.Anslaget, cause, anslag_date=anslag_date)
 
     def expediera(self, recipients: list[str], cause: Cause) -> None:
@@ -246,4 +278,5 @@ class Meeting(AuditedAggregate):
 def _check_dnr(dnr: str, namnd_code: str) -> None:
     if not dnr.split("-")[0].endswith(f" {namnd_code}"):
         raise InvalidInputError(f"Diarienumret {dnr} hör inte till {namnd_code} "
-                                f"(formatet är t.ex. \"2022.228 {namnd_code}\")")
+                                f"(formatet är t.ex. \"2022.228 {namnd_code}\")",
+                                rule="dnr_format")

@@ -118,9 +118,10 @@ class Organisation(AuditedAggregate):
     def add_unit(self, unit_id: str, name: str, kind: str, parent_id: str | None,
                  cause: Cause) -> None:
         if kind not in UNIT_KINDS:
-            raise InvalidInputError(f"Okänd enhetstyp {kind!r}; tillåtna: {', '.join(UNIT_KINDS)}")
+            raise InvalidInputError(f"Okänd enhetstyp {kind!r}; tillåtna: {', '.join(UNIT_KINDS)}",
+                                    rule="unit_kind")
         if unit_id in self.units:
-            raise InvalidInputError(f"Enheten {unit_id!r} finns redan")
+            raise InvalidInputError(f"Enheten {unit_id!r} finns redan", rule="duplicate_unit")
         if parent_id is not None and parent_id not in self.units:
             raise NotFoundError(f"Överordnad enhet {parent_id!r} finns inte")
         self._record(self.UnitAdded, cause, unit_id=unit_id, name=name, kind=kind,
@@ -129,20 +130,21 @@ class Organisation(AuditedAggregate):
     def register_person(self, person_id: str, name: str, email: str | None,
                         cause: Cause) -> None:
         if person_id in self.people:
-            raise InvalidInputError(f"Personen {person_id!r} finns redan")
+            raise InvalidInputError(f"Personen {person_id!r} finns redan", rule="duplicate_person")
         self._record(self.PersonRegistered, cause, person_id=person_id, name=name, email=email)
 
     def assign_role(self, assignment: RoleAssignment, cause: Cause) -> None:
         if assignment.role not in ROLES:
-            raise InvalidInputError(f"Okänd roll {assignment.role!r}")
+            raise InvalidInputError(f"Okänd roll {assignment.role!r}", rule="unknown_role")
         if assignment.person_id not in self.people:
             raise NotFoundError(f"Personen {assignment.person_id!r} finns inte")
         if assignment.unit_id not in self.units:
             raise NotFoundError(f"Enheten {assignment.unit_id!r} finns inte")
         if assignment.assignment_id in self.assignments:
-            raise InvalidInputError(f"Uppdraget {assignment.assignment_id!r} finns redan")
+            raise InvalidInputError(f"Uppdraget {assignment.assignment_id!r} finns redan",
+                                    rule="duplicate_assignment")
         if assignment.valid_to is not None and assignment.valid_to < assignment.valid_from:
-            raise InvalidInputError("Slutdatum ligger före startdatum")
+            raise InvalidInputError("Slutdatum ligger före startdatum", rule="role_dates")
         self._record(
             self.RoleAssigned, cause, assignment_id=assignment.assignment_id,
             person_id=assignment.person_id, role=assignment.role, unit_id=assignment.unit_id,
@@ -154,7 +156,7 @@ class Organisation(AuditedAggregate):
         if assignment_id not in self.assignments:
             raise NotFoundError(f"Uppdraget {assignment_id!r} finns inte")
         if valid_to < self.assignments[assignment_id].valid_from:
-            raise InvalidInputError("Slutdatum ligger före startdatum")
+            raise InvalidInputError("Slutdatum ligger före startdatum", rule="role_dates")
         self._record(self.RoleEnded, cause, assignment_id=assignment_id, valid_to=valid_to)
 
     # Queries: pure functions of state, used by the application's authority checks.

@@ -46,7 +46,8 @@ class ParagraphRegister(AuditedAggregate):
     @classmethod
     def open(cls, namnd_code: str, year: int, cause: Cause, first_number: int = 1) -> Self:
         if first_number < 1:
-            raise InvalidInputError("Paragrafnumreringen börjar på 1 eller senare")
+            raise InvalidInputError("Paragrafnumreringen börjar på 1 eller senare",
+                                    rule="paragraf_start")
         return cls._create_audited(cls.Opened, id=paragraph_register_id(namnd_code, year),
                                    cause=cause, namnd_code=namnd_code, year=year,
                                    first_number=first_number)
@@ -54,7 +55,8 @@ class ParagraphRegister(AuditedAggregate):
     def allocate(self, meeting_id: UUID, meeting_date: date, count: int,
                  cause: Cause) -> list[int]:
         if meeting_date.year != self.year:
-            raise InvalidInputError(f"Sammanträdet {meeting_date} hör inte till år {self.year}")
+            raise InvalidInputError(f"Sammanträdet {meeting_date} hör inte till år {self.year}",
+                                    rule="paragraf_ar")
         if meeting_id in self.blocks:
             raise RuleViolationError("Sammanträdet har redan fått sina paragrafer",
                                      rule="paragrafer_redan_tilldelade")
@@ -64,7 +66,7 @@ class ParagraphRegister(AuditedAggregate):
                 "har numrerats; paragraferna ska löpa i sammanträdesordning",
                 rule="paragraf_ordning")
         if count < 1:
-            raise InvalidInputError("Protokollet har inga ärenden")
+            raise InvalidInputError("Protokollet har inga ärenden", rule="protokoll_utan_arenden")
         first = self.next_number
         self._record(self.Allocated, cause, meeting_id=meeting_id, meeting_date=meeting_date,
                      first=first, last=first + count - 1)

@@ -49,6 +49,7 @@ def _check_items(items: list[dict[str, Any]]) -> None:
     ids = [i["item_id"] for i in items]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise InvalidInputError(f"Punkter förekommer flera gånger: {', '.join(duplicates)}")
+        raise InvalidInputError(f"Punkter förekommer flera gånger: {', '.join(duplicates)}",
+                                rule="duplicate_item")
     for item in items:
         check_item_kind(item["kind"])

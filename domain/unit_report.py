@@ -210,12 +210,14 @@ class UnitReport(ReportContent, WorkflowFacts, AuditedAggregate):
              parent_unit_id: str | None, deadline: datetime, items: list[dict[str, Any]],
              cause: Cause) -> Self:
         if unit_kind not in CHEF_ROLE_BY_KIND:
-            raise InvalidInputError(f"Rapporter finns inte för enhetstyp {unit_kind!r}")
+            raise InvalidInputError(f"Rapporter finns inte för enhetstyp {unit_kind!r}",
+                                    rule="report_unit_kind")
         seen: set[str] = set()
         for item in items:
             check_item_kind(item["kind"])
             if item["item_id"] in seen:
-                raise InvalidInputError(f"Punkten {item['item_id']!r} förekommer två gånger")
+                raise InvalidInputError(f"Punkten {item['item_id']!r} förekommer två gånger",
+                                        rule="duplicate_item")
             seen.add(item["item_id"])
         return cls._create_audited(
             cls.Opened, id=unit_report_id(cycle_id, unit_id), cause=cause, cycle_id=cycle_id,
@@ -289,7 +291,8 @@ class UnitReport(ReportContent, WorkflowFacts, AuditedAggregate):
     def move_deadline(self, deadline_kind: str, new: datetime, reason: str,
                       cause: Cause) -> None:
         if deadline_kind not in ("klarmarkering", "attest"):
-            raise InvalidInputError(f"Okänd tidsgräns {deadline_kind!r}")
+            raise InvalidInputError(f"Okänd tidsgräns {deadline_kind!r}",
+                                    rule="unknown_deadline_kind")
         require_reason(reason)
         old = self.attest_deadline if deadline_kind == "attest" else self.deadline
         self._record(self.DeadlineMoved, cause, deadline_kind=deadline_kind, old=old, new=new,

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     api_port: int = 8000
     log_level: str = "INFO"
 
+    seal_key_file: Path | None = Field(
+        default=None, description="Ed25519 private key (PEM) that signs the transparency "
+                                  "log's heads; kept outside the database")
     calendar_secret: str | None = Field(
         default=None, description="HMAC key for per-person/per-unit calendar feed links")
     otel_enabled: bool = False

@@ -147,6 +147,8 @@ class ReadModelProjection(Projection[ReadModelView]):
     """
 
     name = "read_model"
+    # A read model of the domain's state: a replay into a fresh store must rebuild it equal.
+    compared_in_replay = True
     # Notifications per transaction in a catch-up (a crash redoes at most one batch).
     batch_size = 500
 

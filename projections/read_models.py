@@ -20,6 +20,7 @@ from projections.base import ReadModelProjection, ReadModelView
 from projections.delegation_register import DelegationRegisterProjection
 from projections.reminders import ReminderOutboxProjection
 from projections.reporting import ReportingProjection
+from projections.transparency_log import TransparencyLogProjection
 from projections.views import POPOReadModelView, PostgresReadModelView, SQLiteReadModelView
 
 PROJECTIONS: list[type[ReadModelProjection]] = [
@@ -27,6 +28,7 @@ PROJECTIONS: list[type[ReadModelProjection]] = [
     AuditTrailProjection,
     ReminderOutboxProjection,
     DelegationRegisterProjection,
+    TransparencyLogProjection,
 ]
 P = TypeVar("P", bound=ReadModelProjection)
 

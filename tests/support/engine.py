@@ -14,6 +14,7 @@ from typing import Any
 
 from application.bus import CommandBus, CommandResult
 from application.handlers import all_handlers
+from application.ports import AbstractTreeHeads
 from domain.commands import Command
 from domain.system_commands import SystemCommand
 from infrastructure.eventstore import ArsplanStore, Clock, utc_now
@@ -30,10 +31,12 @@ class TestEngine(ArsplanStore):
     name = "arsplan"  # the same tables as the production store (``arsplan_events``)
 
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock = utc_now,
-                 settings: Settings | None = None) -> None:
+                 settings: Settings | None = None,
+                 tree_heads: AbstractTreeHeads | None = None) -> None:
         super().__init__(env=env, clock=clock)
         self.settings = settings or test_settings()
-        self.bus = CommandBus(self, all_handlers(self.settings.attest_working_days))
+        self.tree_heads = tree_heads
+        self.bus = CommandBus(self, all_handlers(self.settings.attest_working_days, tree_heads))
 
     @property
     def store(self) -> ArsplanStore:

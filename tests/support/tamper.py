@@ -18,7 +18,13 @@ class StoreTamperer:
         self.is_pg = env["PERSISTENCE_MODULE"].endswith("postgres")
 
     def _table(self) -> str:
-        return f'"{self.env["POSTGRES_SCHEMA"]}".arsplan_events' if self.is_pg else "stored_events"
+        return self.table("events")
+
+    def table(self, kind: str) -> str:
+        """The store's ``events`` or ``snapshots`` table, as SQL names it."""
+        if self.is_pg:
+            return f'"{self.env["POSTGRES_SCHEMA"]}".arsplan_{kind}'
+        return f"stored_{kind}"
 
     def _run(self, sql: str, params: tuple[object, ...]) -> list[tuple[object, ...]]:
         sql = sql.replace("{table}", self._table())
