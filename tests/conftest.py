@@ -9,11 +9,35 @@ from pathlib import Path
 
 import pytest
 
+from infrastructure.settings import get_settings
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine, test_settings
-from tests.support.stores import MEMORY_ENV, postgres_available, postgres_schema_env, sqlite_env
+from tests.support.stores import (
+    MEMORY_ENV,
+    REQUIRE_POSTGRES,
+    missing_postgres_message,
+    postgres_available,
+    postgres_required,
+    postgres_schema_env,
+    skip_without_postgres,
+    sqlite_env,
+)
 
-_PG = postgres_available()
+ROOT = Path(__file__).resolve().parents[1]
+# Tools' own caches and working copies (mutmut's mutants/); everything else a test run
+# leaves in the repository is a finding.
+NOT_WATCHED = {".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
+               ".hypothesis", "mutants"}
+HISTORIES = "tests/workflows/histories/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """get_settings() is cached per process: every test reads the ARSPLAN_* variables it
+    sets itself, never an earlier test's, in any order (pytest-randomly shuffles it)."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -28,8 +52,7 @@ def _store(kind: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     elif kind == "sqlite":
         yield sqlite_env(tmp_path / "events.sqlite")
     else:
-        if not _PG:
-            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432 (start it to run these)")
+        skip_without_postgres()
         with postgres_schema_env() as env:
             yield env
 
@@ -66,5 +89,57 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os._exit(config._arsplan_status)
 
 
+def tree_entries() -> set[str]:
+    """Every file and folder in the repository, but the tools' caches."""
+    entries: set[str] = set()
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in NOT_WATCHED]
+        here = Path(folder).relative_to(ROOT)
+        entries.update(f"{(here / d).as_posix()}/" for d in dirs)
+        entries.update((here / f).as_posix() for f in files)
+    return entries
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if postgres_required() and not postgres_available():
+        pytest.exit(f"{missing_postgres_message()}, and {REQUIRE_POSTGRES}=1 (make test, CI) "
+                    "requires it: start PostgreSQL, or run pytest without the variable to "
+                    "skip its tests", returncode=pytest.ExitCode.TESTS_FAILED)
+    session.config._arsplan_tree = tree_entries()  # type: ignore[attr-defined]
+
+
+def created_in_tree(config: pytest.Config) -> list[str]:
+    """What the run added to the repository (tests write under tmp_path). Recording
+    histories (ARSPLAN_RECORD_HISTORIES=1) writes tests/workflows/histories/ on purpose;
+    ARSPLAN_TREE_GUARD=0 turns the check off in a tree others are editing meanwhile. Only a
+    git checkout is watched: mutmut's copy (mutants/) is its own to write in."""
+    before = getattr(config, "_arsplan_tree", None)
+    if (before is None or os.environ.get("ARSPLAN_TREE_GUARD", "1") == "0"
+            or not (ROOT / ".git").exists()):
+        return []
+    recording = os.environ.get("ARSPLAN_RECORD_HISTORIES") == "1"
+    return sorted(e for e in tree_entries() - before
+                  if not (recording and e.startswith(HISTORIES)))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.config._arsplan_status = int(exitstatus)  # type: ignore[attr-defined]
+    created = created_in_tree(session.config)
+    if created:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    session.config._arsplan_created = created  # type: ignore[attr-defined]
+    session.config._arsplan_status = int(session.exitstatus)  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    config = terminalreporter.config
+    if config.pluginmanager.hasplugin("randomly") and config.getoption("randomly_reorganize"):
+        # -q hides pytest-randomly's header line: the order is repeatable from this.
+        seed = config.getoption("randomly_seed")
+        terminalreporter.write_line(f"Test order: -p randomly --randomly-seed={seed}")
+    created = getattr(config, "_arsplan_created", [])
+    if created:
+        terminalreporter.write_sep("=", "the tests wrote into the working tree", red=True)
+        for entry in created:
+            terminalreporter.write_line(f"  {entry}")
+        terminalreporter.write_line(f"{len(created)} new in {ROOT}: write under tmp_path; "
+                                    "this run fails")

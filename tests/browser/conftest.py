@@ -29,7 +29,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-sync", "--lang=sv-SE"]
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "von"
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 
 @dataclass
@@ -74,7 +73,6 @@ def page(request: pytest.FixtureRequest) -> Iterator[Any]:
         pytest.skip(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="playwright is not installed (pip install -e .[dev])")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm",
@@ -83,3 +81,10 @@ def page(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield context.new_page()
         context.close()
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The screenshots' folder: pytest's temporary one (the last runs' are kept), never the
+    working tree."""
+    return tmp_path_factory.mktemp("screenshots", numbered=False)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, LiveServer
+from tests.browser.conftest import LiveServer
 
 ENHETSCHEF = "Cecilia Demoqvist"  # enhetschef, Bjärkegården
 AVDELNINGSCHEF = "Lena Testlund"  # avdelningschef, Äldreboende
@@ -15,8 +17,11 @@ ENHET = "Bjärkegården"
 pytestmark = pytest.mark.slow
 
 
-def shot(page: Any, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+@pytest.fixture
+def shot(page: Any, screenshots: Path) -> Callable[[str], None]:
+    def take(name: str) -> None:
+        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+    return take
 
 
 def log_in(page: Any, server: LiveServer, name: str) -> None:
@@ -45,16 +50,16 @@ def board_status(page: Any, server: LiveServer, unit_name: str) -> str:
 
 
 def test_klarmarkering_and_attest_in_the_browser_update_the_cycle_board(
-        live_server: LiveServer, page: Any) -> None:
+        live_server: LiveServer, page: Any, shot: Callable[[str], None]) -> None:
     # The enhetschef sees her report on the board as not started, then klarmarkerar it.
     log_in(page, live_server, ENHETSCHEF)
-    shot(page, "01-att-gora-enhetschef")
+    shot("01-att-gora-enhetschef")
     assert board_status(page, live_server, ENHET) == "Ej påbörjad"
     page.get_by_role("link", name="Att göra", exact=True).click()
     task_row(page, ENHET).get_by_role("button", name="Klarmarkera").click()
     page.wait_for_url("**/att-gora")
     assert task_row(page, ENHET).count() == 0
-    shot(page, "02-klarmarkerad")
+    shot("02-klarmarkerad")
     log_out(page)
 
     # The avdelningschef now has Attestera for that enhet, and godkänner.
@@ -62,7 +67,7 @@ def test_klarmarkering_and_attest_in_the_browser_update_the_cycle_board(
     attest = task_row(page, ENHET)
     assert attest.get_by_role("button", name="Attestera").count() == 1
     assert attest.get_by_role("button", name="Klarmarkera").count() == 0
-    shot(page, "03-att-gora-avdelningschef")
+    shot("03-att-gora-avdelningschef")
     attest.get_by_role("button", name="Attestera").click()
     page.wait_for_url("**/att-gora")
     assert task_row(page, ENHET).count() == 0
@@ -70,22 +75,22 @@ def test_klarmarkering_and_attest_in_the_browser_update_the_cycle_board(
     # The cycle board shows the report godkänd.
     assert board_status(page, live_server, ENHET) == "Godkänd"
     assert "Godkänd: 1" in page.locator("main").inner_text()
-    shot(page, "04-cykeltavla")
+    shot("04-cykeltavla")
 
     # The report's page shows it godkänd, with both steps in its history.
     page.get_by_role("link", name=ENHET, exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == f"{ENHET} Godkänd"
     history = page.locator("table").last.inner_text()
     assert ENHETSCHEF in history and AVDELNINGSCHEF in history
-    shot(page, "05-rapport")
+    shot("05-rapport")
 
 
 def test_a_refusal_is_shown_on_the_page_in_swedish(
-        live_server: LiveServer, page: Any) -> None:
+        live_server: LiveServer, page: Any, shot: Callable[[str], None]) -> None:
     # The avdelningschef tries to klarmarkera her avdelning before its enheter are godkända.
     log_in(page, live_server, AVDELNINGSCHEF)
     task_row(page, "Äldreboende").get_by_role("button", name="Klarmarkera").click()
     alert = page.get_by_role("alert")
     assert "Kan inte klarmarkera innan alla underliggande enheter är godkända" in (
         alert.inner_text())
-    shot(page, "06-vagrad-klarmarkering")
+    shot("06-vagrad-klarmarkering")

@@ -23,7 +23,7 @@ from feed.relay import ensure_stream
 from tests.feed.scenario import populate
 from tests.feed.test_consumer_positions import all_event_ids
 from tests.support.engine import TestEngine
-from tests.support.stores import sqlite_env
+from tests.support.stores import skip_or_fail, sqlite_env
 
 
 def nats_available() -> bool:
@@ -34,8 +34,11 @@ def nats_available() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not nats_available(),
-                                reason="NATS JetStream is not answering on 127.0.0.1:4222")
+@pytest.fixture(autouse=True)
+def _nats() -> None:
+    """Skipped without NATS; with ARSPLAN_REQUIRE_NATS=1 (`make test`, CI) failed instead."""
+    if not nats_available():
+        skip_or_fail("NATS JetStream is not answering on 127.0.0.1:4222", "ARSPLAN_REQUIRE_NATS")
 
 
 @pytest.fixture

@@ -23,7 +23,12 @@ from projections.runner import catch_up_all
 from tests.integration.projection_support import EKHAGEN, record_history
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
-from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_schema_env, sqlite_env
+from tests.support.stores import (
+    POSTGRES_DSN,
+    postgres_schema_env,
+    skip_without_postgres,
+    sqlite_env,
+)
 from tests.support.tamper import StoreTamperer
 
 runner = CliRunner()
@@ -39,10 +44,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock,
         monkeypatch.setenv("ARSPLAN_SQLITE_PATH", env["SQLITE_DBNAME"])
         yield from _recorded(env, clock)
     else:
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+        skip_without_postgres()
         with postgres_schema_env() as env:
             monkeypatch.setenv("ARSPLAN_EVENT_STORE", "postgres")
+            monkeypatch.setenv("ARSPLAN_POSTGRES_DSN", POSTGRES_DSN)
             monkeypatch.setenv("POSTGRES_SCHEMA", env["POSTGRES_SCHEMA"])
             yield from _recorded(env, clock)
 

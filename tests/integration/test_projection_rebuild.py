@@ -34,7 +34,7 @@ from tests.integration.projection_support import HEMTJANST, record_history
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.org import CYCLE
-from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
+from tests.support.stores import postgres_schema_env, skip_without_postgres, sqlite_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -153,9 +153,9 @@ def test_a_killed_projection_process_resumes_with_nothing_lost_or_doubled(
     app.close()
 
 
-@pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not answering")
 def test_eventsourcings_projection_runner_builds_the_same_view_on_postgres(
         clock: ManualClock) -> None:
+    skip_without_postgres()
     with postgres_schema_env() as env:
         app = TestEngine(env=env, clock=clock)
         record_history(app, clock)

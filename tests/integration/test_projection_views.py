@@ -7,7 +7,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from unittest import skipUnless
 
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -19,9 +18,7 @@ from infrastructure.settings import postgres_env
 from projections.base import Put, ReadModelView, digest
 from projections.batching import BatchedView
 from projections.views import POPOReadModelView, PostgresReadModelView, SQLiteReadModelView
-from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_schema_env
-
-_PG = postgres_available()
+from tests.support.stores import POSTGRES_DSN, postgres_schema_env, skip_without_postgres
 
 
 @contextlib.contextmanager
@@ -58,16 +55,19 @@ class TestSQLiteViewTracking(TrackingRecorderTestCase):
         return self.enterContext(open_view("sqlite"))
 
 
-@skipUnless(_PG, "PostgreSQL is not answering on 127.0.0.1:5432")
 class TestPostgresViewTracking(TrackingRecorderTestCase):
+    def setUp(self) -> None:
+        skip_without_postgres()
+        super().setUp()
+
     def create_recorder(self) -> ReadModelView:
         return self.enterContext(open_view("postgres"))
 
 
 @pytest.fixture(params=["popo", "sqlite", "postgres"])
 def view(request: pytest.FixtureRequest) -> Iterator[ReadModelView]:
-    if request.param == "postgres" and not _PG:
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    if request.param == "postgres":
+        skip_without_postgres()
     with open_view(request.param) as v:
         yield v
 

@@ -6,8 +6,12 @@ import contextlib
 import socket
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
-UPSTREAM = ("127.0.0.1", 5432)
+from tests.support.stores import POSTGRES_DSN
+
+_SERVER = urlparse(POSTGRES_DSN)
+UPSTREAM = (_SERVER.hostname or "127.0.0.1", _SERVER.port or 5432)
 
 
 @dataclass

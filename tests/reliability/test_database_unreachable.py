@@ -15,15 +15,14 @@ from tests.reliability.pg_proxy import FaultyProxy
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
-from tests.support.stores import postgres_available, postgres_schema_env
+from tests.support.stores import postgres_schema_env, skip_without_postgres
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def app_behind_proxy() -> Iterator[tuple[TestEngine, FaultyProxy]]:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    skip_without_postgres()
     proxy = FaultyProxy()
     with postgres_schema_env() as env:
         # A short connect timeout keeps eventsourcing's ten retries to seconds.

@@ -26,7 +26,7 @@ from tests.reliability.writers import EKHAGEN
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, DELAR_2022, TEMPLATE, UNITS, build_organisation
-from tests.support.stores import POSTGRES_DSN, postgres_available, postgres_schema_env
+from tests.support.stores import POSTGRES_DSN, postgres_schema_env, skip_without_postgres
 
 pytestmark = pytest.mark.postgres
 WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
@@ -38,8 +38,7 @@ REPORTED_UNITS = [u["unit_id"] for u in UNITS if u["kind"] != "namnd"]
 
 @pytest.fixture
 def proxy() -> Iterator[FaultyProxy]:
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    skip_without_postgres()
     p = FaultyProxy()
     yield p
     p.close()

@@ -23,7 +23,7 @@ from tests.reliability.writers import EKHAGEN, OWNER, WHEN
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.org import von_delar_2022
-from tests.support.stores import postgres_available, postgres_schema_env
+from tests.support.stores import postgres_schema_env, skip_without_postgres
 
 ORG = organisation_id("VON")
 
@@ -59,8 +59,7 @@ class Reads:
 def test_a_command_on_postgresql_reads_its_report_and_organisation_in_one_statement(
         clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> None:
     # SQLite answers in process, so there each aggregate is read on its own.
-    if not postgres_available():
-        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    skip_without_postgres()
     with postgres_schema_env() as env, von_delar_2022(env, clock) as app:
         app.execute(_edit("Första versionen"), OWNER)
         reads = Reads(app, monkeypatch)

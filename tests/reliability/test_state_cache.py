@@ -27,6 +27,7 @@ from tests.integration.projection_support import record_history
 from tests.reliability.writers import EKHAGEN, OWNER, WHEN
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
+from tests.support.engine import test_settings as defaults
 from tests.support.org import build_organisation, von_delar_2022
 from tests.support.stores import MEMORY_ENV
 from tests.unit.von_delegation import FORVALTNINGSCHEF, ORDFORANDE, decide, load_von
@@ -263,4 +264,6 @@ def test_the_setting_reaches_the_application(tmp_path: Any) -> None:
         assert len(app._states) == 0
     finally:
         app.close()
-    assert Settings().eventsourcing_env()[STATE_CACHE_MAXSIZE] == "10000"
+    # The default's store under tmp_path: Settings() alone would create var/ in the tree.
+    default = defaults(sqlite_path=tmp_path / "default.sqlite")
+    assert default.eventsourcing_env()[STATE_CACHE_MAXSIZE] == "10000"

@@ -16,7 +16,7 @@ from domain.unit_report import UnitReport
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
-from tests.support.stores import postgres_available, postgres_schema_env, sqlite_env
+from tests.support.stores import postgres_schema_env, skip_without_postgres, sqlite_env
 from tests.support.tamper import StoreTamperer
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
@@ -48,8 +48,7 @@ def durable_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict
     if request.param == "sqlite":
         yield sqlite_env(tmp_path / "events.sqlite")
     else:
-        if not postgres_available():
-            pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+        skip_without_postgres()
         with postgres_schema_env() as env:
             yield env
 

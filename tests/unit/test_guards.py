@@ -16,7 +16,7 @@ import ast
 import importlib
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -129,6 +129,8 @@ def open_report(kind: str = "enhet", items: list[dict[str, Any]] | None = None
                                      ITEMS if items is None else items, SYSTEM)
 
 
+NAMES = {"enh-ekhagen": "Ekhagens äldreboende", "enh-bjorkliden": "Björklidens äldreboende",
+         "avd-aldreboende": "Äldreboende"}
 BERTIL = by("bertil", "enhetschef", "enh-bjorkliden")  # the right role, another unit
 WRONG_ROLE = by("david", "avdelningschef", "enh-ekhagen")  # the unit, another role
 EVA = by("eva", "avdelningschef", "avd-kvarboende")
@@ -169,6 +171,10 @@ REPORTS: list[Guard] = [
           lambda r: r.klarmarkera(DAVID, {"enh-ekhagen": "godkand",
                                           "enh-bjorkliden": "klarmarkerad"}),
           "a_child_only_klarmarkerad"),
+    Guard("unit_report.py:klarmarkera", "children_must_be_godkanda", RuleViolationError,
+          report("pagar", "avd-aldreboende"),
+          lambda r: r.klarmarkera(DAVID, {"enh-ekhagen": "pagar", "enh-bjorkliden": "klarmarkerad"},
+                                  NAMES), "two_children_not_godkanda_named"),
     # attestera
     Guard("report_guards.py:check_attester", "only_parent_chef_attests", NotAuthorisedError,
           report("klarmarkerad"), lambda r: r.attestera(ANNA), "attestera_own_report"),
@@ -189,6 +195,9 @@ REPORTS: list[Guard] = [
     Guard("report_guards.py:check_attester", "only_parent_chef_attests", NotAuthorisedError,
           report("klarmarkerad"), lambda r: r.atersand("Saknas", None, ANNA),
           "atersand_own_report"),
+    Guard("report_guards.py:check_attester", "only_parent_chef_attests", NotAuthorisedError,
+          report("klarmarkerad"), lambda r: r.atersand("Saknas", None, ANNA, NAMES),
+          "atersand_own_report_named"),
     Guard("unit_report.py:atersand", "atersand_requires_klarmarkering", RuleViolationError,
           report(), lambda r: r.atersand("Saknas", None, DAVID), "atersand_unstarted"),
     Guard("unit_report.py:atersand", "atersand_requires_klarmarkering", RuleViolationError,
@@ -248,7 +257,7 @@ REPORTS: list[Guard] = [
     Guard("content/goals.py:decide_bedomning", "override_requires_motivering",
           RuleViolationError, report(),
           lambda r: r.set_bedomning("mal", "Helt uppfyllt", " ", ANNA),
-          "override_without_motivering"),
+          "set_bedomning_overriding_without_motivering"),
     Guard("content/ekonomi.py:table_from_dict", "ekonomi_kind", InvalidInputError, report(),
           lambda r: r.record_ekonomi({**EKONOMI, "kind": "budget"}, ANNA),
           "record_an_unknown_table"),
@@ -275,6 +284,9 @@ TEMPLATES: list[Guard] = [
     Guard("report_template.py:_check_items", "duplicate_item", InvalidInputError, nothing,
           lambda _: ReportTemplate.adopt("VON", [*ITEMS, ITEMS[0]], SYSTEM),
           "adopt_with_an_item_twice"),
+    Guard("report_template.py:_check_items", "duplicate_item", InvalidInputError, nothing,
+          lambda _: ReportTemplate.adopt("VON", [*ITEMS, *ITEMS], SYSTEM),
+          "adopt_with_two_items_twice"),
     Guard("report_template.py:_check_items", "duplicate_item", InvalidInputError, template,
           lambda t: t.revise([ITEMS[1], ITEMS[1]], SYSTEM), "revise_with_an_item_twice"),
     Guard("report_items.py:check_item_kind", "item_kind", InvalidInputError, template,
@@ -317,6 +329,8 @@ def cycle(status: str = "open") -> Callable[[], Cycle]:
 CYCLES: list[Guard] = [
     Guard("cycle.py:open", "deadline_missing", InvalidInputError, nothing,
           open_cycle({"enhet": at(8, 23), "avdelning": at(8, 30)}), "forvaltning_missing"),
+    Guard("cycle.py:open", "deadline_missing", InvalidInputError, nothing,
+          open_cycle({"enhet": at(8, 23)}), "two_levels_missing"),
     Guard("cycle.py:open", "deadline_order", InvalidInputError, nothing,
           open_cycle({**DEADLINES, "avdelning": at(8, 1)}), "avdelning_before_enhet"),
     Guard("cycle.py:open", "cycle_without_units", InvalidInputError, nothing,
@@ -357,9 +371,9 @@ DELAR = PlannedCycle("delarsbokslut", 2022, "Delårsbokslut 2022",
                      tuple(m.milestone_id for m in MILESTONES))
 
 
-def plan() -> Arsplan:
+def plan(*cycles: PlannedCycle) -> Arsplan:
     p = Arsplan.adopt("VON", "2022", MILESTONES, SYSTEM)
-    p.define_cycles([DELAR], SYSTEM)
+    p.define_cycles(list(cycles or (DELAR,)), SYSTEM)
     return p
 
 
@@ -377,6 +391,8 @@ m0 = MILESTONES[0]
 PLANS: list[Guard] = [
     Guard("arsplan.py:adopt", "duplicate_milestone", InvalidInputError, nothing,
           adopt([*MILESTONES, m0]), "same_milestone_twice"),
+    Guard("arsplan.py:adopt", "duplicate_milestone", InvalidInputError, nothing,
+          adopt([*MILESTONES, m0, MILESTONES[1]]), "two_milestones_twice"),
     Guard("arsplan.py:_check_milestone", "milestone_level", InvalidInputError, nothing,
           adopt([Milestone("x", "region", "p", "s", m0.start, m0.end)]), "unknown_level"),
     Guard("arsplan.py:_check_milestone", "milestone_dates", InvalidInputError, nothing,
@@ -385,6 +401,10 @@ PLANS: list[Guard] = [
           lambda p: p.define_cycles([PlannedCycle("bokslut", 2022, "Bokslut",
                                                   ("m0", "m1", "m2", "m3", "m9"))], SYSTEM),
           "cycle_on_an_unknown_milestone"),
+    Guard("arsplan.py:define_cycles", "unknown_milestone", InvalidInputError, plan,
+          lambda p: p.define_cycles([PlannedCycle("bokslut", 2022, "Bokslut",
+                                                  ("m0", "m1", "m2", "m8", "m9"))], SYSTEM),
+          "cycle_on_two_unknown_milestones"),
     Guard("arsplan.py:define_cycles", "milestones_per_cycle", InvalidInputError, plan,
           lambda p: p.define_cycles([PlannedCycle("bokslut", 2022, "Bokslut",
                                                   ("m0", "m1", "m2", "m3"))], SYSTEM),
@@ -395,6 +415,9 @@ PLANS: list[Guard] = [
           move(reason=" "), "move_without_reason"),
     Guard("arsplan.py:move_milestone", "cycle_already_opened", RuleViolationError, plan,
           move(opened=True), "move_a_milestone_of_an_opened_cycle"),
+    Guard("arsplan.py:move_milestone", "cycle_already_opened", RuleViolationError,
+          lambda: plan(DELAR, replace(DELAR, process="bokslut", title="Bokslut 2022")),
+          move(opened=True), "move_a_milestone_of_two_opened_cycles"),
     Guard("arsplan.py:_check_milestone", "milestone_dates", InvalidInputError, plan,
           move(start=date(2022, 8, 20), end=date(2022, 8, 19)), "move_to_end_before_start"),
     Guard("arsplan.py:schedule_of", "unknown_id", NotFoundError, plan,
@@ -467,6 +490,19 @@ GUARDS = [*REPORTS, *TEMPLATES, *CYCLES, *PLANS, *ORGANISATION]
 @pytest.mark.parametrize("guard", params(GUARDS))
 def test_the_guard_refuses_naming_its_rule(guard: Guard) -> None:
     check_refusal(guard)
+
+
+def test_the_edges_next_to_the_refusals_are_accepted() -> None:
+    """Where a refusal compares, its edge itself passes."""
+    same_day = open_cycle(underlag=date(2022, 9, 13), beslut=date(2022, 9, 13))(None)
+    assert same_day.beslut_date == same_day.underlag_date
+    o = org()
+    o.assign_role(role(start=date(2022, 6, 1), end=date(2022, 6, 1)), SYSTEM)
+    o.end_role("a1", date(2022, 1, 1), SYSTEM)
+    assert o.assignments["a1"].valid_to == date(2022, 1, 1)
+    r = report()()
+    assert r.change_item("ik", "kommentar", "Inga avvikelser", ANNA)
+    assert r.status == "pagar"
 
 
 # --- Every refusal in the domain has a row ---

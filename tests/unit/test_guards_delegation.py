@@ -29,7 +29,7 @@ from domain.delegation_rows import (
 from domain.delegationsbeslut import BeslutFacts, Delegationsbeslut
 from domain.errors import InvalidInputError, NotAuthorisedError, NotFoundError, RuleViolationError
 from domain.legal_time import laga_kraft_instant, overklagandetid_last_day
-from domain.roles import AU
+from domain.roles import AU, ORIGINAL_DELEGATE
 from tests.unit.test_guards import SYSTEM, Guard, by, check_refusal, nothing, org, params
 
 FC = DelegatAlternative(("forvaltningschef",))
@@ -58,6 +58,9 @@ ROWS: list[Guard] = [
           refused_row(row(anmalan="kanske")), "unknown_anmalan"),
     Guard("delegation_rows.py:check_row", "ej_delegerbart_arende", RuleViolationError, nothing,
           refused_row(row(ej_delegerbar=True)), "non_delegable_row_with_a_delegat"),
+    Guard("delegation_rows.py:check_row", "ej_delegerbart_arende", RuleViolationError, nothing,
+          refused_row(row(ej_delegerbar=True, delegater=(FC, DelegatAlternative((AU,))))),
+          "non_delegable_row_with_two_delegater"),
     Guard("delegation_rows.py:check_row", "verkstallighet_ar_inte_delegation",
           RuleViolationError, nothing, refused_row(row(verkstallighet=True)),
           "verkstallighet_with_a_delegat"),
@@ -67,6 +70,8 @@ ROWS: list[Guard] = [
           refused_row(replace(BANDED, limit_unit=None)), "band_without_unit"),
     Guard("delegation_rows.py:_check_alternative", "unknown_delegat", InvalidInputError,
           nothing, refused_row(alt("kassor")), "unknown_role"),
+    Guard("delegation_rows.py:_check_alternative", "unknown_delegat", InvalidInputError,
+          nothing, refused_row(alt("kassor", "vaktmastare")), "two_unknown_roles"),
     Guard("delegation_rows.py:_check_alternative", "delegat_saknas", InvalidInputError,
           nothing, refused_row(alt()), "alternative_without_roles"),
     Guard("delegation_rows.py:_check_alternative", "limits_reversed", InvalidInputError,
@@ -125,6 +130,8 @@ def adopt(in_force: date = date(2022, 9, 1), beslut: date = date(2022, 8, 20),
 ORDNING: list[Guard] = [
     Guard("delegation.py:adopt_version", "duplicate_row", InvalidInputError, ordning(),
           adopt(rows=[ROW, ROW]), "row_twice"),
+    Guard("delegation.py:adopt_version", "duplicate_row", InvalidInputError, ordning(),
+          adopt(rows=[ROW, BANDED, ROW, BANDED]), "two_rows_twice"),
     Guard("delegation_rows.py:check_row", "delegat_saknas", InvalidInputError, ordning(),
           adopt(rows=[row(delegater=())]), "adopt_a_row_without_delegat"),
     Guard("delegation.py:adopt_version", "retroaktiv_delegation", RuleViolationError,
@@ -259,10 +266,18 @@ LEDGER: list[Guard] = [
 # --- Who decides (delegation_decider.py) on the VON-shaped organisation ---
 
 def ask(person: str, r: DelegationRow = ROW, javiga: frozenset[str] = frozenset(),
-        **cmd: Any) -> Callable[[Any], object]:
+        original: Delegationsbeslut | None = None, **cmd: Any) -> Callable[[Any], object]:
     fields = {"arende_ref": "2022.301 VON", "decided_on": DECIDED, "amount": None,
               "ersattare_for": None, "franvaro": None, "original_namndbeslut": None, **cmd}
-    return lambda o: decider(o, person, r, SimpleNamespace(**fields), set(javiga), None)
+    return lambda o: decider(o, person, r, SimpleNamespace(**fields), set(javiga), original)
+
+
+TWO_DELEGATER = row(delegater=(FC, DelegatAlternative(("avdelningschef",))))
+OMPROVNING = DelegationRow(  # the delegat in the original ärende, up to 20 hours; AU above
+    "2.1.4", "Omprövning", "27 § FL",
+    (DelegatAlternative((ORIGINAL_DELEGATE,), "a", up_to=20),
+     DelegatAlternative((AU,), "b", over=20)), limit_unit="timmar per vecka")
+ORIGINAL = Delegationsbeslut.decide(UUID(int=9), FACTS, SYSTEM)  # fredrik, förvaltningschef
 
 
 DECIDER: list[Guard] = [
@@ -274,6 +289,14 @@ DECIDER: list[Guard] = [
           ask("stina", ersattare_for="fredrik"), "ersattare_without_franvaro"),
     Guard("delegation_decider.py:decider", "ej_delegat", NotAuthorisedError, org,
           ask("bertil"), "not_the_delegat"),
+    Guard("delegation_decider.py:decider", "ej_delegat", NotAuthorisedError, org,
+          ask("bertil", TWO_DELEGATER), "not_one_of_two_delegater"),
+    Guard("delegation_decider.py:decider", "over_beloppsgrans", RuleViolationError, org,
+          ask("stina", BANDED, amount=25, ersattare_for="fredrik", franvaro="semester"),
+          "ersattare_over_the_limit"),
+    Guard("delegation_decider.py:decider", "over_beloppsgrans", RuleViolationError, org,
+          ask("fredrik", OMPROVNING, original=ORIGINAL, amount=25),
+          "original_delegat_over_the_limit"),
 ]
 
 GUARDS = [*ROWS, *ORDNING, *BESLUT, *LEDGER, *DECIDER]

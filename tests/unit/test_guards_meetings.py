@@ -112,6 +112,8 @@ MEETINGS: list[Guard] = [
           justera(), "justera_twice"),
     Guard("meeting.py:justera", "beslut_saknas", RuleViolationError, meeting("held"),
           justera(), "justera_with_an_undecided_arende"),
+    Guard("meeting.py:justera", "beslut_saknas", RuleViolationError,
+          meeting("held", anmalan=True), justera(), "justera_with_two_undecided_arenden"),
     Guard("meeting.py:justera", "ej_justerare", RuleViolationError, meeting("decided"),
           justera("kalle"), "justera_by_someone_not_designated"),
     Guard("meeting.py:justera", "justering_fore_sammantrade", InvalidInputError,
@@ -164,3 +166,12 @@ GUARDS = [*MEETINGS, *REGISTER]
 @pytest.mark.parametrize("guard", params(GUARDS))
 def test_the_guard_refuses_naming_its_rule(guard: Guard) -> None:
     check_refusal(guard)
+
+
+def test_the_edges_next_to_the_refusals_are_accepted() -> None:
+    m = meeting()()
+    m.add_arende("2022.101 VON-2", "Ett delärende", "beslut", None, SYSTEM)
+    assert m.arende("2022.101 VON-2").rubrik == "Ett delärende"
+    justerat = meeting("justerat")()
+    justerat.ansla(SEPT, SYSTEM)  # the day of the justering itself
+    assert justerat.anslag_date == SEPT

@@ -7,6 +7,7 @@ starts the överklagandetid timers, which record laga kraft on the right day.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -31,12 +32,13 @@ from tests.unit.von_delegation import (
     load_von,
 )
 from tests.unit.von_meetings import add, hold, schedule
-from tests.workflows.harness import scenario
+from tests.workflows.harness import Scenario, scenario
 from workflows.ids import meeting_workflow_id, overklagande_workflow_id
 from workflows.meeting import MeetingWorkflow
 
 START = datetime(2022, 9, 28, 8, tzinfo=STOCKHOLM)
 MEETINGS = [date(2022, 10, 25), date(2022, 11, 29), date(2022, 12, 6)]
+HISTORIES = Path(__file__).parent / "histories"
 
 
 def at(day: str, hhmm: str = "09:00") -> datetime:
@@ -121,6 +123,8 @@ async def test_a_simulated_autumn_puts_each_anmalningspliktigt_beslut_on_one_lis
         timers = {name: await s.client.get_workflow_handle(
             overklagande_workflow_id(str(autumn.beslut[name]))).result()
             for name in ("ordf-okt", "andring", "ordf-nov")}
+        if os.environ.get("ARSPLAN_RECORD_HISTORIES") == "1":
+            await record_histories(s, autumn)
 
     b = autumn.beslut
     lists = [app.get(autumn.meeting(day), Meeting).anmalningslista for day in MEETINGS]
@@ -139,6 +143,18 @@ async def test_a_simulated_autumn_puts_each_anmalningspliktigt_beslut_on_one_lis
     assert _laga_kraft_day(app, b["ordf-okt"]) == date(2022, 11, 18)  # anslag 10-27 + 3 v + 1
     assert _laga_kraft_day(app, b["ordf-nov"]) == date(2023, 1, 3)  # 12-31 lör → 01-02
     assert app.get(b["andring"], Delegationsbeslut).laga_kraft_on is None
+
+
+async def record_histories(s: Scenario, autumn: Autumn) -> None:
+    """Writes the run's histories for the replay test (ARSPLAN_RECORD_HISTORIES=1): the
+    November meeting (reminders until justering, one överklagandetid started) and the
+    överklagandetider that ran out (laga kraft) and were stopped by an överklagande."""
+    picks = {"meeting_november": meeting_workflow_id(str(autumn.meeting(MEETINGS[1]))),
+             "overklagande_laga_kraft": overklagande_workflow_id(str(autumn.beslut["ordf-okt"])),
+             "overklagande_overklagat": overklagande_workflow_id(str(autumn.beslut["andring"]))}
+    for name, workflow_id in picks.items():
+        history = await s.client.get_workflow_handle(workflow_id).fetch_history()
+        (HISTORIES / f"delegation_2022_{name}.json").write_text(history.to_json())
 
 
 def _laga_kraft_day(app: TestEngine, beslut_id: UUID) -> date:

@@ -4,7 +4,10 @@ Histories without ``by_avdelning`` in their name were recorded before the cycle 
 out by avdelning and are kept unchanged: they prove cycles begun then still replay
 (``workflow.patched``); so do those named ``sequential_starts``, recorded before children
 were started in one workflow task. Record the current path with
-``ARSPLAN_RECORD_HISTORIES=1 pytest tests/workflows/test_delarsbokslut_cycle.py``.
+``ARSPLAN_RECORD_HISTORIES=1 pytest tests/workflows/test_delarsbokslut_cycle.py``; the
+``delegation_2022`` histories (MeetingWorkflow, OverklagandeWorkflow) with
+``ARSPLAN_RECORD_HISTORIES=1 pytest tests/workflows/test_delegation_year.py``.
+Every workflow type the worker runs has at least one recorded history.
 """
 
 from __future__ import annotations
@@ -32,7 +35,17 @@ def test_histories_are_checked_in() -> None:
         "delarsbokslut_2022_by_avdelning_unit_report_late_enhet",
         "delarsbokslut_2022_by_avdelning_unit_report_forvaltning",
         "delarsbokslut_2022_by_avdelning_sequential_starts_cycle",
-        "delarsbokslut_2022_by_avdelning_sequential_starts_avdelning_aldreboende"}
+        "delarsbokslut_2022_by_avdelning_sequential_starts_avdelning_aldreboende",
+        "delegation_2022_meeting_november", "delegation_2022_overklagande_laga_kraft",
+        "delegation_2022_overklagande_overklagat"}
+
+
+def test_every_workflow_type_has_a_recorded_history() -> None:
+    recorded = {WorkflowHistory.from_json(p.stem, p.read_text()).events[0]
+                .workflow_execution_started_event_attributes.workflow_type.name
+                for p in HISTORIES}
+    # Each is registered under its class name (@workflow.defn without a name).
+    assert recorded >= {w.__name__ for w in WORKFLOWS}
 
 
 def started_workflow_types(name: str) -> tuple[bool, set[str]]:
