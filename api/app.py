@@ -26,6 +26,7 @@ from application.bus import CommandBus
 from application.ports import AbstractTreeHeads
 from audit.verify import IncrementalVerifier
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.oidc import JwtVerifier
 from projections.read_models import ReadModels
 from projections.transparency_log import TransparencyLogProjection
 
@@ -44,6 +45,7 @@ ROUTERS: list[APIRouter] = [
 def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], *,
                read_models: ReadModels | None = None, runner_is_running: bool = False,
                tree_heads: AbstractTreeHeads | None = None,
+               jwt_verifier: JwtVerifier | None = None,
                namnd_code: str = "VON", dev_login: bool = True,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
     """``tokens`` maps bearer token → person_id (see ``api.auth.dev_tokens``).
@@ -60,6 +62,7 @@ def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], 
     api.state.store = store
     api.state.bus = bus
     api.state.tokens = dict(tokens)
+    api.state.jwt_verifier = jwt_verifier
     api.state.namnd_code = namnd_code
     api.state.dev_login = dev_login
     read_models = read_models or ReadModels.for_app(store)

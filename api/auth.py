@@ -16,6 +16,7 @@ from api.read_side import ReadSide
 from application.bus import CommandBus
 from domain.organisation import Organisation
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.oidc import JwtVerifier
 
 SESSION_COOKIE = "arsplan_token"
 AUDITOR_TOKEN = "dev-revisor"
@@ -58,8 +59,14 @@ def _tokens(request: Request) -> Mapping[str, str]:
 
 
 def principal_for(request: Request, token: str | None) -> Principal | None:
-    person_id = _tokens(request).get(token) if token else None
-    return Principal(person_id, token) if person_id and token else None
+    """A token of the tokens file, or an identity provider's JWT."""
+    if not token:
+        return None
+    person_id = _tokens(request).get(token)
+    verifier: JwtVerifier | None = request.app.state.jwt_verifier
+    if person_id is None and verifier is not None:
+        person_id = verifier.person_id(token)
+    return Principal(person_id, token) if person_id else None
 
 
 async def current_principal(

@@ -14,6 +14,7 @@ from audit.verify import Seal, verify_store
 from bootstrap import open_store
 from cli.arsplan_commands import plan_app
 from cli.audit_commands import audit_app
+from cli.production_check import refuse_unless_ready
 from cli.read_model_commands import read_models_app
 from cli.report_commands import report_app
 from cli.run_commands import follow_command, relay_command, worker_command
@@ -79,7 +80,12 @@ def import_data(
 def dev() -> None:
     """The main job: Temporal dev server, event store, worker, projections, API, dashboard."""
     from cli.dev import main_job
-    main_job(get_settings(), console)
+    settings = get_settings()
+    if settings.env == "production":
+        console.print("[red]arsplan dev är demon[/red]: i produktion körs tjänsterna var för "
+                      "sig (arsplan api, worker, follow, relay; docker-compose.yml).")
+        raise typer.Exit(1)
+    main_job(settings, console)
 
 
 @app.command()
@@ -107,6 +113,7 @@ def api_only(
     """The API and dashboard alone (Temporal, worker and follower run elsewhere)."""
     from cli.serve import serve_api
     settings = get_settings()
+    refuse_unless_ready(settings, tokens_file)
     serve_api(settings, host or settings.api_host, port or settings.api_port, tokens_file)
 
 

@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 
+from cli.production_check import refuse_unless_ready
 from infrastructure.logging import get_logger
 from infrastructure.settings import get_settings
 from projections.read_models import ReadModels
@@ -99,17 +100,20 @@ def exit_cleanly() -> None:
 
 def worker_command() -> None:
     """Run a Temporal worker on the task queue (start as many as you like)."""
+    refuse_unless_ready(get_settings(), signs_people_in=False)
     asyncio.run(_run_worker())
     exit_cleanly()
 
 
 def relay_command() -> None:
     """Publish every årsplan event, in order, to NATS JetStream (ARSPLAN_FEED_* settings)."""
+    refuse_unless_ready(get_settings(), signs_people_in=False)
     asyncio.run(_run_relay())
     exit_cleanly()
 
 
 def follow_command() -> None:
     """Run the follower (events → workflow signals) and the read-model projections."""
+    refuse_unless_ready(get_settings(), signs_people_in=False)
     asyncio.run(_run_follower())
     exit_cleanly()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_PSEUDONYM_SECRET = "dev-only-pseudonym-secret"
+from infrastructure.production import DEV_PSEUDONYM_SECRET
 
 
 class FeedSettings(BaseSettings):

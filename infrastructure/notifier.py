@@ -33,7 +33,8 @@ class Outbox:
 
     def __init__(self, db: SidecarDB) -> None:
         self._db = db
-        self._db.execute(
+        if db.creates_tables:
+            self._db.execute(
             "CREATE TABLE IF NOT EXISTS notification_outbox (key TEXT PRIMARY KEY, "
             "recipient_person_id TEXT NOT NULL, recipient_email TEXT, subject TEXT NOT NULL, "
             "body TEXT NOT NULL, created_at TEXT NOT NULL, sent_at TEXT)")

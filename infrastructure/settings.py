@@ -10,6 +10,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infrastructure.eventstore.environment import (
+    CREATE_TABLE,
     DEFAULT_STATE_CACHE_MAXSIZE,
     GROUP_COMMIT,
     STATE_CACHE_MAXSIZE,
@@ -20,6 +21,8 @@ from infrastructure.eventstore.environment import (
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ARSPLAN_", env_file=".env", extra="ignore")
 
+    env: Literal["development", "production"] = Field(
+        default="development", description="production refuses to start without its secrets")
     event_store: Literal["sqlite", "postgres", "memory"] = "sqlite"
     sqlite_path: Path = Path("var/arsplan.sqlite")
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
@@ -29,6 +32,9 @@ class Settings(BaseSettings):
         default=DEFAULT_STATE_CACHE_MAXSIZE, ge=0,
         description="aggregates whose current state commands keep in memory; 0: none")
     encryption_key: str | None = Field(default=None, description="AES key (base64) for payloads")
+    create_tables: bool = Field(
+        default=True, description="create missing tables at start; false where the database "
+                                  "role may not (deploy/roles.sql, `arsplan migrate`)")
 
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
@@ -60,6 +66,12 @@ class Settings(BaseSettings):
     seal_key_file: Path | None = Field(
         default=None, description="Ed25519 private key (PEM) that signs the transparency "
                                   "log's heads; kept outside the database")
+    oidc_jwks_file: Path | None = Field(
+        default=None, description="JWKS (JSON) of the identity provider whose bearer JWTs "
+                                  "sign people in")
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_person_claim: str = "sub"
     calendar_secret: str | None = Field(
         default=None, description="HMAC key for per-person/per-unit calendar feed links")
     otel_enabled: bool = False
@@ -80,6 +92,7 @@ class Settings(BaseSettings):
             env = {"PERSISTENCE_MODULE": "eventsourcing.postgres",
                    **postgres_env(self.postgres_dsn)}
         env[GROUP_COMMIT] = "y" if self.group_commit else "n"
+        env[CREATE_TABLE] = "y" if self.create_tables else "n"
         env[STATE_CACHE_MAXSIZE] = str(self.state_cache_maxsize)
         if self.encryption_key:
             env.update({"CIPHER_TOPIC": "eventsourcing.cipher:AESCipher",

@@ -15,6 +15,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import Environment
 
+from infrastructure.eventstore.environment import creates_tables
 from projections.audit_trail import AuditTrailProjection
 from projections.base import ReadModelProjection, ReadModelView
 from projections.delegation_register import DelegationRegisterProjection
@@ -33,7 +34,7 @@ PROJECTIONS: list[type[ReadModelProjection]] = [
 P = TypeVar("P", bound=ReadModelProjection)
 
 
-def open_view(name: str, datastore: Any) -> ReadModelView:
+def open_view(name: str, datastore: Any, create: bool = True) -> ReadModelView:
     """The view class for the store the datastore belongs to (None: in memory)."""
     view: ReadModelView
     if isinstance(datastore, SQLiteDatastore):
@@ -42,7 +43,8 @@ def open_view(name: str, datastore: Any) -> ReadModelView:
         view = PostgresReadModelView(datastore, tracking_table_name=f"{name}_tracking")
     else:
         return POPOReadModelView(name)
-    view.create_table()
+    if create:
+        view.create_table()
     return view
 
 
@@ -59,7 +61,8 @@ class ReadModels:
             datastore = self._factory.datastore  # type: ignore[attr-defined]
         self.datastore: Any = datastore  # the views' shared one (None: in memory)
         self.projections: list[ReadModelProjection] = [
-            cls(view=open_view(cls.name, datastore)) for cls in projection_classes]
+            cls(view=open_view(cls.name, datastore, creates_tables(env)))
+            for cls in projection_classes]
 
     @classmethod
     def for_app(cls, app: Application[Any],

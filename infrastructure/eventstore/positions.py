@@ -10,8 +10,9 @@ class PositionStore:
 
     def __init__(self, db: SidecarDB) -> None:
         self._db = db
-        self._db.execute("CREATE TABLE IF NOT EXISTS follower_positions "
-                         "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
+        if db.creates_tables:
+            self._db.execute("CREATE TABLE IF NOT EXISTS follower_positions "
+                             "(name TEXT PRIMARY KEY, position BIGINT NOT NULL)")
 
     def get(self, name: str) -> int:
         rows = self._db.execute("SELECT position FROM follower_positions WHERE name = ?", (name,))

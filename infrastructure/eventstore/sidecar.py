@@ -14,12 +14,15 @@ from typing import Any
 
 import psycopg
 
+from infrastructure.eventstore.environment import creates_tables
+
 
 class SidecarDB:
     """Runs short statements written with ``?`` placeholders on SQLite or PostgreSQL."""
 
     def __init__(self, *, sqlite_path: str | None = None, postgres: Mapping[str, str] | None = None,
-                 schema: str | None = None) -> None:
+                 schema: str | None = None, creates_tables: bool = True) -> None:
+        self.creates_tables = creates_tables
         self._sqlite_path = sqlite_path
         self._postgres = dict(postgres) if postgres else None
         self._schema = schema
@@ -65,7 +68,8 @@ def sidecar_for(env: Mapping[str, str], name: str) -> SidecarDB:
     """The sidecar database matching an eventsourcing environment (see Settings)."""
     module = env.get("PERSISTENCE_MODULE", "eventsourcing.popo")
     if module.endswith("postgres"):
-        return SidecarDB(postgres=env, schema=env.get("POSTGRES_SCHEMA") or None)
+        return SidecarDB(postgres=env, schema=env.get("POSTGRES_SCHEMA") or None,
+                         creates_tables=creates_tables(env))
     if module.endswith("sqlite"):
         dbname = env["SQLITE_DBNAME"]
         if dbname.startswith(":memory:") or dbname.startswith("file::memory:"):
