@@ -14,10 +14,12 @@ from audit.verify import Seal, verify_store
 from bootstrap import open_store
 from cli.arsplan_commands import plan_app
 from cli.audit_commands import audit_app
+from cli.migrate_command import migrate_command
 from cli.production_check import refuse_unless_ready
 from cli.read_model_commands import read_models_app
 from cli.report_commands import report_app
 from cli.run_commands import follow_command, relay_command, worker_command
+from cli.secrets_command import secrets_command
 from cli.store_option import STORE_HELP, settings_for
 from infrastructure.importer import (
     DataFileError,
@@ -39,6 +41,8 @@ app.add_typer(plan_app, name="plan")
 app.command("worker")(worker_command)
 app.command("follow")(follow_command)
 app.command("relay")(relay_command)
+app.command("migrate")(migrate_command)
+app.command("secrets")(secrets_command)
 console = Console()
 
 

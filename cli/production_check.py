@@ -23,7 +23,7 @@ def refuse_unless_ready(settings: Settings, tokens_file: Path | None = None, *,
                                    signs_people_in=signs_people_in)
     if problems:
         err = Console(stderr=True)
-        err.print("[red]ARSPLAN_ENV=production: startar inte.[/red] Saknas eller osäkert:")
+        err.print("[red]ARSPLAN_ENV=production: not starting.[/red] Missing or unsafe:")
         for problem in problems:
             err.print(f"  - {problem}")
         raise typer.Exit(1)

@@ -6,9 +6,10 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infrastructure.production import DEV_PSEUDONYM_SECRET
+from infrastructure.secret_files import SecretFilesMixin
 
 
-class FeedSettings(BaseSettings):
+class FeedSettings(SecretFilesMixin, BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ARSPLAN_FEED_", env_file=".env",
                                       extra="ignore")
 

@@ -16,9 +16,10 @@ from infrastructure.eventstore.environment import (
     STATE_CACHE_MAXSIZE,
     postgres_env,
 )
+from infrastructure.secret_files import SecretFilesMixin
 
 
-class Settings(BaseSettings):
+class Settings(SecretFilesMixin, BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ARSPLAN_", env_file=".env", extra="ignore")
 
     env: Literal["development", "production"] = Field(
@@ -26,6 +27,7 @@ class Settings(BaseSettings):
     event_store: Literal["sqlite", "postgres", "memory"] = "sqlite"
     sqlite_path: Path = Path("var/arsplan.sqlite")
     postgres_dsn: str = "postgresql://postgres@127.0.0.1:5432/test"
+    postgres_schema: str = Field(default="public", description="schema of every table")
     group_commit: bool = Field(
         default=True, description="concurrent commands share one insert (PostgreSQL, SQLite)")
     state_cache_maxsize: int = Field(
@@ -61,6 +63,8 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    session_hours: float = Field(
+        default=8, gt=0, description="a dashboard session's lifetime from sign-in")
     log_level: str = "INFO"
 
     seal_key_file: Path | None = Field(
@@ -90,7 +94,7 @@ class Settings(BaseSettings):
                    "SQLITE_LOCK_TIMEOUT": "10"}
         else:
             env = {"PERSISTENCE_MODULE": "eventsourcing.postgres",
-                   **postgres_env(self.postgres_dsn)}
+                   **postgres_env(self.postgres_dsn), "POSTGRES_SCHEMA": self.postgres_schema}
         env[GROUP_COMMIT] = "y" if self.group_commit else "n"
         env[CREATE_TABLE] = "y" if self.create_tables else "n"
         env[STATE_CACHE_MAXSIZE] = str(self.state_cache_maxsize)

@@ -20,7 +20,7 @@ LONG_RUNNING = ["postgres", "temporal", "temporal-ui", "nats", "worker", "follow
 
 
 def test_every_part_of_the_deployment_is_there() -> None:
-    assert set(LONG_RUNNING) | {"relay", "migrate"} <= set(SERVICES)
+    assert set(LONG_RUNNING) | {"relay", "migrate", "import"} <= set(SERVICES)
 
 
 def test_third_party_images_are_pinned() -> None:
@@ -36,10 +36,12 @@ def test_long_running_services_have_health_checks(name: str) -> None:
 
 
 def test_app_services_start_after_their_dependencies_are_healthy() -> None:
-    for name in ("worker", "follower", "api", "migrate"):
+    for name in ("worker", "follower", "api", "migrate", "import", "relay"):
         depends = SERVICES[name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy"
         assert depends["temporal"]["condition"] == "service_healthy"
+        if name != "migrate":
+            assert depends["migrate"]["condition"] == "service_completed_successfully"
     assert SERVICES["temporal"]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 
@@ -77,3 +79,70 @@ def test_dockerfile_copies_every_package_the_image_runs() -> None:
                     "simulation", "bootstrap", "worker.py"):
         assert f"COPY {package}" in dockerfile
         assert (ROOT / package).exists()
+
+
+APP_SERVICES = [n for n, s in SERVICES.items() if s.get("image", "").startswith("arsplan")]
+
+
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_every_app_service_runs_in_production_mode_with_file_secrets(name: str) -> None:
+    env = SERVICES[name]["environment"]
+    assert env["ARSPLAN_ENV"] == "production"
+    assert env["ARSPLAN_SECRETS_DIR"] == "/run/secrets"
+    targets = {s["target"] if isinstance(s, dict) else s for s in SERVICES[name]["secrets"]}
+    assert "arsplan_postgres_dsn" in targets and "arsplan_encryption_key" in targets
+    assert "ARSPLAN_POSTGRES_DSN" not in env and "ARSPLAN_ENCRYPTION_KEY" not in env
+
+
+def test_only_migrate_creates_tables() -> None:
+    for name in APP_SERVICES:
+        creates = SERVICES[name]["environment"]["ARSPLAN_CREATE_TABLES"]
+        assert creates == ("true" if name == "migrate" else "false"), name
+    assert SERVICES["migrate"]["command"][:2] == ["arsplan", "migrate"]
+
+
+def _values(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        return [v for value in node.values() for v in _values(value)]
+    if isinstance(node, list):
+        return [v for value in node for v in _values(value)]
+    return [str(node)]
+
+
+def test_no_password_or_key_is_written_in_the_file() -> None:
+    for name, service in SERVICES.items():
+        for key, value in service.get("environment", {}).items():
+            if any(word in key for word in ("PASSWORD", "PWD", "SECRET")):
+                assert key.endswith(("_FILE", "_DIR")), (name, key, value)
+                assert str(value).startswith("/run/secrets"), (name, key, value)
+    assert not any("://" in v and "@" in v for v in _values(COMPOSE)), "a DSN with a password"
+
+
+def test_every_secret_is_one_arsplan_secrets_writes() -> None:
+    from cli.secrets_command import SECRETS
+    for name, secret in COMPOSE["secrets"].items():
+        file = Path(secret["file"]).name
+        assert file in SECRETS or file == "seal_key.pem", name
+
+
+def test_the_temporal_ui_is_an_operators_read_only_tool() -> None:
+    ui = SERVICES["temporal-ui"]
+    assert ui["profiles"] == ["ops"]
+    assert all(str(p).startswith("127.0.0.1:") for p in ui.get("ports", []))
+    assert ui["environment"]["TEMPORAL_DISABLE_WRITE_ACTIONS"] == "true"
+
+
+def test_the_database_roles_are_created_at_first_start() -> None:
+    mounts = SERVICES["postgres"]["volumes"]
+    for mount in mounts[1:]:
+        assert (ROOT / mount.split(":")[0]).exists(), mount
+    assert SERVICES["postgres"]["environment"]["POSTGRES_PASSWORD_FILE"].startswith("/run/secrets/")
+
+
+@pytest.mark.parametrize("name", [n for n, s in SERVICES.items()
+                                  if "python -c" in str(s.get("healthcheck", {}).get("test"))])
+def test_health_checks_import_modules_that_exist(name: str) -> None:
+    test = " ".join(SERVICES[name]["healthcheck"]["test"])
+    module = test.split("import ")[1].split("'")[0].split(";")[0].strip()
+    if module != "urllib.request":
+        assert importlib.util.find_spec(module) is not None, module

@@ -48,7 +48,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, clock: ManualClock,
         with postgres_schema_env() as env:
             monkeypatch.setenv("ARSPLAN_EVENT_STORE", "postgres")
             monkeypatch.setenv("ARSPLAN_POSTGRES_DSN", POSTGRES_DSN)
-            monkeypatch.setenv("POSTGRES_SCHEMA", env["POSTGRES_SCHEMA"])
+            monkeypatch.setenv("ARSPLAN_POSTGRES_SCHEMA", env["POSTGRES_SCHEMA"])
             yield from _recorded(env, clock)
 
 
