@@ -54,4 +54,5 @@ def payload_fields(event_type: str) -> dict[str, Any]:
     cls = event_classes()[event_type]
     hints = typing.get_type_hints(cls)
     return {name: hint for name, hint in hints.items()
-            if name not in ENVELOPE_FIELDS and not name.startswith("_")}
+            if name not in ENVELOPE_FIELDS and not name.startswith("_")
+            and typing.get_origin(hint) is not typing.ClassVar}

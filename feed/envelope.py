@@ -1,7 +1,8 @@
 """The published event: a versioned JSON envelope around one domain event's payload.
 
-Envelope version 1. Fields marked ``x-personal-data`` hold personuppgifter: they
-are pseudonymised for consumers whose grant does not include personal data.
+Envelope version 1. Fields marked ``x-personal-data`` hold personuppgifter: for consumers
+whose grant does not include personal data, person ids are pseudonymised and other personal
+data withheld (feed/allow_list.py decides per field; ``withheld`` names what was left out).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from domain.calendar import LocalInstant, iso_local
 
 ENVELOPE_VERSION: Literal[1] = 1
 PERSONAL: dict[str, JsonValue] = {"x-personal-data": True}
@@ -53,8 +56,8 @@ class EventEnvelope(BaseModel):
     event_id: UUID = Field(description="unique; use it to deduplicate")
     type: str = Field(description="<Aggregate>.<Event>, e.g. UnitReport.Klarmarkerad")
     version: int = Field(description="version of this type's payload schema")
-    occurred_at: datetime
-    recorded_at: datetime
+    occurred_at: LocalInstant  # instants are Europe/Stockholm with their offset
+    recorded_at: LocalInstant
     actor: ActorRef
     on_behalf_of: str | None = Field(default=None, json_schema_extra=PERSONAL,
                                      description="whose role an ersättare exercised")
@@ -62,6 +65,9 @@ class EventEnvelope(BaseModel):
     aggregate: AggregateRef
     scope: EventScope
     payload: dict[str, Any]
+    withheld: list[str] = Field(
+        default_factory=list, description="payload fields left out: personal data outside the "
+        "grant, or fields not (yet) on the feed's allow-list (dotted for nested ones)")
     prev_hash: str
     chain_hash: str = Field(description="SHA-256 link in the aggregate's tamper-evident chain")
 
@@ -74,7 +80,9 @@ def jsonable(value: Any) -> Any:
         return jsonable(value.value)
     if isinstance(value, (UUID, Decimal)):
         return str(value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, datetime):
+        return iso_local(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, create_model
 
-from feed.authority import is_personal
+from feed.allow_list import personal_fields, withheld_without_grant
 from feed.catalogue import event_classes, payload_fields
 from feed.envelope import ENVELOPE_VERSION, EventEnvelope
 from feed.upcasting import PAYLOAD_MODELS, current_version
@@ -24,9 +24,12 @@ ID_BASE = "urn:arsplan:feed:schema:"
 
 def version_1_model(event_type: str) -> type[BaseModel]:
     """The payload as the domain event records it, personal fields marked."""
+    personal, withheld = personal_fields(event_type), withheld_without_grant(event_type)
     fields: dict[str, Any] = {
-        name: (hint, Field(json_schema_extra={"x-personal-data": True})
-               if is_personal(event_type, name) else ...)
+        name: (hint | None if name in withheld else hint,
+               Field(default=None if name in withheld else ...,
+                     json_schema_extra={"x-personal-data": True})
+               if name in personal else ...)
         for name, hint in payload_fields(event_type).items()
     }
     model: type[BaseModel] = create_model(f"{event_type.replace('.', '')}V1", **fields)

@@ -12,6 +12,7 @@ from eventsourcing.persistence import Notification
 
 from domain.command_identity import key_of
 from domain.errors import InvalidInputError, RuleViolationError
+from feed.allow_list import published
 from feed.authority import FeedGrant, Pseudonymiser
 from feed.catalogue import ENVELOPE_FIELDS, aggregate_type, event_classes, topics_for, type_name
 from feed.envelope import ActorRef, AggregateRef, EventEnvelope, EventScope, jsonable
@@ -112,11 +113,12 @@ class EventFeed:
 
     def envelope(self, position: int, event: Any, event_type: str, scope: EventScope,
                  version: int, clear: bool) -> EventEnvelope:
-        payload = {name: jsonable(value) for name, value in vars(event).items()
-                   if name not in ENVELOPE_FIELDS}
+        recorded = {name: jsonable(value) for name, value in vars(event).items()
+                    if name not in ENVELOPE_FIELDS}
+        payload, withheld = published(event_type, recorded,
+                                      None if clear else self.pseudonymise)
         actor, on_behalf_of = event.actor, event.actor.on_behalf_of
         if not clear:
-            payload = self.pseudonymise.payload(event_type, payload)
             on_behalf_of = self.pseudonymise(on_behalf_of)
         return EventEnvelope(
             position=position, event_id=event.event_id, type=event_type, version=version,
@@ -127,7 +129,7 @@ class EventFeed:
             on_behalf_of=on_behalf_of, command_id=key_of(event.command_id),
             aggregate=AggregateRef(id=event.originator_id, type=aggregate_type(event_type),
                                    version=event.originator_version),
-            scope=scope, payload=upcast(event_type, 1, payload, to=version),
+            scope=scope, payload=upcast(event_type, 1, payload, to=version), withheld=withheld,
             prev_hash=event.prev_hash, chain_hash=event.chain_hash,
         )
 

@@ -95,19 +95,24 @@ class TestAuthority:
         anna = next(e for e in hidden if e.type == "Organisation.PersonRegistered"
                     and clear[e.event_id].payload["person_id"] == "anna")
         assert anna.payload["person_id"].startswith("pseudonym-")
-        assert anna.payload["name"].startswith("pseudonym-")
+        assert "name" not in anna.payload and "name" in anna.withheld
         assert anna.actor.person_id == "system"  # the import is not a person
         klar = next(e for e in hidden if e.type == "UnitReport.Klarmarkerad")
         # One person, one pseudonym: the same in every event.
         assert klar.actor.person_id == anna.payload["person_id"]
         assert "anna" not in klar.model_dump_json() + anna.model_dump_json()
 
-    def test_revisor_person_gets_every_namnd(self, populated: TestEngine) -> None:
+    def test_a_person_gets_the_namnder_whose_whole_record_they_read(
+            self, populated: TestEngine) -> None:
+        """The read policy's whole-record readers: the revisor and the förvaltningschef of
+        their own nämnd; a controller reads the förvaltning but not the nämnd's record."""
         when = populated.clock()
         revisor = grant_for_person(populated, "revisor", ["VON", "KFN"], when)
-        controller = grant_for_person(populated, "gun", ["VON", "KFN"], when)
-        assert revisor == FeedGrant("person:revisor", None, personal_data=True)
-        assert controller == FeedGrant("person:gun", frozenset({"VON"}), personal_data=True)
+        forvaltningschef = grant_for_person(populated, "kurt", ["VON", "KFN"], when)
+        assert revisor == FeedGrant("person:revisor", frozenset({"VON"}), personal_data=True)
+        assert forvaltningschef == FeedGrant("person:kurt", frozenset({"KFN"}),
+                                             personal_data=True)
+        assert grant_for_person(populated, "gun", ["VON", "KFN"], when) is None
         assert grant_for_person(populated, "anna", ["VON", "KFN"], when) is None
 
 
