@@ -11,6 +11,7 @@ from datetime import datetime, time
 from temporalio import activity
 
 from activities.deps import ActivityDeps, in_domain
+from activities.heartbeat import heartbeating
 from domain import system_commands as sc
 from domain.arsplan import Arsplan
 from domain.calendar import STOCKHOLM, end_of_day
@@ -27,6 +28,7 @@ class ArsplanActivities:
         self.deps = deps
 
     @activity.defn(name=names.ARSPLAN_OPENINGS)
+    @heartbeating
     async def arsplan_openings(self, inp: ArsplanInput) -> list[CycleOpening]:
         plan = await in_domain(
             lambda: self.deps.store.get(arsplan_id(inp.namnd_code, inp.label), Arsplan))
@@ -42,6 +44,7 @@ class ArsplanActivities:
         return sorted(openings, key=lambda o: o.opens_at)
 
     @activity.defn(name=names.OPEN_CYCLE)
+    @heartbeating
     async def open_cycle(self, request: OpenCycleRequest) -> str:
         """Opens the cycle and its reports in the store (idempotent by command id)."""
         command = sc.OpenPlannedCycle(

@@ -13,6 +13,7 @@ from uuid import UUID
 from temporalio import activity
 
 from activities.deps import ActivityDeps, in_domain
+from activities.heartbeat import heartbeating
 from domain import system_commands as sc
 from domain.calendar import STOCKHOLM, local_date
 from domain.command_identity import system_identity
@@ -37,6 +38,7 @@ class CycleActivities:
         return self.deps.store.get(UUID(cycle_id), Cycle)
 
     @activity.defn(name=names.LOAD_CYCLE)
+    @heartbeating
     async def load_cycle(self, cycle_id: str) -> CyclePlan:
         store = self.deps.store
 
@@ -61,6 +63,7 @@ class CycleActivities:
         return await in_domain(read)
 
     @activity.defn(name=names.SEND_UNDERLAG)
+    @heartbeating
     async def send_underlag(self, fact: CycleFact) -> None:
         """Compiles the förvaltning's underlag as of now and delivers it to KLK, once."""
         store, klk = self.deps.store, self.deps.klk
@@ -82,6 +85,7 @@ class CycleActivities:
         await in_domain(send)
 
     @activity.defn(name=names.EXPORT_BESLUT)
+    @heartbeating
     async def export_beslut(self, fact: CycleFact) -> None:
         """Exports the beslut package (protokollsutdrag as JSON + the underlag) to Platina."""
         store, platina = self.deps.store, self.deps.platina

@@ -9,6 +9,7 @@ from uuid import UUID
 from temporalio import activity
 
 from activities.deps import ActivityDeps, in_domain
+from activities.heartbeat import heartbeating
 from domain import system_commands as sc
 from domain.calendar import end_of_day, local_date
 from domain.delegationsbeslut import Delegationsbeslut
@@ -44,6 +45,7 @@ class DelegationActivities:
         return get_logger(meeting_id=step.meeting_id, workflow_id=activity.info().workflow_id)
 
     @activity.defn(name=names.LOAD_MEETING)
+    @heartbeating
     async def load_meeting(self, meeting_id: str) -> MeetingPlan:
         m = await in_domain(lambda: self._meeting(meeting_id))
         tl = self.deps.timeline
@@ -54,6 +56,7 @@ class DelegationActivities:
             reminder_interval_hours=REMINDER_INTERVAL_HOURS)
 
     @activity.defn(name=names.COMPILE_ANMALNINGSLISTA)
+    @heartbeating
     async def compile_anmalningslista(self, step: MeetingStep) -> int:
         mid = UUID(step.meeting_id)
         await self._record(sc.CompileAnmalningslista(
@@ -64,6 +67,7 @@ class DelegationActivities:
         return len(listed)
 
     @activity.defn(name=names.REMIND_JUSTERING)
+    @heartbeating
     async def remind_justering(self, step: MeetingStep) -> JusteringState:
         at = self.deps.timeline.to_domain(step.at)
         mid = UUID(step.meeting_id)
@@ -78,6 +82,7 @@ class DelegationActivities:
         return JusteringState(status=status, reminded=reminded)
 
     @activity.defn(name=names.ANSLA_PROTOKOLL)
+    @heartbeating
     async def ansla_protokoll(self, step: MeetingStep) -> AnslagResult:
         at = self.deps.timeline.to_domain(step.at)
         mid = UUID(step.meeting_id)
@@ -100,6 +105,7 @@ class DelegationActivities:
             for b in beslut if b.laga_kraft_at is not None])
 
     @activity.defn(name=names.EXPEDIERA_PROTOKOLL)
+    @heartbeating
     async def expediera_protokoll(self, step: MeetingStep) -> list[str]:
         mid = UUID(step.meeting_id)
         await self._record(sc.ExpedieraProtokoll(
@@ -108,6 +114,7 @@ class DelegationActivities:
         return list((await in_domain(lambda: self._meeting(mid))).recipients)
 
     @activity.defn(name=names.RECORD_LAGA_KRAFT)
+    @heartbeating
     async def record_laga_kraft(self, request: LagaKraftRequest) -> LagaKraftResult:
         at = self.deps.timeline.to_domain(request.at)
         bid = UUID(request.beslut_id)

@@ -13,8 +13,9 @@ from uuid import UUID
 from temporalio import activity
 
 from activities.deps import ActivityDeps, in_domain
+from activities.heartbeat import heartbeating
 from domain import system_commands as sc
-from domain.calendar import STOCKHOLM, local_date
+from domain.calendar import local_date, shown
 from domain.errors import RuleViolationError
 from domain.escalation import task_owner
 from domain.organisation import Organisation
@@ -22,7 +23,13 @@ from domain.unit_report import UnitReport
 from infrastructure.logging import get_logger
 from infrastructure.notifier import Notification
 from workflows import activity_names as names
-from workflows.payloads import ReminderPlan, ReminderPlanRequest, ReportFact, ReportSnapshot
+from workflows.payloads import (
+    ReminderPlan,
+    ReminderPlanRequest,
+    RemindersSkipped,
+    ReportFact,
+    ReportSnapshot,
+)
 
 TASK_LABELS = {"klarmarkera": "Klarmarkera", "attestera": "Attestera"}
 
@@ -35,6 +42,7 @@ class ReportActivities:
         return self.deps.store.get(UUID(report_id), UnitReport)
 
     @activity.defn(name=names.LOAD_REPORT)
+    @heartbeating
     async def load_report(self, report_id: str) -> ReportSnapshot:
         r = await in_domain(lambda: self._report(report_id))
         tl = self.deps.timeline
@@ -45,6 +53,7 @@ class ReportActivities:
             has_attester=r.attester_role is not None, open_task=r.open_task, done=r.done)
 
     @activity.defn(name=names.PLAN_REMINDERS)
+    @heartbeating
     async def plan_reminders(self, request: ReminderPlanRequest) -> ReminderPlan:
         tl, schedule = self.deps.timeline, self.deps.schedule
         deadline = tl.to_domain(request.deadline)
@@ -52,6 +61,7 @@ class ReportActivities:
                             overdue=[tl.to_workflow(i) for i in schedule.overdue(deadline)])
 
     @activity.defn(name=names.SEND_REMINDER)
+    @heartbeating
     async def send_reminder(self, fact: ReportFact) -> None:
         when, deadline = self._domain_times(fact)
         command = sc.RecordReminderSent(
@@ -69,11 +79,23 @@ class ReportActivities:
         await self._notify(fact.key, org, sent.recipient_person_id, when,
                            f"{late}: {TASK_LABELS[fact.task]} rapporten för {unit}",
                            f"{TASK_LABELS[fact.task]} rapporten för {unit} senast "
-                           f"{_local(deadline)}.")
+                           f"{shown(deadline)}.")
         log.info("reminder_sent", unit_id=report.unit_id, task=fact.task,
                  to=sent.recipient_person_id, overdue=fact.overdue)
 
+    @activity.defn(name=names.RECORD_REMINDERS_SKIPPED)
+    @heartbeating
+    async def record_reminders_skipped(self, fact: RemindersSkipped) -> None:
+        tl = self.deps.timeline
+        await self._record(sc.RecordRemindersSkipped(
+            command_id=fact.key, occurred_at=tl.to_domain(fact.occurred_at),
+            report_id=UUID(fact.report_id), task=fact.task, deadline=tl.to_domain(fact.deadline),
+            skipped=[tl.to_domain(at) for at in fact.skipped]))
+        get_logger(report_id=fact.report_id, key=fact.key, workflow_id=_workflow_id()).info(
+            "reminders_skipped", task=fact.task, skipped=len(fact.skipped))
+
     @activity.defn(name=names.DEADLINE_PASSED)
+    @heartbeating
     async def deadline_passed(self, fact: ReportFact) -> None:
         when, deadline = self._domain_times(fact)
         recorded = await self._record(sc.RecordDeadlinePassed(
@@ -85,7 +107,7 @@ class ReportActivities:
             unit = _unit_name(org, report.unit_id)
             await self._notify(fact.key, org, escalated.to_person_id, when,
                                f"Eskalering: {unit} har inte hunnit {fact.task}",
-                               f"Tidsgränsen {_local(deadline)} för att {fact.task} "
+                               f"Tidsgränsen {shown(deadline)} för att {fact.task} "
                                f"rapporten för {unit} har passerat.")
         get_logger(report_id=fact.report_id, unit_id=report.unit_id, key=fact.key,
                    workflow_id=_workflow_id()).info(
@@ -93,6 +115,7 @@ class ReportActivities:
             escalated_to=escalated.to_person_id if escalated else None)
 
     @activity.defn(name=names.REQUEST_ATTESTATION)
+    @heartbeating
     async def request_attestation(self, fact: ReportFact) -> datetime | None:
         """Opens the Attestera task; None if the report is no longer klarmarkerad."""
         when = self.deps.timeline.to_domain(fact.occurred_at)
@@ -116,7 +139,7 @@ class ReportActivities:
             await self._notify(fact.key, org, attester, when,
                                f"Attestera: rapporten för {unit} är klarmarkerad",
                                f"Granska och attestera rapporten för {unit} senast "
-                               f"{_local(report.attest_deadline)}.")
+                               f"{shown(report.attest_deadline)}.")
         return self.deps.timeline.to_workflow(report.attest_deadline)
 
     async def _record(self, command: sc.SystemCommand) -> tuple[Any, ...]:
@@ -142,11 +165,6 @@ class ReportActivities:
 
 def _first(recorded: tuple[Any, ...], event_class: type[Any]) -> Any:
     return next((e for e in recorded if isinstance(e, event_class)), None)
-
-
-def _local(instant: datetime) -> str:
-    """Instants are shown to people in Stockholm time."""
-    return f"{instant.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}"
 
 
 def _unit_name(org: Organisation, unit_id: str) -> str:

@@ -18,6 +18,7 @@ from eventsourcing.utils import get_topic
 from pydantic import BaseModel
 
 from domain.base import AuditedAggregate
+from domain.calendar import LocalInstant, iso_local
 from domain.cycle import Cycle
 from domain.errors import NotFoundError
 from domain.ids import organisation_id
@@ -44,10 +45,10 @@ class ReportView(BaseModel):
     unit_kind: str
     status: str
     status_label: str
-    deadline: datetime
-    attest_deadline: datetime | None
-    klarmarkerad_at: datetime | None
-    godkand_at: datetime | None
+    deadline: LocalInstant
+    attest_deadline: LocalInstant | None
+    klarmarkerad_at: LocalInstant | None
+    godkand_at: LocalInstant | None
     reminders_sent: int
     escalations: int
     version: int
@@ -60,7 +61,7 @@ class CycleSummary(BaseModel):
     namnd_code: str
     title: str
     status: str
-    deadlines: dict[str, datetime]
+    deadlines: dict[str, LocalInstant]
     version: int
 
 
@@ -69,7 +70,7 @@ def load(app: ArsplanStore, aggregate_id: UUID, kind: type[A], as_of: datetime |
         return app.get(aggregate_id, kind)
     found = app.get_as_of(aggregate_id, kind, as_of)
     if found is None:
-        raise NotFoundError(f"{kind.__name__} {aggregate_id} fanns inte {as_of.isoformat()}")
+        raise NotFoundError(f"{kind.__name__} {aggregate_id} fanns inte {iso_local(as_of)}")
     return found
 
 

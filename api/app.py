@@ -6,8 +6,9 @@ Others plug their routers in by adding one line to ``ROUTERS``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from api import (
     dashboard_base,
@@ -22,11 +23,15 @@ from api import (
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
 from api.read_side import ReadSide
 from api.routes_delegation import router as delegation_router
+from api.security_headers import SecurityHeaders
+from api.sessions import csrf_guard
 from application.bus import CommandBus
 from application.ports import AbstractTreeHeads
 from audit.verify import IncrementalVerifier
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.oidc import JwtVerifier
+from infrastructure.sessions import SessionStore
 from projections.read_models import ReadModels
 from projections.transparency_log import TransparencyLogProjection
 
@@ -47,7 +52,9 @@ def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], 
                tree_heads: AbstractTreeHeads | None = None,
                jwt_verifier: JwtVerifier | None = None,
                namnd_code: str = "VON", dev_login: bool = True,
-               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES) -> FastAPI:
+               max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+               sessions: SessionStore | None = None, session_hours: float = 8,
+               secure_cookies: bool = False) -> FastAPI:
     """``tokens`` maps bearer token → person_id (see ``api.auth.dev_tokens``).
 
     ``read_models``: the projections' views (opened on the event store's database when
@@ -55,16 +62,23 @@ def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], 
     reads wait for it; otherwise the API catches them up itself before each read.
     ``dev_login``: the dashboard's login page lists the people and their tokens (demo
     only); otherwise it asks for a token.
+    ``sessions``: the dashboard's sessions (by default a sidecar table beside the event
+    store, lasting ``session_hours``); ``secure_cookies`` marks the cookie ``Secure`` even
+    when the request arrived over plain HTTP (production: TLS ends before us).
     """
     api = FastAPI(title="Årsplan API", version="0.1.0",
                   description="Kommandon och läsmodeller för årsplanens cykler. "
-                              "Fel returneras som application/problem+json (RFC 9457).")
+                              "Fel returneras som application/problem+json (RFC 9457).",
+                  dependencies=[Depends(csrf_guard)])
     api.state.store = store
     api.state.bus = bus
     api.state.tokens = dict(tokens)
     api.state.jwt_verifier = jwt_verifier
     api.state.namnd_code = namnd_code
     api.state.dev_login = dev_login
+    api.state.sessions = sessions or SessionStore(sidecar_for(store.env, "sessions"),
+                                                  timedelta(hours=session_hours))
+    api.state.secure_cookies = secure_cookies
     read_models = read_models or ReadModels.for_app(store)
     api.state.read_side = ReadSide(store, read_models, runner_is_running=runner_is_running)
     api.state.verifier = IncrementalVerifier(store, read_models.view(TransparencyLogProjection))
@@ -75,4 +89,5 @@ def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], 
         api.include_router(router)
     api.add_api_route("/health", routes_reads.health, include_in_schema=False)  # probes
     api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    api.add_middleware(SecurityHeaders)  # outermost: on every response, 413s included
     return api

@@ -1,4 +1,7 @@
-"""Who is calling: a bearer token (or the dashboard's cookie) names one person.
+"""Who is calling: a bearer token or a dashboard session names one person.
+
+The API and the dashboard take the same credentials: ``Authorization: Bearer`` (a token
+of the tokens file or an identity provider's JWT) or the session cookie (``api.sessions``).
 
 The API never checks roles: it only says who the caller is; the domain decides
 what that person may do on that date.
@@ -13,12 +16,12 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.read_side import ReadSide
+from api.sessions import current_session
 from application.bus import CommandBus
 from domain.organisation import Organisation
 from infrastructure.eventstore import ArsplanStore
 from infrastructure.oidc import JwtVerifier
 
-SESSION_COOKIE = "arsplan_token"
 AUDITOR_TOKEN = "dev-revisor"
 bearer = HTTPBearer(auto_error=False, description="Dev token, see README (e.g. dev-sara-demodal)")
 
@@ -26,7 +29,8 @@ bearer = HTTPBearer(auto_error=False, description="Dev token, see README (e.g. d
 @dataclass(frozen=True)
 class Principal:
     person_id: str
-    token: str
+    token: str | None = None  # the bearer token; None when signed in by a session
+    csrf_token: str | None = None  # the session's, carried by its forms
 
 
 def dev_tokens(org: Organisation) -> dict[str, str]:
@@ -72,11 +76,11 @@ def principal_for(request: Request, token: str | None) -> Principal | None:
 async def current_principal(
         request: Request,
         credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
-    """The bearer token's person; 401 when the token is missing or unknown.
+    """The caller's person; 401 without a known bearer token or a live session.
 
     Through ``Depends(bearer)`` the OpenAPI document declares the bearer scheme.
     """
-    found = principal_for(request, credentials.credentials if credentials else None)
+    found = request_principal(request)
     if found is None:
         raise HTTPException(401, "Saknad eller okänd token (Authorization: Bearer …)",
                             headers={"WWW-Authenticate": "Bearer"})
@@ -84,4 +88,15 @@ async def current_principal(
 
 
 def session_principal(request: Request) -> Principal | None:
-    return principal_for(request, request.cookies.get(SESSION_COOKIE))
+    session = current_session(request)
+    return Principal(session.person_id, csrf_token=session.csrf_token) if session else None
+
+
+def request_principal(request: Request) -> Principal | None:
+    """An ``Authorization`` header decides alone (a bad one never falls back to the
+    cookie, which would need a CSRF token); without one, the session."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return session_principal(request)
+    scheme, _, token = header.partition(" ")
+    return principal_for(request, token.strip()) if scheme.lower() == "bearer" else None

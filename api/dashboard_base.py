@@ -12,12 +12,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from api.auth import Principal, session_principal
+from api.auth import Principal, request_principal
 from api.labels import install_filters
-from api.problems import domain_problem, status_of
-from domain.calendar import STOCKHOLM
+from api.problems import domain_problem, problem, status_of
+from api.sessions import CSRF_MESSAGE, CsrfRefused, keep_form_token, login_nonce
+from domain.calendar import STOCKHOLM, shown
 from domain.errors import DomainError
 from domain.roles import role_label
 from infrastructure.eventstore import ArsplanStore
@@ -29,7 +31,7 @@ NAV_LINKS: list[dict[str, str]] = []
 
 
 def _local(value: datetime | None) -> str:
-    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M") if value else "–"
+    return shown(value) if value else "–"
 
 
 LEVEL_LABELS = {"forvaltning": "förvaltning", "avdelning": "avdelning", "enhet": "enhet"}
@@ -63,16 +65,26 @@ def install(api: FastAPI) -> None:
         assert isinstance(exc, DomainError)
         if request.url.path.startswith(MACHINE_PATHS):
             return domain_problem(request, exc)
-        return render(request, "fel.html", session_principal(request),
+        return render(request, "fel.html", request_principal(request),
                      status_code=status_of(exc)[0], error=str(exc))
 
     async def bad_instant(request: Request, exc: Exception) -> Response:
-        return render(request, "fel.html", session_principal(request), status_code=422,
+        return render(request, "fel.html", request_principal(request), status_code=422,
                      error=f"Ogiltig tidpunkt: {exc}")
+
+    async def csrf_refused(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith(MACHINE_PATHS):
+            return problem(403, CSRF_MESSAGE, instance=request.url.path,
+                           rule="csrf_token_invalid")
+        return render(request, "fel.html", request_principal(request), status_code=403,
+                      error=CSRF_MESSAGE)
 
     api.add_exception_handler(LoginRequired, to_login)
     api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(BadInstant, bad_instant)
+    api.add_exception_handler(CsrfRefused, csrf_refused)
+    # The stylesheet is a file: the Content-Security-Policy allows no inline style.
+    api.mount("/static", StaticFiles(directory=TEMPLATES_DIR / "static"), name="static")
 
 
 def instant(as_of: str | None = None) -> datetime | None:
@@ -87,7 +99,8 @@ def instant(as_of: str | None = None) -> datetime | None:
 
 
 def viewer(request: Request) -> Principal:
-    who = session_principal(request)
+    """The session's person, or the bearer token's (the same credentials as the API)."""
+    who = request_principal(request)
     if who is None:
         raise LoginRequired
     return who
@@ -101,7 +114,12 @@ def render(request: Request, name: str, who: Principal | None, status_code: int 
     # Pages show unit names, never ids (an actor's unit, a reminder's unit).
     unit_names = {uid: u.name for uid, u in org.units.items()}
     person = names.get(who.person_id, who.person_id) if who is not None else None
-    return templates.TemplateResponse(
+    # A bearer token's caller needs no CSRF token: its forms carry an empty one.
+    csrf = login_nonce(request) if who is None else who.csrf_token or ""
+    response = templates.TemplateResponse(
         request, name, {"who": who, "person_name": person, "names": names,
-                        "unit_names": unit_names, "extra_links": NAV_LINKS, **context},
+                        "unit_names": unit_names, "extra_links": NAV_LINKS,
+                        "csrf_token": csrf, **context},
         status_code=status_code)
+    keep_form_token(request, response)
+    return response

@@ -26,6 +26,7 @@ EVENT_LABELS = {
     "UnitReport.DeadlineMoved": "Sista dag flyttad",
     "UnitReport.AttestationRequested": "Attest begärd",
     "UnitReport.ReminderSent": "Påminnelse skickad",
+    "UnitReport.RemindersSkipped": "Påminnelse hoppades över",
     "UnitReport.DeadlinePassed": "Sista dag passerad",
     "UnitReport.Escalated": "Eskalerad",
     "UnitReport.IndicatorRecorded": "Nyckeltal registrerat",

@@ -97,7 +97,9 @@ def document_problems(api: FastAPI) -> None:
 
 def problem(status: int, detail: str, *, instance: str, rule: str | None = None,
             title: str | None = None, errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+            headers: dict[str, str] | None = None,
+            extra: dict[str, Any] | None = None) -> JSONResponse:
+    """``extra``: further members of the problem (RFC 9457 extensions), e.g. ``setting``."""
     rule = rule or _RULE_BY_STATUS.get(status, f"http_{status}")
     body: dict[str, Any] = {
         "type": f"urn:arsplan:problem:{rule}",
@@ -109,6 +111,7 @@ def problem(status: int, detail: str, *, instance: str, rule: str | None = None,
     }
     if errors is not None:
         body["errors"] = errors
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE,
                         headers=headers)
 

@@ -15,23 +15,28 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from api import aggregate_reads as rm
+from api import read_filters as only
 from api.auth import (
-    SESSION_COOKIE,
     Principal,
     command_bus,
     event_store,
+    principal_for,
     read_side,
+    request_principal,
     session_principal,
 )
 from api.dashboard_base import instant, render, viewer
 from api.problems import status_of
+from api.read_access import Reader, ReadPolicy, integrity_of, page_reader, read_policy
 from api.read_side import ReadSide
+from api.sessions import end_session, start_session
 from application.bus import CommandBus
 from audit.seals import published_heads
 from audit.verify import IncrementalVerifier
 from domain import commands as c
 from domain.cycle import Cycle
 from domain.errors import DomainError, NotFoundError
+from domain.read_policy import UNDERLAG
 from domain.report_flow import STATUS_LABELS
 from domain.roles import role_label
 from domain.unit_report import UnitReport
@@ -46,12 +51,14 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
+@read_policy(ReadPolicy.PUBLIC)
 def home(request: Request) -> RedirectResponse:
-    target = "/att-gora" if session_principal(request) else "/logga-in"
+    target = "/att-gora" if request_principal(request) else "/logga-in"
     return RedirectResponse(target, status_code=303)
 
 
 @router.get("/logga-in")
+@read_policy(ReadPolicy.PUBLIC)
 def login_page(request: Request, app: ArsplanStore = Depends(event_store)) -> HTMLResponse:
     if not request.app.state.dev_login:
         # Real tokens are secrets: ask for one instead of listing them.
@@ -71,23 +78,26 @@ def login_page(request: Request, app: ArsplanStore = Depends(event_store)) -> HT
 
 
 @router.post("/logga-in")
-def login(request: Request, token: Annotated[str, Form(max_length=200)]) -> Response:
-    if token not in request.app.state.tokens:
+def login(request: Request, token: Annotated[str, Form(max_length=8000)]) -> Response:
+    """A token or an identity provider's JWT opens a session; the cookie never holds it."""
+    who = principal_for(request, token)
+    if who is None:
         return render(request, "login.html", None, status_code=401, people=[],
                      error="Okänd inloggning")
     response = RedirectResponse("/att-gora", status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+    start_session(request, response, who.person_id)
     return response
 
 
 @router.post("/logga-ut")
-def logout() -> RedirectResponse:
+def logout(request: Request) -> RedirectResponse:
     response = RedirectResponse("/logga-in", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    end_session(request, response)
     return response
 
 
 @router.get("/att-gora")
+@read_policy(ReadPolicy.OWN)
 def todo(request: Request, as_of: datetime | None = Depends(instant),
          who: Principal = Depends(viewer), app: ArsplanStore = Depends(event_store),
          reads: ReadSide = Depends(read_side), error: str | None = None,
@@ -135,15 +145,19 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
 
 
 @router.get("/cykler")
+@read_policy(ReadPolicy.UNITS)
 def cycles(request: Request, as_of: datetime | None = Depends(instant),
-           who: Principal = Depends(viewer),
+           who: Principal = Depends(viewer), sees: Reader = Depends(page_reader),
            app: ArsplanStore = Depends(event_store)) -> HTMLResponse:
-    return render(request, "cykler.html", who, cycles=rm.list_cycles(app, as_of), as_of=as_of)
+    return render(request, "cykler.html", who, as_of=as_of,
+                  cycles=only.cycles(sees, rm.list_cycles(app, as_of)))
 
 
 @router.get("/cykler/{cycle_id}")
+@read_policy(ReadPolicy.UNITS)
 def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(instant),
-          who: Principal = Depends(viewer), app: ArsplanStore = Depends(event_store),
+          who: Principal = Depends(viewer), sees: Reader = Depends(page_reader),
+          app: ArsplanStore = Depends(event_store),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
     if as_of is not None:
         view = q.cycle_board_as_of(app, cycle_id, as_of)
@@ -151,15 +165,20 @@ def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(ins
         view = q.cycle_board(reads.view(ReportingProjection), cycle_id, app.clock())
     if view is None:
         raise NotFoundError(f"Cykeln {cycle_id} finns inte")
+    view = only.board(sees, view)
     counts = {STATUS_LABELS[s]: n for s, n in view.counts.items() if n}
     return render(request, "cykel.html", who, cycle=view, counts=counts, as_of=as_of,
-                 summary=rm.load(app, cycle_id, Cycle, as_of))
+                  summary=rm.load(app, cycle_id, Cycle, as_of),
+                  underlag=sees.may_read_aggregate(cycle_id, UNDERLAG))
 
 
 @router.get("/rapporter/{report_id}")
+@read_policy(ReadPolicy.UNITS)
 def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(instant),
-           who: Principal = Depends(viewer), app: ArsplanStore = Depends(event_store),
+           who: Principal = Depends(viewer), sees: Reader = Depends(page_reader),
+           app: ArsplanStore = Depends(event_store),
            reads: ReadSide = Depends(read_side)) -> HTMLResponse:
+    sees.require_aggregate(report_id)
     view = rm.report_view(app, report_id, as_of)
     if as_of is not None:
         events = q.audit_trail_as_of(app, as_of, aggregate_id=report_id)
@@ -169,10 +188,14 @@ def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(i
 
 
 @router.get("/revision")
+@read_policy(ReadPolicy.AUDIT)
 def audit(request: Request, who: Principal = Depends(viewer),
-          app: ArsplanStore = Depends(event_store),
+          sees: Reader = Depends(page_reader), app: ArsplanStore = Depends(event_store),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
-    trail = q.audit_trail(app, reads.view(AuditTrailProjection), last=50)
+    """The chain's status for the nämnd's members; the latest events the person reads."""
+    sees.require(integrity_of(request.app.state.namnd_code))
+    view = reads.view(AuditTrailProjection)
+    trail = only.last_audit_entries(sees, lambda n: q.audit_trail(app, view, last=n), 50)
     verifier: IncrementalVerifier = request.app.state.verifier
     return render(request, "revision.html", who, verify=verifier.verify(),
                   seals=published_heads(app), events=trail[::-1])

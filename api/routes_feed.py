@@ -16,13 +16,14 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from api.read_access import ReadPolicy, read_policy
 from domain.errors import DomainError, InvalidInputError
 from feed import position_token
 from feed.authority import FeedGrant, grant_for_person, grants_from_json
 from feed.envelope import EventEnvelope
-from feed.positions import ConsumerPositions
+from feed.positions import ConsumerPositions, check_consumer_name
 from feed.service import EventFeed, FeedFilter
 from feed.settings import FeedSettings
 from infrastructure.logging import get_logger
@@ -30,6 +31,7 @@ from infrastructure.logging import get_logger
 router = APIRouter(prefix="/feed", tags=["händelseflöde"])
 bearer = HTTPBearer(auto_error=False, description="Integrationens eller personens token")
 HEARTBEAT_SECONDS = 15.0
+ACK_HEADER = "Feed-Acknowledgement"
 
 
 class FeedPageOut(BaseModel):
@@ -45,7 +47,14 @@ class PositionOut(BaseModel):
 
 
 class AcknowledgeIn(BaseModel):
-    position: str
+    position: Annotated[int, Field(ge=0)] | str = Field(
+        description="an event's `position` (the number it carries) or a position token "
+                    "(a page's `next`, an SSE event's `id`)")
+
+    def resolved(self) -> int:
+        if isinstance(self.position, int):
+            return self.position
+        return position_token.decode(self.position)
 
 
 def _settings(request: Request) -> FeedSettings:
@@ -70,7 +79,11 @@ async def feed_grant(
         request: Request,
         credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> FeedGrant:
     """An integration's token grants what it was configured with; a person's, their roles'."""
-    token = credentials.credentials if credentials else None
+    return await grant_of(request, credentials.credentials if credentials else None)
+
+
+async def grant_of(request: Request, token: str | None) -> FeedGrant:
+    """The token's grant now (a live stream asks again): 401 unknown, 403 no longer granted."""
     state = request.app.state
     grants = getattr(state, "feed_grants", None)
     if grants is None:
@@ -120,6 +133,7 @@ def _start(feed: EventFeed, grant: FeedGrant, after: str | None, consumer: str |
 
 
 @router.get("/events", response_model=FeedPageOut)
+@read_policy(ReadPolicy.FEED)
 def read_events(feed: Feed, grant: Grant, filters: Filter, after: str | None = None,
                 consumer: str | None = None,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> FeedPageOut:
@@ -131,6 +145,7 @@ def read_events(feed: Feed, grant: Grant, filters: Filter, after: str | None = N
 
 
 @router.get("/consumers/{consumer}", response_model=PositionOut)
+@read_policy(ReadPolicy.FEED)
 def consumer_position(consumer: str, feed: Feed, grant: Grant) -> PositionOut:
     return PositionOut(consumer=consumer,
                        position=position_token.encode(feed.position(grant, consumer)))
@@ -138,47 +153,123 @@ def consumer_position(consumer: str, feed: Feed, grant: Grant) -> PositionOut:
 
 @router.post("/consumers/{consumer}/ack", response_model=PositionOut)
 def acknowledge(consumer: str, body: AcknowledgeIn, feed: Feed, grant: Grant) -> PositionOut:
-    """Everything up to ``position`` is handled; the consumer resumes after it."""
-    now = feed.acknowledge(grant, consumer, position_token.decode(body.position))
+    """Everything up to ``position`` is handled; the consumer resumes after it. Takes the
+    event's ``position`` as it carries it (``{"position": 7}``) or a position token."""
+    now = feed.acknowledge(grant, consumer, body.resolved())
     get_logger(client_id=grant.client_id, consumer=consumer).debug("feed_ack", position=now)
     return PositionOut(consumer=consumer, position=position_token.encode(now))
 
 
 @router.get("/stream")
+@read_policy(ReadPolicy.FEED)
 async def stream(request: Request, feed: Feed, grant: Grant, filters: Filter,
                  after: str | None = None, consumer: str | None = None,
-                 last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
+                 last_event_id: Annotated[str | None, Header()] = None,
+                 credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+                 ) -> StreamingResponse:
     """Live tail as Server-Sent Events; each event's ``id`` is its position token, so a
-    reconnecting EventSource resumes with Last-Event-ID. Acknowledge separately."""
+    reconnecting EventSource resumes with Last-Event-ID.
+
+    ``?consumer=NAME`` starts after NAME's saved position but does not move it: delivery
+    over the stream is not handling, so a consumer that dies with events in hand would
+    lose them. Acknowledge what you handled with ``POST /feed/consumers/NAME/ack``
+    (at-least-once); the stream's first lines and its ``Feed-Acknowledgement`` header say so.
+
+    A client holds at most ``ARSPLAN_FEED_STREAM_MAX_PER_CLIENT`` streams at once (429
+    beyond). A stream ends with ``event: end`` after ``ARSPLAN_FEED_STREAM_MAX_SECONDS``
+    (reconnect with Last-Event-ID), and with ``event: error`` when its token no longer
+    grants the feed, asked again every ``ARSPLAN_FEED_STREAM_REAUTHORISE_SECONDS``.
+    """
     start = _start(feed, grant, last_event_id or after, consumer)
-    poll = _settings(request).poll_seconds
-    return StreamingResponse(_sse(request, feed, grant, filters, start, poll),
-                             media_type="text/event-stream",
-                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    settings = _settings(request)
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    if consumer is not None:
+        check_consumer_name(consumer)  # it goes into a header
+        headers[ACK_HEADER] = f"explicit; POST /feed/consumers/{consumer}/ack"
+    open_streams = _open_streams(request)
+    if open_streams.get(grant.client_id, 0) >= settings.stream_max_per_client:
+        raise HTTPException(429, f"{grant.client_id} har redan {settings.stream_max_per_client} "
+                                 "öppna strömmar; stäng en först", headers={"Retry-After": "30"})
+    open_streams[grant.client_id] = open_streams.get(grant.client_id, 0) + 1
+    token = credentials.credentials if credentials else None
+    live = _LiveStream(request, feed, grant, filters, settings, token, open_streams)
+    return StreamingResponse(live.events(start, consumer), media_type="text/event-stream",
+                             headers=headers)
 
 
-async def _sse(request: Request, feed: EventFeed, grant: FeedGrant, filters: FeedFilter,
-               position: int, poll: float) -> AsyncIterator[str]:
-    log = get_logger(client_id=grant.client_id)
-    idle = 0.0
-    yield ": ansluten\n\n"
-    with contextlib.suppress(asyncio.CancelledError):
-        while not await request.is_disconnected():
-            try:
-                page = await asyncio.to_thread(feed.read, grant, position, filters, 100)
-            except DomainError as error:
-                log.warning("feed_stream_refused", rule=error.rule)
-                yield f"event: error\ndata: {error}\n\n"
-                return
-            for envelope in page.events:
-                token = position_token.encode(envelope.position)
-                yield f"id: {token}\nevent: {envelope.type}\ndata: {envelope.model_dump_json()}\n\n"
-            position = page.next_position
-            if page.events or position < page.head:
-                idle = 0.0
-                continue
-            await asyncio.sleep(poll)
-            idle += poll
-            if idle >= HEARTBEAT_SECONDS:
-                idle = 0.0
-                yield ": väntar\n\n"
+def _open_streams(request: Request) -> dict[str, int]:
+    streams: dict[str, int] | None = getattr(request.app.state, "feed_streams", None)
+    if streams is None:
+        streams = request.app.state.feed_streams = {}
+    return streams
+
+
+class _LiveStream:
+    """One open stream: counted against its client from the route until it ends."""
+
+    def __init__(self, request: Request, feed: EventFeed, grant: FeedGrant, filters: FeedFilter,
+                 settings: FeedSettings, token: str | None, open_streams: dict[str, int]) -> None:
+        self.request, self.feed, self.grant, self.filters = request, feed, grant, filters
+        self.settings, self.token, self.open_streams = settings, token, open_streams
+        self.client_id = grant.client_id
+        self.log = get_logger(client_id=grant.client_id)
+
+    async def events(self, position: int, consumer: str | None) -> AsyncIterator[str]:
+        try:
+            async for chunk in self._tail(position, consumer):
+                yield chunk
+        finally:
+            self.open_streams[self.client_id] -= 1
+
+    async def _tail(self, position: int, consumer: str | None) -> AsyncIterator[str]:
+        poll, loop = self.settings.poll_seconds, asyncio.get_running_loop()
+        opened = asked = loop.time()
+        idle = 0.0
+        yield ": ansluten\n\n"
+        if consumer is not None:
+            yield (f": strömmen flyttar inte {consumer}s position; kvittera det som hanterats "
+                   f"med POST /feed/consumers/{consumer}/ack {{\"position\": <händelsens "
+                   "position>}\n\n")
+        with contextlib.suppress(asyncio.CancelledError):
+            while not await self.request.is_disconnected():
+                if loop.time() - opened >= self.settings.stream_max_seconds:
+                    yield "event: end\ndata: tidsgränsen nådd; anslut igen med Last-Event-ID\n\n"
+                    return
+                if loop.time() - asked >= self.settings.stream_reauthorise_seconds:
+                    asked = loop.time()
+                    refused = await self._reauthorise()
+                    if refused is not None:
+                        yield f"event: error\ndata: {refused}\n\n"
+                        return
+                try:
+                    page = await asyncio.to_thread(self.feed.read, self.grant, position,
+                                                   self.filters, 100)
+                except DomainError as error:
+                    self.log.warning("feed_stream_refused", rule=error.rule)
+                    yield f"event: error\ndata: {error}\n\n"
+                    return
+                for envelope in page.events:
+                    token = position_token.encode(envelope.position)
+                    yield (f"id: {token}\nevent: {envelope.type}\n"
+                           f"data: {envelope.model_dump_json()}\n\n")
+                position = page.next_position
+                if page.events or position < page.head:
+                    idle = 0.0
+                    continue
+                await asyncio.sleep(poll)
+                idle += poll
+                if idle >= HEARTBEAT_SECONDS:
+                    idle = 0.0
+                    yield ": väntar\n\n"
+
+    async def _reauthorise(self) -> str | None:
+        """Why the token no longer grants this stream, or None (a narrower grant narrows it)."""
+        try:
+            now = await grant_of(self.request, self.token)
+        except HTTPException as refused:
+            self.log.info("feed_stream_revoked", status=refused.status_code)
+            return str(refused.detail)
+        if now.namnd_codes is not None and not now.namnd_codes:
+            return "tokenen ger inte längre tillgång till någon nämnd"
+        self.grant = now
+        return None

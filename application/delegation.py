@@ -135,7 +135,7 @@ def record_delegationsbeslut(cmd: dc.RecordDelegationsbeslut, s: Session) -> Non
         via=capacity.via, on_behalf_of=capacity.on_behalf_of,
         vagnar=ordning.vagnar_formula, amount=cmd.amount, limit_unit=row.limit_unit,
         must_be_anmald=row.must_be_anmald(laglighetsprovning),
-        laglighetsprovning=laglighetsprovning, bradskande=row.bradskande,
+        laglighetsprovning=laglighetsprovning, bradskande=row.bradskande, anmalan=row.anmalan,
     )
     beslut = s.created(Delegationsbeslut.decide(
         delegationsbeslut_id(cmd.namnd_code, cmd.command_id), facts, cause))

@@ -110,6 +110,12 @@ def record_reminder_sent(cmd: sc.RecordReminderSent, s: Session) -> None:
         report.record_reminder(to.person_id, cmd.task, cmd.deadline, cmd.overdue, cause)
 
 
+def record_reminders_skipped(cmd: sc.RecordRemindersSkipped, s: Session) -> None:
+    report = s.target(cmd.report_id, UnitReport)
+    report.record_reminders_skipped(cmd.task, cmd.deadline, cmd.skipped,
+                                    s.act_as(Actor.system()))
+
+
 def record_deadline_passed(cmd: sc.RecordDeadlinePassed, s: Session) -> None:
     report = s.target(cmd.report_id, UnitReport)
     cause = s.act_as(Actor.system())
@@ -120,9 +126,12 @@ def record_deadline_passed(cmd: sc.RecordDeadlinePassed, s: Session) -> None:
 
 
 def request_attestation(cmd: sc.RequestAttestation, s: Session, *, working_days: int) -> None:
+    """The attest deadline counts from the klarmarkering (as the read models show it from
+    then on), not from the moment the workflow gets round to asking."""
     report = s.target(cmd.report_id, UnitReport)
     cause = s.act_as(Actor.system())
-    report.request_attestation(attest_deadline(cause.occurred_at, working_days), cause)
+    since = report.klarmarkerad_at or cause.occurred_at
+    report.request_attestation(attest_deadline(since, working_days), cause)
 
 
 def handlers(attest_working_days: int) -> dict[type, Handler]:
@@ -137,6 +146,7 @@ def handlers(attest_working_days: int) -> dict[type, Handler]:
         c.Reopen: reopen,
         c.MoveReportDeadline: move_report_deadline,
         sc.RecordReminderSent: record_reminder_sent,
+        sc.RecordRemindersSkipped: record_reminders_skipped,
         sc.RecordDeadlinePassed: record_deadline_passed,
         sc.RequestAttestation: partial(request_attestation, working_days=attest_working_days),
     }

@@ -26,6 +26,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from audit.standalone_verifier import key_id, tree_head_message, verify_tree_head
+from domain.calendar import iso_local
 from domain.meeting import Meeting
 from projections.base import ReadModelView
 from projections.runner import catch_up
@@ -91,7 +92,7 @@ class SealKey:
         return cls.load(path) if path.exists() else cls.create(path)
 
     def sign(self, tree_size: int, root_hash: str, at: datetime) -> TreeHead:
-        timestamp = at.isoformat()
+        timestamp = iso_local(at)  # printed in the protokoll: Stockholm time
         signature = self._private.sign(tree_head_message(
             {"tree_size": tree_size, "root_hash": root_hash, "timestamp": timestamp}))
         return TreeHead(tree_size, root_hash, timestamp, self.key_id, self.public_key,

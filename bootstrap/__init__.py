@@ -20,6 +20,7 @@ from activities.arsplan import ArsplanActivities
 from activities.cycles import CycleActivities
 from activities.delegation import DelegationActivities
 from activities.deps import ActivityDeps
+from activities.heartbeat import LIVENESS_OPTIONS
 from activities.reports import ReportActivities
 from application.bus import CommandBus, CommandResult
 from application.handlers import all_handlers
@@ -112,7 +113,7 @@ def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
     arsplan, delegation = ArsplanActivities(deps), DelegationActivities(deps)
     return [
         reports.load_report, reports.plan_reminders, reports.send_reminder,
-        reports.deadline_passed, reports.request_attestation,
+        reports.deadline_passed, reports.request_attestation, reports.record_reminders_skipped,
         cycles.load_cycle, cycles.send_underlag, cycles.export_beslut,
         arsplan.arsplan_openings, arsplan.open_cycle, *delegation.all(),
     ]
@@ -120,9 +121,10 @@ def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
 
 def build_worker(client: Client, deps: ActivityDeps, task_queue: str,
                  **options: Any) -> Worker:
-    """``options`` go to temporalio's Worker (e.g. max_cached_workflows)."""
+    """``options`` go to temporalio's Worker (e.g. max_cached_workflows), over the
+    liveness defaults (activities/heartbeat.py: heartbeats and sticky queue timeout)."""
     return Worker(client, task_queue=task_queue, workflows=WORKFLOWS,
-                  activities=build_activities(deps), **options)
+                  activities=build_activities(deps), **{**LIVENESS_OPTIONS, **options})
 
 
 def build_follower(engine: Engine, client: Client, timeline: Timeline = REAL_TIME, *,

@@ -17,6 +17,7 @@ from infrastructure.eventstore.pg_privileges import grant_application_role, prot
 from infrastructure.eventstore.positions import PositionStore
 from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.notifier import Outbox
+from infrastructure.sessions import SessionStore
 from projections.read_models import ReadModels
 
 
@@ -35,6 +36,7 @@ def migrate(env: Mapping[str, str], app_role: str | None = None) -> Migration:
         ReadModels(env).close()
         Outbox(sidecar_for(env, "outbox"))
         PositionStore(sidecar_for(env, "follower"))
+        SessionStore(sidecar_for(env, "sessions"))
         if not env.get("PERSISTENCE_MODULE", "").endswith("postgres"):
             return Migration([], None)
         append_only = _event_tables(store)

@@ -26,7 +26,7 @@ from audit.replay import period_entries, replay
 from bootstrap import open_store
 from cli.proof_commands import consistency_command, prove_command, seal_command
 from cli.store_option import STORE_HELP, settings_for
-from domain.calendar import STOCKHOLM
+from domain.calendar import STOCKHOLM, iso_local
 from projections.audit_trail import event_payload
 from projections.read_models import ReadModels
 
@@ -100,8 +100,8 @@ def history_command(aggregate_id: UUID = typer.Argument(..., help="Aggregatets i
                    "För", "Innehåll", "Kedja"):
         table.add_column(column, overflow="fold")
     for e in events:
-        table.add_row(str(e.originator_version), type(e).__qualname__, e.timestamp.isoformat(),
-                      e.occurred_at.isoformat(), e.actor.person_id, e.actor.role,
+        table.add_row(str(e.originator_version), type(e).__qualname__, iso_local(e.timestamp),
+                      iso_local(e.occurred_at), e.actor.person_id, e.actor.role,
                       e.actor.on_behalf_of or "",
                       json.dumps(event_payload(e), ensure_ascii=False), e.chain_hash[:12])
     console.print(table)
@@ -155,9 +155,7 @@ def write_entries(entries: Any, stream: TextIO, output_format: str) -> int:
     writer = csv.DictWriter(stream, EXPORT_FIELDS, extrasaction="ignore")
     if output_format == "csv":
         writer.writeheader()
-    for entry in entries:
-        entry = {**entry, "recorded_at": _stockholm(entry["recorded_at"]),
-                 "occurred_at": _stockholm(entry["occurred_at"])}
+    for entry in entries:  # instants already in Stockholm time (projections.audit_trail)
         if output_format == "csv":
             writer.writerow({**entry, "payload": json.dumps(entry["payload"],
                                                             ensure_ascii=False)})
@@ -166,8 +164,3 @@ def write_entries(entries: Any, stream: TextIO, output_format: str) -> int:
                          + "\n")
         count += 1
     return count
-
-
-def _stockholm(instant: str) -> str:
-    """Both instants of an exported event in one time zone, with its offset."""
-    return datetime.fromisoformat(instant).astimezone(STOCKHOLM).isoformat()

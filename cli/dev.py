@@ -29,6 +29,7 @@ from audit.seals import SealKey
 from bootstrap import Engine, build_engine, connect
 from cli.demo import NAMND_CODE, DemoData, load_demo_data
 from infrastructure.logging import get_logger
+from infrastructure.packaged_data import require_files, von_dir
 from infrastructure.settings import Settings
 from infrastructure.tracing import instrument_api
 from projections.read_models import ReadModels
@@ -75,13 +76,15 @@ def main_job(settings: Settings, console: Console) -> NoReturn:
 def run_dev(settings: Settings, console: Console) -> None:
     from infrastructure.devserver import embedded_temporal
 
+    data = von_dir(settings)
+    require_files(data, "organisation.yaml")  # before anything is written
     if settings.seal_key_file is None:  # the demo's own key; production names its file
         key_file = settings.var_dir / "seal-key.pem"
         SealKey.load_or_create(key_file)
         settings = settings.model_copy(update={"seal_key_file": key_file})
     engine = build_engine(settings)
     app = engine.store
-    demo = load_demo_data(engine, settings.data_dir / "von")
+    demo = load_demo_data(engine, data)
     tokens = dev_tokens(app.organisation(NAMND_CODE))
     read_models = ReadModels.for_app(app)
     projections_stop = threading.Event()
@@ -111,7 +114,7 @@ async def _serve(engine: Engine, demo: DemoData, tokens: dict[str, str],
     client = await connect(settings)
     api = create_app(engine.store, engine.bus, tokens, read_models=read_models,
                      runner_is_running=True, namnd_code=NAMND_CODE,
-                     tree_heads=engine.tree_heads)
+                     tree_heads=engine.tree_heads, session_hours=settings.session_hours)
     instrument_api(api, settings)
     server = _QuietServer(uvicorn.Config(api, host=settings.api_host, port=settings.api_port,
                                          log_level="warning", lifespan="off"))

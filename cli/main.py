@@ -28,6 +28,7 @@ from infrastructure.importer import (
     import_report_template,
 )
 from infrastructure.logging import configure_logging
+from infrastructure.packaged_data import require_files, von_dir
 from infrastructure.settings import Settings, get_settings
 from infrastructure.tracing import configure_tracing
 from projections.read_models import ReadModels
@@ -54,11 +55,16 @@ def _main() -> None:
 
 @app.command("import")
 def import_data(
-    data_dir: Path = typer.Option(None, help="Folder with organisation.yaml, arsplan_*.yaml"),
+    data_dir: Path = typer.Option(None, help="Folder with organisation.yaml, arsplan_*.yaml; "
+                                  "default: von/ of ARSPLAN_DATA_DIR or the packaged data"),
 ) -> None:
     """Import the organisation and årsplan data files (idempotent)."""
     settings = get_settings()
-    folder = data_dir or settings.data_dir / "von"
+    try:
+        folder = von_dir(settings, data_dir)
+        require_files(folder, "organisation.yaml")  # before the store is opened (or made)
+    except DataFileError as exc:
+        raise data_file_error(exc) from None
     application = open_store(settings)
     try:
         org = import_organisation(application, folder / "organisation.yaml")
@@ -76,8 +82,15 @@ def import_data(
             result = import_delegationsordning(application, ordning)
             console.print(f"Delegationsordning: version {result.version}")
     except DataFileError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+        raise data_file_error(exc) from None
+    finally:
+        application.close()
+
+
+def data_file_error(exc: DataFileError) -> typer.Exit:
+    """The problem as the file names it (one line for a missing file), exit status 2."""
+    console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(2)
 
 
 @app.command()
@@ -89,19 +102,30 @@ def dev() -> None:
         console.print("[red]arsplan dev är demon[/red]: i produktion körs tjänsterna var för "
                       "sig (arsplan api, worker, follow, relay; docker-compose.yml).")
         raise typer.Exit(1)
-    main_job(settings, console)
+    try:
+        main_job(settings, console)
+    except DataFileError as exc:
+        raise data_file_error(exc) from None
 
 
 @app.command()
 def simulate(
     store: Path = typer.Option(None, help="Keep the simulated event store in this SQLite file"),
+    out: Path = typer.Option(None, help="Folder for everything the run writes (the documents "
+                             "sent, in drop/); default: simulation/ in ARSPLAN_VAR_DIR"),
+    data_dir: Path = typer.Option(None, help="Folder with VON's organisation.yaml, "
+                                  "report_template.yaml, arsplan_2022_2023.yaml; default: von/ "
+                                  "of ARSPLAN_DATA_DIR or the packaged data"),
 ) -> None:
     """Delårsbokslut 2022 VON in time-skipped simulation, with the outcome per unit."""
     import os
     import sys
 
     from cli.simulate import render_outcome, run_simulation
-    outcome = run_simulation(get_settings(), console, store)
+    try:
+        outcome = run_simulation(get_settings(), console, store, out, data_dir)
+    except DataFileError as exc:
+        raise data_file_error(exc) from None
     console.print(render_outcome(outcome))
     sys.stdout.flush()
     os._exit(0)  # temporalio's runtime threads can abort a normal exit (sdk-python #300)

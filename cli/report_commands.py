@@ -14,6 +14,8 @@ from bootstrap import open_store
 from domain.calendar import STOCKHOLM
 from domain.errors import DomainError
 from domain.ids import cycle_id
+from infrastructure.packaged_data import data_dir
+from infrastructure.settings import get_settings
 from reporting.compile import (
     compile_delarsrapport,
     compile_underlag,
@@ -71,16 +73,17 @@ def compile_command(
     html: bool = typer.Option(False, "--html", help="HTML i stället för .docx"),
 ) -> None:
     """Förvaltningens underlag för en cykel, från de godkända rapporterna."""
+    # The options are checked before the store is opened: a typo creates no store.
+    ident, moment = parse_cycle(cycle), parse_as_of(as_of)
     application = open_store()
     try:
-        ident, moment = parse_cycle(cycle), parse_as_of(as_of)
         if html:
             _write(underlag_html(application, ident, moment), out, "underlag.html")
         else:
             document = compile_underlag(application, ident, moment)
             _write(document, out, document.filename)
     except DomainError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     finally:
         application.close()
@@ -88,12 +91,14 @@ def compile_command(
 
 @report_app.command("delarsrapport")
 def delarsrapport_command(
-    data: Path = typer.Option(..., help="Mapp med rapport.yaml, internkontroll.yaml, "
-                              "ekonomi.yaml (t.ex. data/snd2023)"),
+    data: Path = typer.Option(None, help="Mapp med rapport.yaml, internkontroll.yaml, "
+                              "ekonomi.yaml; standard: snd2023/ i ARSPLAN_DATA_DIR eller "
+                              "i paketets data (Socialnämnden 2023)"),
     out: Path = typer.Option(None, help="Utfil; standard: delarsrapport-….docx"),
     html: bool = typer.Option(False, "--html", help="HTML i stället för .docx"),
 ) -> None:
     """Nämndens delårsrapport från strukturerade datafiler."""
+    data = data if data is not None else data_dir(get_settings()) / "snd2023"
     try:
         if html:
             _write(delarsrapport_html(data), out, "delarsrapport.html")
@@ -101,5 +106,5 @@ def delarsrapport_command(
             document = compile_delarsrapport(data)
             _write(document, out, document.filename)
     except DomainError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None

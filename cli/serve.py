@@ -58,7 +58,9 @@ def serve_api(settings: Settings, host: str, port: int, tokens_file: Path | None
             get_logger().warning("dev_tokens_in_use", hint="set ARSPLAN_API_TOKENS_FILE")
         api = create_app(engine.store, engine.bus, tokens, read_models=read_models,
                          namnd_code=NAMND_CODE, dev_login=dev_login,
-                         tree_heads=engine.tree_heads, jwt_verifier=jwt_verifier(settings))
+                         tree_heads=engine.tree_heads, jwt_verifier=jwt_verifier(settings),
+                         session_hours=settings.session_hours,
+                         secure_cookies=settings.env == "production")
         instrument_api(api, settings)
         uvicorn.run(api, host=host, port=port, log_level="warning")
     finally:

@@ -19,9 +19,10 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from domain.calendar import STOCKHOLM
+from domain.calendar import in_stockholm, shown
 from domain.cycle import Cycle
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.packaged_data import VON_FILES, require_files, von_dir
 from infrastructure.settings import Settings
 from projections import queries as q
 
@@ -39,9 +40,17 @@ class Outcome:
     drop_dir: Path
 
 
-def run_simulation(settings: Settings, console: Console, store: Path | None = None) -> Outcome:
+def run_simulation(settings: Settings, console: Console, store: Path | None = None,
+                   out: Path | None = None, data: Path | None = None) -> Outcome:
+    """Everything the run writes goes under ``out`` (default ``<var dir>/simulation``): the
+    documents sent to KLK and Platina in ``out/drop``. ``data``: VON's data files (default:
+    the packaged ones); a missing one stops the run before anything starts."""
     from simulation.delarsbokslut_2022 import CYCLE, STEPS, simulate_cycle
 
+    folder = von_dir(settings, data)
+    require_files(folder, *VON_FILES)
+    output = out if out is not None else settings.var_dir / "simulation"
+    settings = settings.model_copy(update={"drop_dir": output / "drop"})
     with tempfile.TemporaryDirectory(prefix="arsplan-sim-") as scratch:
         path = store or Path(scratch) / "simulation.sqlite"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,10 +63,10 @@ def run_simulation(settings: Settings, console: Console, store: Path | None = No
             task = progress.add_task("Delårsbokslut 2022 VON", total=len(STEPS))
 
             def on_step(when: datetime, person: str, command: str) -> None:
-                local = when.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+                local = shown(when)
                 progress.update(task, advance=1, description=f"{local} {person}: {command}")
 
-            report = asyncio.run(simulate_cycle(settings, env, on_step))
+            report = asyncio.run(simulate_cycle(settings, env, on_step, data=folder))
         return _outcome(env, UUID(str(CYCLE)), report.wall_seconds, report.drop_dir)
 
 
@@ -87,6 +96,12 @@ def render_outcome(outcome: Outcome) -> Panel:
     facts.add_row("Underlag till KLK", cycle.underlag_reference or "ej skickat")
     facts.add_row("Nämndens beslut", cycle.beslut or "inget beslut")
     facts.add_row("Exporterat till diariet", cycle.export_reference or "nej")
+    coverage = outcome.board.coverage
+    names = {row.unit_id: row.unit_name for row in outcome.board.rows}
+    facts.add_row("Ingår inte i cykeln", ", ".join(
+        u.unit_name for u in coverage.outside_cycle) or "–")
+    facts.add_row("Utan underliggande enheter", ", ".join(
+        names.get(u, u) for u in coverage.without_units_below) or "–")
     facts.add_row("Påminnelser totalt", str(outcome.reminders))
     facts.add_row("Händelser i lagret", str(outcome.events))
     facts.add_row("Dokument", str(outcome.drop_dir))
@@ -96,4 +111,4 @@ def render_outcome(outcome: Outcome) -> Panel:
 
 
 def _local(value: datetime | None) -> str:
-    return value.astimezone(STOCKHOLM).strftime("%d/%m %H:%M") if value else "–"
+    return f"{in_stockholm(value):%d/%m %H:%M}" if value else "–"

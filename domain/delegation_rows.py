@@ -109,12 +109,17 @@ class DelegationRow:
             limit_unit=data.get("limit_unit"), source=data.get("source", ""),
         )
 
-    def must_be_anmald(self, laglighetsprovning: bool) -> bool:
+    def must_be_anmald(self, laglighetsprovning: bool | None) -> bool:
         """Only rows marked "ska anmälas" report to the nämnd, plus those conditional
-        on laglighetsprövning when the beslut can be so appealed (1.7)."""
+        on laglighetsprövning when the beslut can be so appealed (1.7). A brådskande
+        beslut (6 kap. 39 § KL) is anmält at the nämnd's next sammanträde, always."""
         if self.anmalan == ANMALAN_ALWAYS or self.bradskande:
             return True
-        return self.anmalan == ANMALAN_IF_LAGLIGHETSPROVNING and laglighetsprovning
+        return self.anmalan == ANMALAN_IF_LAGLIGHETSPROVNING and laglighetsprovning is True
+
+    @property
+    def anmalan_depends_on_laglighetsprovning(self) -> bool:
+        return self.anmalan == ANMALAN_IF_LAGLIGHETSPROVNING and not self.bradskande
 
 
 def check_row(row: DelegationRow) -> None:
@@ -180,12 +185,29 @@ def check_delegable(row: DelegationRow) -> None:
             "beslutar", rule="ej_delegerbart_arende")
 
 
-def laglighetsprovning_of(row: DelegationRow, stated: bool | None) -> bool:
-    """Whether the beslut can be appealed by laglighetsprövning: the row says, or the delegat."""
+def laglighetsprovning_of(row: DelegationRow, stated: bool | None) -> bool | None:
+    """Whether the beslut can be appealed by laglighetsprövning: the row says, or the delegat.
+
+    The delegat must say only where the anmälan depends on it (anmälan
+    "om_laglighetsprovning"); elsewhere an unstated answer stays None (ej angivet): such
+    a beslut is anmält or not by its row alone, and is not anslaget on its own.
+    """
     if row.laglighetsprovning is not None:
         return row.laglighetsprovning
-    if stated is None:
+    if stated is None and row.anmalan_depends_on_laglighetsprovning:
         raise InvalidInputError(
-            f"Ange om beslutet kan överklagas genom laglighetsprövning (13 kap. KL); det avgör "
-            f"om det ska anmälas ({row.reference()})", rule="laglighetsprovning_saknas")
+            f"Ange om beslutet kan överklagas genom laglighetsprövning (13 kap. KL): beslut "
+            f"enligt {row.reference()} anmäls till nämnden bara om de kan det",
+            rule="laglighetsprovning_saknas")
     return stated
+
+
+def why_not_anmalt(anmalan: str, laglighetsprovning: bool | None) -> str | None:
+    """The reason a beslut is not anmält, as the row in force when it was taken gives it
+    (None for a beslut recorded before its row's anmälan was kept with it)."""
+    if anmalan == ANMALAN_NEVER:
+        return "delegationsordningen anger att sådana beslut inte anmäls"
+    if anmalan == ANMALAN_IF_LAGLIGHETSPROVNING and not laglighetsprovning:
+        return ("sådana beslut anmäls bara när de kan överklagas genom laglighetsprövning "
+                "(13 kap. KL), och det kan inte detta")
+    return None

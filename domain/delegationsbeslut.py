@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.base import AuditedAggregate, Cause
 from domain.calendar import local_date
+from domain.delegation_rows import why_not_anmalt
 from domain.errors import RuleViolationError
 from domain.legal_time import laga_kraft_instant, overklagandetid_last_day
 
@@ -35,8 +36,9 @@ class BeslutFacts:
     amount: float | None
     limit_unit: str | None
     must_be_anmald: bool
-    laglighetsprovning: bool
+    laglighetsprovning: bool | None  # None: not stated, and the anmälan did not depend on it
     bradskande: bool
+    anmalan: str = ""  # the row's anmälan (ska, om_laglighetsprovning, nej); "" before kept
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -148,8 +150,10 @@ class Delegationsbeslut(AuditedAggregate):
 
     def place_on_list(self, meeting_id: UUID, cause: Cause) -> None:
         if not self.facts.must_be_anmald:
+            reason = why_not_anmalt(self.facts.anmalan, self.facts.laglighetsprovning)
             raise RuleViolationError(f"Beslut enligt rad {self.facts.row_nr} anmäls inte till "
-                                     "nämnden", rule="anmals_ej")
+                                     f"nämnden{f': {reason}' if reason else ''}",
+                                     rule="anmals_ej")
         if self.listed_on is not None:
             raise RuleViolationError("Beslutet står redan på en anmälningslista",
                                      rule="redan_anmalt")

@@ -3,13 +3,14 @@ the rule, the role and the unit as users know them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from domain.base import Actor
 from domain.errors import InvalidInputError, NotAuthorisedError, RuleViolationError
 from domain.report_flow import EDITABLE_STATUSES, STATUS_LABELS
-from domain.roles import role_label
+from domain.report_items import check_item_kind
+from domain.roles import CHEF_ROLE_BY_KIND, role_label
 
 
 class GuardedReport(Protocol):
@@ -20,6 +21,20 @@ class GuardedReport(Protocol):
     unit_id: str
     parent_unit_id: str | None
     status: str
+
+
+def check_new_report(unit_kind: str, items: Sequence[Mapping[str, Any]]) -> None:
+    """A report is opened for a unit that has a chef, with each item once, of a known kind."""
+    if unit_kind not in CHEF_ROLE_BY_KIND:
+        raise InvalidInputError(f"Rapporter finns inte för enhetstyp {unit_kind!r}",
+                                rule="report_unit_kind")
+    seen: set[str] = set()
+    for item in items:
+        check_item_kind(item["kind"])
+        if item["item_id"] in seen:
+            raise InvalidInputError(f"Punkten {item['item_id']!r} förekommer två gånger",
+                                    rule="duplicate_item")
+        seen.add(item["item_id"])
 
 
 def check_owner(report: GuardedReport, actor: Actor,

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from domain.command_identity import key_of
 from domain.commands import Command, Instant
@@ -35,6 +35,15 @@ class RecordReminderSent(SystemCommand):
     task: TaskName
     deadline: Instant
     overdue: bool = False
+
+
+class RecordRemindersSkipped(SystemCommand):
+    """Reminders whose moment had passed when the task's deadline moved were not sent."""
+
+    report_id: UUID
+    task: TaskName
+    deadline: Instant
+    skipped: Annotated[list[Instant], Field(min_length=1, max_length=100)]
 
 
 class RecordDeadlinePassed(SystemCommand):

@@ -24,9 +24,8 @@ from domain.report_flow import (
     open_task,
     owner_role,
 )
-from domain.report_guards import check_attester, check_owner, require_reason
-from domain.report_items import Item, check_item_kind
-from domain.roles import CHEF_ROLE_BY_KIND
+from domain.report_guards import check_attester, check_new_report, check_owner, require_reason
+from domain.report_items import Item
 
 
 class UnitReport(ReportContent, WorkflowFacts, AuditedAggregate):
@@ -140,6 +139,14 @@ class UnitReport(ReportContent, WorkflowFacts, AuditedAggregate):
         def apply(self, aggregate: UnitReport) -> None:
             aggregate.escalations += 1
 
+    class RemindersSkipped(AuditedAggregate.Event):
+        """Reminders not sent: their moment had passed when a moved deadline was planned."""
+
+        task: str
+        deadline: datetime
+        skipped: list[datetime]
+        reason: str
+
     class IndicatorRecorded(AuditedAggregate.Event):
         item_id: str
         indicator: dict[str, Any]
@@ -209,16 +216,7 @@ class UnitReport(ReportContent, WorkflowFacts, AuditedAggregate):
     def open(cls, cycle_id: UUID, namnd_code: str, unit_id: str, unit_kind: str,
              parent_unit_id: str | None, deadline: datetime, items: list[dict[str, Any]],
              cause: Cause) -> Self:
-        if unit_kind not in CHEF_ROLE_BY_KIND:
-            raise InvalidInputError(f"Rapporter finns inte för enhetstyp {unit_kind!r}",
-                                    rule="report_unit_kind")
-        seen: set[str] = set()
-        for item in items:
-            check_item_kind(item["kind"])
-            if item["item_id"] in seen:
-                raise InvalidInputError(f"Punkten {item['item_id']!r} förekommer två gånger",
-                                        rule="duplicate_item")
-            seen.add(item["item_id"])
+        check_new_report(unit_kind, items)
         return cls._create_audited(
             cls.Opened, id=unit_report_id(cycle_id, unit_id), cause=cause, cycle_id=cycle_id,
             namnd_code=namnd_code, unit_id=unit_id, unit_kind=unit_kind,

@@ -115,6 +115,7 @@ FIELDS: dict[str, dict[str, Spec]] = {
                                  "parent_unit_id", "deadline", "items"),
     "UnitReport.ReminderSent": {**_public("task", "deadline", "overdue"),
                                 "recipient_person_id": PERSON},
+    "UnitReport.RemindersSkipped": _public("task", "deadline", "skipped", "reason"),
     "UnitReport.Reopened": _public("reason"),
 }
 

@@ -16,6 +16,9 @@ class FeedSettings(SecretFilesMixin, BaseSettings):
     clients: str = "{}"  # JSON: token → {"client_id", "namnd_codes" | null, "personal_data"}
     pseudonym_secret: str = DEV_PSEUDONYM_SECRET
     poll_seconds: float = 0.5  # how often a live stream looks for new events
+    stream_max_per_client: int = Field(default=4, ge=1)  # open streams per client at once
+    stream_max_seconds: float = Field(default=3600.0, gt=0)  # then it ends; the client resumes
+    stream_reauthorise_seconds: float = Field(default=60.0, gt=0)  # a revoked grant ends it
     nats_url: str = Field(default="nats://127.0.0.1:4222", validation_alias=AliasChoices(
         "ARSPLAN_FEED_NATS_URL", "ARSPLAN_NATS_URL"))  # the latter shared with other services
     stream: str = "ARSPLAN"

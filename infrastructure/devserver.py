@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import socket
@@ -9,8 +10,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+from temporalio.client import Client
 
 from infrastructure.logging import get_logger
 from infrastructure.settings import Settings
@@ -39,6 +43,26 @@ def _wait_for_port(host: str, port: int, timeout: float) -> None:
     raise TimeoutError(f"Temporal svarar inte på {host}:{port} efter {timeout:.0f} s")
 
 
+def _wait_until_serving(address: str, namespace: str, timeout: float) -> None:
+    """The port opens before the frontend serves ("Frontend is not healthy yet"): wait
+    until a client connects and the namespace answers."""
+    async def probe() -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                client = await Client.connect(address, namespace=namespace)
+                await client.count_workflows()
+                return
+            except Exception as exc:  # any not-yet-serving answer; the deadline ends it
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"Temporal på {address} är inte redo efter "
+                                       f"{timeout:.0f} s: {exc}") from exc
+                await asyncio.sleep(0.2)
+    # In a thread of its own: the caller may already run an event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, probe()).result()
+
+
 @contextlib.contextmanager
 def embedded_temporal(settings: Settings, *, ui: bool = True,
                       startup_timeout: float = 60.0) -> Iterator[DevServer]:
@@ -54,7 +78,10 @@ def embedded_temporal(settings: Settings, *, ui: bool = True,
     server_log = (settings.var_dir / "temporal.log").open("ab")
     process = subprocess.Popen(args, stdout=server_log, stderr=subprocess.STDOUT)
     try:
+        started = time.monotonic()
         _wait_for_port(host or "127.0.0.1", int(port), startup_timeout)
+        _wait_until_serving(settings.temporal_address, settings.temporal_namespace,
+                            startup_timeout - (time.monotonic() - started))
         ui_url = f"http://{host or '127.0.0.1'}:{settings.temporal_ui_port}" if ui else None
         log.info("temporal_started", ui=ui_url, db=str(settings.temporal_db))
         yield DevServer(settings.temporal_address, ui_url, settings.temporal_db)

@@ -124,7 +124,12 @@ def _line_of(node: yaml.Node, loc: tuple[int | str, ...]) -> int:
 
 
 def load_file(path: Path, model: type[M]) -> M:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot be read: {exc.strerror}") from None
     try:
         node = yaml.compose(text)
         raw = yaml.safe_load(text)

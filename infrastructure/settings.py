@@ -59,7 +59,9 @@ class Settings(SecretFilesMixin, BaseSettings):
     platina_url: str | None = None
 
     timezone: str = "Europe/Stockholm"
-    data_dir: Path = Path("data")
+    data_dir: Path | None = Field(
+        default=None, description="folder of the data files (von/, snd2023/); unset: the "
+                                  "files shipped in the package (infrastructure.packaged_data)")
     var_dir: Path = Path("var")
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -87,8 +89,7 @@ class Settings(SecretFilesMixin, BaseSettings):
         """The environment eventsourcing reads to choose and open its recorders."""
         if self.event_store == "memory":
             return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
-        if self.event_store == "sqlite":
-            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.event_store == "sqlite":  # its folder is made where the store is opened
             env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
                    "SQLITE_DBNAME": str(self.sqlite_path),
                    "SQLITE_LOCK_TIMEOUT": "10"}

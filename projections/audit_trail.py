@@ -14,7 +14,8 @@ decoding the event. Queries build the entries at read time with ``audit_entry`` 
 the events themselves, decoded from the same bytes the hash chain covers: by actor,
 the events the index rows name; by aggregate or cycle (the cycle and its reports),
 the aggregates' events, ordered by their index rows' positions; unfiltered, the log
-up to the view's position. Every answer shows only events the projection has reached.
+up to the view's position (a page of it from a log position on: ``log_entries``).
+Every answer shows only events the projection has reached.
 
 Trails built before 2026-11-25 also hold full entry rows (``by_aggregate``) and
 ``by_cycle`` rows. Keyed by aggregate and version (layout of 2026-11), they still
@@ -27,8 +28,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -37,11 +39,19 @@ from eventsourcing.persistence import Mapper, Notification, Tracking
 from eventsourcing.utils import resolve_topic
 
 from domain.base import AuditedAggregate
+from domain.calendar import iso_local, localised
 from domain.chain import _canonical
 from domain.command_identity import key_of
 from domain.cycle import Cycle
 from domain.unit_report import UnitReport
-from projections.base import Doc, EncodedRow, Put, ReadModelProjection, ReadModelView
+from projections.base import (
+    Doc,
+    EncodedRow,
+    Put,
+    ReadModelProjection,
+    ReadModelView,
+    SharedDecode,
+)
 
 BY_AGGREGATE, BY_ACTOR, BY_CYCLE = "by_aggregate", "by_actor", "by_cycle"
 REPORT_CYCLE = "report_cycle"
@@ -58,8 +68,9 @@ def _payload_fields(event_class: type) -> tuple[str, ...]:
 
 
 def event_payload(event: Any) -> Doc:
-    """The event's own fields (not its envelope), JSON-ready."""
-    return {name: _canonical(getattr(event, name)) for name in _payload_fields(event.__class__)}
+    """The event's own fields (not its envelope), JSON-ready, instants in Stockholm time."""
+    return {name: _canonical(localised(getattr(event, name)))
+            for name in _payload_fields(event.__class__)}
 
 
 def audit_entry(event: Any, cycle_id: str | None) -> Doc:
@@ -81,8 +92,8 @@ def _entry_fields(event: Any, cycle_id: str | None) -> Doc:
         "event_id": str(event.event_id),
         "aggregate_id": str(event.originator_id),
         "aggregate_type": aggregate_type, "version": event.originator_version,
-        "event_type": event_type, "recorded_at": event.timestamp.isoformat(),
-        "occurred_at": event.occurred_at.isoformat(), "person_id": actor.person_id,
+        "event_type": event_type, "recorded_at": iso_local(event.timestamp),
+        "occurred_at": iso_local(event.occurred_at), "person_id": actor.person_id,
         "role": actor.role, "unit_id": actor.unit_id, "on_behalf_of": actor.on_behalf_of,
         "command_id": key_of(event.command_id), "cycle_id": cycle_id,
         "chain_hash": event.chain_hash,
@@ -153,10 +164,15 @@ class AuditTrailProjection(ReadModelProjection):
     def process_notification(self, notification: Notification, tracking: Tracking,
                              mapper: Mapper[Any]) -> None:
         # The index needs the actor's person id only: reading it from the stored JSON
-        # skips the mapper's decode, which cost more than the rest of the catch-up.
+        # skips the mapper's decode, which cost more than the rest of the catch-up,
+        # unless another read model of the same pass decoded the event already.
         kind = _topic_kind(notification.topic)
         if kind == _OTHER:
             self.view.insert_tracking(tracking)
+            return
+        decoded = mapper.decoded(notification) if isinstance(mapper, SharedDecode) else None
+        if decoded is not None:
+            self.process_event(decoded, tracking)
             return
         if kind != _DECODE:
             state = notification.state
@@ -298,12 +314,28 @@ def _last_entries(app: Application[Any], view: ReadModelView, last: int) -> list
         window *= 2  # events that are not ours, or gaps in the ids
 
 
+def log_entries(app: Application[Any], view: ReadModelView, start: int, limit: int,
+                batch_size: int = 1000) -> list[tuple[int, Doc]]:
+    """At most ``limit`` audited entries after log position ``start`` up to the view's
+    position, each with its log position (notification id): a page of the unfiltered
+    trail, reading the log only from ``start`` on and only as far as the page needs."""
+    entries = _log_entries(app, view, start, max(min(batch_size, limit), 1))
+    return list(itertools.islice(entries, limit))
+
+
 def _all_entries(app: Application[Any], view: ReadModelView, batch_size: int = 1000,
                  start: int = 0) -> list[Doc]:
     """Every audited event after ``start`` up to the view's position, read from the log
     in order."""
+    return [entry for _, entry in _log_entries(app, view, start, batch_size)]
+
+
+def _log_entries(app: Application[Any], view: ReadModelView, start: int, batch_size: int
+                 ) -> Iterator[tuple[int, Doc]]:
+    """The audited events after ``start`` up to the view's position with their log
+    positions, read from the log in batches as they are asked for."""
     stop = view.max_tracking_id(app.name) or 0
-    cycles, entries, position = _Cycles(view), [], start
+    cycles, position = _Cycles(view), start
     while position < stop:
         batch = app.recorder.select_notifications(position, batch_size, stop=stop,
                                                   inclusive_of_start=False)
@@ -312,6 +344,5 @@ def _all_entries(app: Application[Any], view: ReadModelView, batch_size: int = 1
         for notification in batch:
             event: Any = app.mapper.to_domain_event(notification)
             if isinstance(event, AuditedAggregate.Event):
-                entries.append(audit_entry(event, cycles.of(event)))
+                yield notification.id, audit_entry(event, cycles.of(event))
         position = batch[-1].id
-    return entries

@@ -10,13 +10,16 @@ delivery of the same position is refused by the tracking table.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
+import types
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Mapper, Notification, Tracking, TrackingRecorder
@@ -26,9 +29,9 @@ from eventsourcing.utils import get_topic
 Doc = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Put:
-    """Insert or replace one row."""
+class Put(NamedTuple):
+    """Insert or replace one row (a named tuple: a catch-up makes one per event, and a
+    frozen dataclass took three times as long to build)."""
 
     kind: str
     key: str
@@ -138,6 +141,31 @@ def topics_of(*event_classes: type[Any]) -> tuple[str, ...]:
     return tuple(get_topic(cls) for cls in event_classes)
 
 
+class SharedDecode(Mapper[Any]):
+    """The store's mapper, decoding each notification of a batch once for every read
+    model that asks (a projection reading the stored JSON itself may ask ``decoded``
+    whether another one already did)."""
+
+    def __init__(self, mapper: Mapper[Any]) -> None:
+        super().__init__(mapper.transcoder, mapper.compressor, mapper.cipher)
+        self._mapper = mapper
+        self._events: dict[int, Any] = {}
+
+    def to_domain_event(self, stored_event: Any) -> Any:
+        if not isinstance(stored_event, Notification):
+            return self._mapper.to_domain_event(stored_event)
+        event = self._events.get(stored_event.id)
+        if event is None:
+            event = self._events[stored_event.id] = self._mapper.to_domain_event(stored_event)
+        return event
+
+    def decoded(self, notification: Notification) -> Any | None:
+        return self._events.get(notification.id)
+
+    def forget(self) -> None:
+        self._events.clear()
+
+
 class ReadModelProjection(Projection[ReadModelView]):
     """Base for our projections: subclasses register handlers on ``process_event``.
 
@@ -161,7 +189,24 @@ class ReadModelProjection(Projection[ReadModelView]):
         """What the runner calls for each notification: decodes it and hands the event to
         ``process_event``. A projection that needs only a few fields of the stored state
         may override it and skip the mapper's full decode (the audit trail does)."""
-        self.process_event(mapper.to_domain_event(notification), tracking)
+        event = mapper.to_domain_event(notification)
+        self._handler(type(event))(event, tracking)
+
+    def _handler(self, event_class: type) -> Callable[[Any, Tracking], None]:
+        """``process_event`` for events of the class, looked up once per class: on Python
+        3.11 every access to a singledispatchmethod builds a new wrapper function."""
+        handlers: dict[type, Callable[[Any, Tracking], None]] = self.__dict__.setdefault(
+            "_handlers", {})
+        handler = handlers.get(event_class)
+        if handler is None:
+            bound = self.process_event  # eventsourcing registers deferred handlers here
+            method = inspect.getattr_static(type(self), "process_event")
+            if isinstance(method, functools.singledispatchmethod):
+                handler = types.MethodType(method.dispatcher.dispatch(event_class), self)
+            else:
+                handler = bound
+            handlers[event_class] = handler
+        return handler
 
     def write(self, tracking: Tracking, changes: Iterable[RowChange],
               encoded: Sequence[EncodedRow] = ()) -> None:

@@ -33,7 +33,7 @@ class RegisterEntry(BaseModel):
     amount: float | None
     limit_unit: str | None
     must_be_anmald: bool
-    laglighetsprovning: bool
+    laglighetsprovning: bool | None  # None: not stated (the row's anmälan did not need it)
     bradskande: bool
     status: str
     listed_on: str | None
@@ -111,6 +111,9 @@ CSV_COLUMNS = ("Beslutsdatum", "Nr", "Ärende", "Lagrum", "Diarienummer", "Beslu
                "Beslutsfattare", "För", "Laglighetsprövning", "Status")
 
 
+LAGLIGHETSPROVNING_TEXT = {True: "ja", False: "nej", None: "ej angivet"}
+
+
 def anmalningslista_csv(lista: Anmalningslista) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -118,7 +121,7 @@ def anmalningslista_csv(lista: Anmalningslista) -> str:
     for e in lista.entries:
         writer.writerow((e.decided_on.isoformat(), e.row_nr, e.arende, e.lagrum, e.arende_ref,
                          e.beslut, e.delegat_role, e.decider, e.on_behalf_of or "",
-                         "ja" if e.laglighetsprovning else "nej", e.status))
+                         LAGLIGHETSPROVNING_TEXT[e.laglighetsprovning], e.status))
     return out.getvalue()
 
 

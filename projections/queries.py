@@ -13,11 +13,12 @@ from uuid import UUID
 from eventsourcing.application import Application
 from pydantic import BaseModel
 
-from domain.calendar import days_late, local_date
+from domain.calendar import LocalInstant, days_late, lateness, local_date
 from domain.report_flow import EJ_PABORJAD, KLARMARKERAD, PAGAR, STATUS_LABELS
 from domain.roles import CHEF_ROLE_BY_KIND
-from projections.audit_trail import AuditTrailProjection, trail_entries
+from projections.audit_trail import AuditTrailProjection, log_entries, trail_entries
 from projections.base import Doc, ReadModelView
+from projections.board_coverage import BoardCoverage, board_coverage
 from projections.reminders import REMINDER, ReminderOutboxProjection
 from projections.reporting import (
     ASSIGNMENT_BY_PERSON,
@@ -40,8 +41,9 @@ class Task(BaseModel):
     cycle_title: str
     unit_id: str
     unit_name: str
-    deadline: datetime
-    days_late: int
+    deadline: LocalInstant
+    days_late: int  # whole days passed since the deadline
+    late: str | None  # "försenad", "3 tim sen", "2 dagar sen"; None when not late
     on_behalf_of: str | None  # set when the person acts as ersättare
 
 
@@ -53,23 +55,25 @@ class BoardRow(BaseModel):
     parent_unit_id: str | None
     status: str
     status_label: str
-    deadline: datetime
-    attest_deadline: datetime | None
+    deadline: LocalInstant
+    attest_deadline: LocalInstant | None
     days_late: int
+    late: str | None
     reminders_sent: int
     escalations: int
     deadlines_passed: list[str]
-    klarmarkerad_at: datetime | None
-    godkand_at: datetime | None
+    klarmarkerad_at: LocalInstant | None
+    godkand_at: LocalInstant | None
 
 
 class CycleBoard(BaseModel):
     cycle_id: UUID
     title: str
     status: str
-    deadlines: dict[str, datetime]
+    deadlines: dict[str, LocalInstant]
     rows: list[BoardRow]
     counts: dict[str, int]
+    coverage: BoardCoverage  # the organisation's units outside the cycle or not reported
 
 
 class AuditEntry(BaseModel):
@@ -78,8 +82,8 @@ class AuditEntry(BaseModel):
     aggregate_type: str
     version: int
     event_type: str
-    recorded_at: datetime
-    occurred_at: datetime
+    recorded_at: LocalInstant
+    occurred_at: LocalInstant
     person_id: str
     role: str
     unit_id: str | None
@@ -97,10 +101,10 @@ class Reminder(BaseModel):
     unit_id: str
     recipient_person_id: str
     task: str
-    deadline: datetime
+    deadline: LocalInstant
     overdue: bool
-    occurred_at: datetime
-    recorded_at: datetime
+    occurred_at: LocalInstant
+    recorded_at: LocalInstant
 
 
 # Att-göra
@@ -148,7 +152,8 @@ def _task(view: ReadModelView, task: Literal["klarmarkera", "attestera"], r: Doc
     return Task(task=task, report_id=r["report_id"], cycle_id=r["cycle_id"],
                 cycle_title=cycle["title"], unit_id=r["unit_id"],
                 unit_name=_unit_name(view, r["namnd_code"], r["unit_id"]), deadline=deadline,
-                days_late=days_late(deadline, now), on_behalf_of=assignment["substitute_for"])
+                days_late=days_late(deadline, now), late=lateness(deadline, now),
+                on_behalf_of=assignment["substitute_for"])
 
 
 # Cycle board
@@ -161,20 +166,23 @@ def cycle_board(view: ReadModelView, cycle_id: UUID, now: datetime | None = None
     rows = []
     for r in view.find(REPORT, str(cycle_id)):
         deadline = datetime.fromisoformat(r["deadline"])
-        late = days_late(deadline, now) if now and r["status"] in (EJ_PABORJAD, PAGAR) else 0
+        # Only an open report is late (as of the deadline itself nothing is).
+        at = now if now is not None and r["status"] in (EJ_PABORJAD, PAGAR) else deadline
         rows.append(BoardRow(
             report_id=r["report_id"], unit_id=r["unit_id"],
             unit_name=_unit_name(view, r["namnd_code"], r["unit_id"]),
             unit_kind=r["unit_kind"], parent_unit_id=r["parent_unit_id"], status=r["status"],
             status_label=STATUS_LABELS[r["status"]], deadline=deadline,
-            attest_deadline=r["attest_deadline"], days_late=late,
+            attest_deadline=r["attest_deadline"],
+            days_late=days_late(deadline, at), late=lateness(deadline, at),
             reminders_sent=r["reminders_sent"], escalations=r["escalations"],
             deadlines_passed=r["deadlines_passed"], klarmarkerad_at=r["klarmarkerad_at"],
             godkand_at=r["godkand_at"]))
     rows.sort(key=lambda row: (_LEVEL_ORDER.get(row.unit_kind, 9), row.unit_id))
     counts = {status: sum(1 for row in rows if row.status == status) for status in STATUS_LABELS}
     return CycleBoard(cycle_id=cycle_id, title=cycle["title"], status=cycle["status"],
-                      deadlines=cycle["deadlines"], rows=rows, counts=counts)
+                      deadlines=cycle["deadlines"], rows=rows, counts=counts,
+                      coverage=board_coverage(view, cycle, {r.unit_id: r.status for r in rows}))
 
 
 _LEVEL_ORDER = {"forvaltning": 0, "avdelning": 1, "enhet": 2}
@@ -190,6 +198,14 @@ def audit_trail(app: Application[Any], view: ReadModelView, aggregate_id: UUID |
     reached."""
     return [AuditEntry.model_validate(d)
             for d in trail_entries(app, view, aggregate_id, actor, cycle_id, last)]
+
+
+def audit_log(app: Application[Any], view: ReadModelView, after: int, limit: int
+              ) -> list[tuple[int, AuditEntry]]:
+    """The unfiltered trail's next ``limit`` entries recorded after log position ``after``,
+    each with its log position: only that part of the log is read."""
+    return [(position, AuditEntry.model_validate(d))
+            for position, d in log_entries(app, view, after, limit)]
 
 
 def reminder_outbox(view: ReadModelView, recipient: str | None = None,

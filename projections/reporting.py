@@ -8,6 +8,7 @@ and godkännande). Role assignments are projected with their date ranges so that
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from typing import Any
 
@@ -16,8 +17,10 @@ from eventsourcing.persistence import Tracking
 
 from domain.cycle import Cycle
 from domain.organisation import Organisation
-from domain.report_flow import EJ_PABORJAD, GODKAND, KLARMARKERAD, PAGAR
+from domain.report_flow import EJ_PABORJAD, GODKAND, KLARMARKERAD, PAGAR, attester_role
 from domain.unit_report import UnitReport
+from domain.working_days import attest_deadline
+from infrastructure.settings import get_settings
 from projections.base import Doc, Put, ReadModelProjection, topics_of
 
 ORGANISATION, UNIT, PERSON = "organisation", "unit", "person"
@@ -166,9 +169,16 @@ class ReportingProjection(ReadModelProjection):
 
     @process_event.register(UnitReport.Klarmarkerad)
     def _(self, event: UnitReport.Klarmarkerad, tracking: Tracking) -> None:
-        self._update_report(event, tracking, lambda d: d.update(
-            status=KLARMARKERAD, klarmarkerad_at=iso(event.occurred_at),
-            klarmarkerad_by=event.actor.person_id))
+        # The Attestera task shows its own deadline from the klarmarkering on: the one the
+        # workflow's AttestationRequested records a moment later (the same domain rule,
+        # counted from the klarmarkering), not the level's deadline meanwhile.
+        def change(d: Doc) -> None:
+            d.update(status=KLARMARKERAD, klarmarkerad_at=iso(event.occurred_at),
+                     klarmarkerad_by=event.actor.person_id)
+            if attester_role(d["unit_kind"]) is not None:
+                d["attest_deadline"] = iso(attest_deadline(event.occurred_at,
+                                                           self.attest_working_days))
+        self._update_report(event, tracking, change)
 
     @process_event.register(UnitReport.Godkand)
     def _(self, event: UnitReport.Godkand, tracking: Tracking) -> None:
@@ -214,6 +224,10 @@ class ReportingProjection(ReadModelProjection):
     def _(self, event: UnitReport.Escalated, tracking: Tracking) -> None:
         self._update_report(event, tracking,
                             lambda d: d.update(escalations=d["escalations"] + 1))
+
+    @functools.cached_property
+    def attest_working_days(self) -> int:
+        return get_settings().attest_working_days
 
     def _update_report(self, event: Any, tracking: Tracking, change: Any) -> None:
         doc = self.view.get_for_update(REPORT, str(event.originator_id))

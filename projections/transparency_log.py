@@ -13,15 +13,18 @@ does not compare it (``compared_in_replay``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
 from domain.merkle import MerkleLog
-from projections.base import Put, ReadModelProjection, ReadModelView
+from projections.base import EncodedRow, Put, ReadModelProjection, ReadModelView
 
 NODE, LEAF, TREE, EVENT = "node", "leaf", "tree", "event"
 SIZE_KEY = "size"
@@ -79,21 +82,75 @@ def leaf_event(view: ReadModelView, index: int) -> LeafEvent | None:
     return LeafEvent(index, int(doc["n"]), doc["c"], doc["a"], int(doc["v"]), doc["t"])
 
 
+class _BatchNodes:
+    """The nodes a batch adds, kept in memory for the appends after them (the batch's
+    view would hand out copies of its rows); older nodes are read from the view."""
+
+    def __init__(self, view: ReadModelView) -> None:
+        self.older = ViewNodes(view)
+        self.added: dict[tuple[int, int], bytes] = {}
+
+    def get(self, level: int, index: int) -> bytes:
+        found = self.added.get((level, index))
+        return found if found is not None else self.older.get(level, index)
+
+    def put_many(self, nodes: Iterable[tuple[int, int, bytes]]) -> None:
+        for level, index, value in nodes:
+            self.added[(level, index)] = value
+
+
+@functools.cache
+def _type_name(event_class: type) -> str:
+    topic = get_topic(event_class)
+    return json.dumps(topic.partition(":")[2] or topic, ensure_ascii=False)
+
+
 class TransparencyLogProjection(ReadModelProjection):
+    """Each event: its leaf, the nodes it completes, the rows naming it, the tree's size.
+
+    The rows are written in storage form (``EncodedRow``, canonical JSON built directly):
+    nothing reads them back while the batch is open, because the batch's tree (its size
+    and the nodes it added) is kept here until the batch ends.
+    """
+
     name = "transparency_log"
     compared_in_replay = False
     topics = ()  # every event is a leaf
+    batch_size = 2000
+
+    def __init__(self, view: ReadModelView) -> None:
+        super().__init__(view)
+        self._in_batch = False
+        self._batch_log: MerkleLog | None = None
+
+    @contextmanager
+    def writing_to(self, view: ReadModelView) -> Iterator[None]:
+        with super().writing_to(view):
+            self._in_batch, self._batch_log = True, None
+            try:
+                yield
+            finally:
+                self._in_batch, self._batch_log = False, None
+
+    def _log(self) -> MerkleLog:
+        """The tree as the view has it; within a batch, the one kept since its start."""
+        if self._batch_log is not None:
+            return self._batch_log
+        log = MerkleLog(_BatchNodes(self.view), tree_size(self.view))
+        if self._in_batch:
+            self._batch_log = log
+        return log
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        nodes = ViewNodes(self.view)
-        log = MerkleLog(nodes, tree_size(self.view))
-        index = log.size
-        log.append([(tracking.notification_id, domain_event.chain_hash)])
-        topic = get_topic(type(domain_event))
-        leaf = Put(LEAF, str(index), {
-            "n": tracking.notification_id, "c": domain_event.chain_hash,
-            "a": str(domain_event.originator_id), "v": domain_event.originator_version,
-            "t": topic.partition(":")[2] or topic})
-        by_event = Put(EVENT, str(domain_event.event_id), {"i": index})
-        self.write(tracking, [*nodes.pending, leaf, by_event,
-                              Put(TREE, SIZE_KEY, {"size": log.size})])
+        log = self._log()
+        index, position = log.size, tracking.notification_id
+        chain_hash, aggregate_id = domain_event.chain_hash, str(domain_event.originator_id)
+        rows: list[EncodedRow] = [(NODE, f"{level}:{i}", "", position, f'{{"h":"{value.hex()}"}}')
+                                  for level, i, value in log.append([(position, chain_hash)])]
+        # Byte for byte canonical_json of each doc (keys sorted, no spaces).
+        rows.append((LEAF, str(index), "", position,
+                     f'{{"a":"{aggregate_id}","c":"{chain_hash}","n":{position},'
+                     f'"t":{_type_name(cast(type, type(domain_event)))},'
+                     f'"v":{domain_event.originator_version}}}'))
+        rows.append((EVENT, str(domain_event.event_id), "", position, f'{{"i":{index}}}'))
+        self.write(tracking, [Put(TREE, SIZE_KEY, {"size": log.size})], rows)

@@ -8,10 +8,12 @@ from typing import Any
 from domain.content.assessment import suggest_bedomning
 from domain.content.ekonomi import table_from_dict
 from domain.content.goals import indicators_of
+from domain.coverage import Coverage
 from domain.cycle import Cycle
 from domain.organisation import Organisation
 from domain.report_items import Item
 from domain.unit_report import UnitReport
+from reporting.coverage import coverage_blocks
 from reporting.delarsrapport import ECONOMY_CAPTIONS
 from reporting.model import Block, Heading, Paragraph, ReportDocument, Table
 from reporting.tables import ekonomi_table, indicator_table
@@ -22,9 +24,11 @@ LABELS = {"analys": "Analys", "aktiviteter": "Aktiviteter"}
 
 
 def underlag_document(cycle: Cycle, org: Organisation, reports: Mapping[str, UnitReport],
-                      subtitle: str | None = None) -> ReportDocument:
+                      subtitle: str | None = None,
+                      coverage: Coverage | None = None) -> ReportDocument:
+    """``coverage``: what the cycle covers, said first (the förvaltning's underlag)."""
     ordered = [reports[u] for u in unit_order(org) if u in reports]
-    blocks: list[Block] = []
+    blocks: list[Block] = coverage_blocks(coverage, org.name) if coverage is not None else []
     blocks += _summaries(org, ordered)
     template = [i for i in cycle.item_template if i["kind"] != "sammanfattning"]
     for kind, section in GOAL_KINDS.items():

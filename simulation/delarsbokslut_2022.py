@@ -1,6 +1,8 @@
 """The Delårsbokslut 2022 VON script: who does what when, on the seed's dates.
 
-Real VON data (data/von), six avdelningar and four enheter in scope. Enheter by
+Real VON data (data/von, shipped in the package), six avdelningar and four enheter in scope:
+Planering, Funktionsstöd and Hälso- och sjukvård report with none of their enheter in the
+cycle, which the underlag and the board say (domain.coverage). Enheter by
 2022-08-23, avdelningar by 08-30, underlag 09-13, the nämnd's beslut at its sammanträde
 on 09-27. Brunnsgården is
 återsänd once; Haga hemtjänst 1 is late and escalated. ``arsplan simulate`` and the
@@ -24,6 +26,7 @@ from domain.calendar import STOCKHOLM
 from domain.commands import Atersand, Attestera, Command, Klarmarkera, OpenCycle
 from domain.ids import arsplan_id, cycle_id, meeting_id, unit_report_id
 from infrastructure.importer import import_arsplan, import_organisation, import_report_template
+from infrastructure.packaged_data import von_dir
 from infrastructure.settings import Settings
 from simulation.harness import SimulatedClock, Simulation, simulation
 from workflows.cycle import CycleWorkflow
@@ -178,14 +181,15 @@ class SimulationReport:
 
 
 async def simulate_cycle(settings: Settings, store_env: dict[str, str] | None = None,
-                         on_step: Callable[[datetime, str, str], None] | None = None
-                         ) -> SimulationReport:
-    """Plays the Delårsbokslut 2022 VON script on a fresh store (in memory by default)."""
+                         on_step: Callable[[datetime, str, str], None] | None = None,
+                         data: Path | None = None) -> SimulationReport:
+    """Plays the Delårsbokslut 2022 VON script on a fresh store (in memory by default);
+    ``data``: VON's data files (default: von/ of the configured or packaged data)."""
     started = time.monotonic()
     env = store_env or {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     clock = SimulatedClock(SCENARIO_START)
     engine = build_engine(settings, env=env, clock=clock)
-    setup_store(engine, settings.data_dir / "von")
+    setup_store(engine, von_dir(settings, data))
 
     async def progress(i: int, s: Simulation) -> None:
         if on_step is not None:

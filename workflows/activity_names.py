@@ -9,6 +9,7 @@ PLAN_REMINDERS = "plan_reminders"
 SEND_REMINDER = "send_reminder"
 DEADLINE_PASSED = "deadline_passed"
 REQUEST_ATTESTATION = "request_attestation"
+RECORD_REMINDERS_SKIPPED = "record_reminders_skipped"
 # CycleWorkflow
 LOAD_CYCLE = "load_cycle"
 SEND_UNDERLAG = "send_underlag"

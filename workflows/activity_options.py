@@ -12,18 +12,23 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-# Store writes retry quickly; a worker killed inside one gets it retried elsewhere once
-# the start-to-close timeout runs out (Temporal notices a dead worker no sooner).
+# Store writes retry quickly. A worker killed inside an activity is noticed by its missing
+# heartbeats (activities/heartbeat.py beats every second while one runs): the server then
+# retries the activity elsewhere after HEARTBEAT_TIMEOUT, not after the start-to-close
+# timeout, which only bounds an activity that is alive but stuck.
 QUICK_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
                           maximum_interval=timedelta(minutes=1))
 PATIENT_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1),
                             maximum_interval=timedelta(minutes=5))
+HEARTBEAT_TIMEOUT = timedelta(seconds=5)
 
 
 class ActivityRunner:
-    def __init__(self, timeout: timedelta, retry: RetryPolicy = QUICK_RETRY) -> None:
+    def __init__(self, timeout: timedelta, retry: RetryPolicy = QUICK_RETRY,
+                 heartbeat: timedelta = HEARTBEAT_TIMEOUT) -> None:
         self.timeout = timeout
         self.retry = retry
+        self.heartbeat = heartbeat
         self.in_flight = 0
 
     @property
@@ -35,6 +40,6 @@ class ActivityRunner:
         try:
             return await workflow.execute_activity(
                 name, arg, result_type=result_type, start_to_close_timeout=self.timeout,
-                retry_policy=self.retry)
+                heartbeat_timeout=self.heartbeat, retry_policy=self.retry)
         finally:
             self.in_flight -= 1

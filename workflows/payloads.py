@@ -81,6 +81,17 @@ class ReportFact(Payload):
     overdue: bool = False
 
 
+class RemindersSkipped(Payload):
+    """Reminders a moved deadline's plan did not send: their moments had passed."""
+
+    report_id: str
+    key: str
+    task: Task
+    deadline: AwareDatetime
+    skipped: list[AwareDatetime]
+    occurred_at: AwareDatetime
+
+
 class UnitReportStatus(Payload):
     report_id: str
     unit_id: str

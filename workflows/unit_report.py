@@ -14,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
         DeadlineChange,
         ReminderPlan,
         ReminderPlanRequest,
+        RemindersSkipped,
         ReportEvent,
         ReportFact,
         ReportProgress,
@@ -25,6 +26,8 @@ with workflow.unsafe.imports_passed_through():
 
 # Short store writes: a worker killed inside one gets it retried elsewhere after this.
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
+# Histories recorded before it never recorded the reminders a moved deadline skipped.
+RECORD_SKIPPED_PATCH = "unit-report-records-skipped-reminders"
 
 
 def _stamp(instant: datetime) -> str:
@@ -65,6 +68,7 @@ class UnitReportWorkflow:
         self._attest_requested_for = -1
         self._reported_status: str | None = None
         self._klarmarkerad_version = 0
+        self._planned: dict[str, datetime] = {}  # each task's deadline as last planned
 
     @workflow.run
     async def run(self, inp: UnitReportInput) -> UnitReportStatus:
@@ -179,6 +183,7 @@ class UnitReportWorkflow:
                 act.PLAN_REMINDERS, ReminderPlanRequest(deadline=deadline), ReminderPlan)
             steps = ([(at, "reminder") for at in plan.before] + [(deadline, "deadline")]
                      + [(at, "overdue") for at in plan.overdue])
+            await self._record_skipped(task, deadline, steps)
             interrupted = False
             for at, what in sorted(steps):
                 if what != "deadline" and at < workflow.now():
@@ -213,10 +218,29 @@ class UnitReportWorkflow:
             return changed()
         return True
 
-    async def _fire(self, task: Task, what: str, deadline: datetime, at: datetime) -> None:
+    async def _record_skipped(self, task: Task, deadline: datetime,
+                              steps: list[tuple[datetime, str]]) -> None:
+        """Reminders of a moved deadline whose moments had already passed are not sent late;
+        the report's history says so. (A moment that passed before the task existed, such
+        as the attest task's first reminder on a klarmarkering after it, is not news.)"""
+        moved = self._planned.get(task) not in (None, deadline)
+        self._planned[task] = deadline
+        skipped = [at for at, what in sorted(steps) if what != "deadline"
+                   and at < workflow.now() and self._key(task, what, deadline, at)
+                   not in self._fired]
+        if not (moved and skipped) or not workflow.patched(RECORD_SKIPPED_PATCH):
+            return
+        key = f"{workflow.info().workflow_id}:skipped:{task}:{_stamp(deadline)}:{self._version}"
+        await self._activities.run(act.RECORD_REMINDERS_SKIPPED, RemindersSkipped(
+            report_id=self._report_id, key=key, task=task, deadline=deadline,
+            skipped=skipped, occurred_at=workflow.now()))
+
+    def _key(self, task: Task, what: str, deadline: datetime, at: datetime) -> str:
         key = f"{workflow.info().workflow_id}:{what}:{task}:{_stamp(deadline)}"
-        if what != "deadline":
-            key += f":{_stamp(at)}"
+        return key if what == "deadline" else f"{key}:{_stamp(at)}"
+
+    async def _fire(self, task: Task, what: str, deadline: datetime, at: datetime) -> None:
+        key = self._key(task, what, deadline, at)
         if key in self._fired:
             return
         fact = ReportFact(report_id=self._report_id, key=key, task=task, deadline=deadline,
@@ -238,6 +262,7 @@ class UnitReportWorkflow:
             return False
         self._attest_deadline = deadline
         self._attest_requested_for = self._klarmarkerad_version
+        self._planned.pop("attestera", None)  # a new attest task, not a moved deadline
         return True
 
     def _progress_unreported(self) -> bool:

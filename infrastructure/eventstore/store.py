@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -46,6 +47,15 @@ def utc_now() -> datetime:
     return datetime.now(tz=UTC)
 
 
+def make_sqlite_folder(env: Mapping[str, str]) -> None:
+    """An SQLite store's folder is made when the store is opened: settings only name it."""
+    if not (env.get("PERSISTENCE_MODULE") or "").endswith("sqlite"):
+        return
+    name = env.get("SQLITE_DBNAME") or ""
+    if name and not name.startswith((":memory:", "file:")):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+
+
 class ArsplanStore(Application[UUID]):
     """The årsplan's event store: every aggregate of every nämnd, one notification log."""
 
@@ -68,6 +78,7 @@ class ArsplanStore(Application[UUID]):
         register_domain_transcodings(transcoder)
 
     def construct_recorder(self) -> ApplicationRecorder:
+        make_sqlite_folder(self.env)
         return group_commit(super().construct_recorder(), self.env)
 
     def _select_after(self) -> SelectAfter | None:

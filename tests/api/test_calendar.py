@@ -93,7 +93,7 @@ class TestPersonFeed:
 
 class TestUnitFeed:
     async def test_the_unit_feed_names_who_is_responsible(self, world: ApiWorld) -> None:
-        events = events_by_uid(await feed(world, "/calendar/unit/enh-ekhagen.ics", "eva"))
+        events = events_by_uid(await feed(world, "/calendar/unit/enh-ekhagen.ics", "david"))
         event = events[event_uid(EKHAGEN, "klarmarkera")]
         assert "Ansvarig: Anna" in str(event["DESCRIPTION"])
         assert list(events) == [event_uid(EKHAGEN, "klarmarkera")]
@@ -137,6 +137,17 @@ class TestFeedAccess:
         response = await signed.get("/calendar/person/bertil.ics", params={"token": annas})
         assert response.status_code == 403
 
-    async def test_links_are_off_without_a_secret(self, world: ApiWorld) -> None:
+    async def test_a_link_token_with_any_characters_is_refused_not_a_crash(
+            self, signed: httpx.AsyncClient) -> None:
+        response = await signed.get("/calendar/person/anna.ics", params={"token": "Å"})
+        assert response.status_code == 403
+
+    async def test_links_without_a_secret_are_a_problem_naming_the_setting(
+            self, world: ApiWorld) -> None:
         response = await world.get("/api/calendar/links", "anna")
-        assert response.status_code == 404
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        problem = response.json()
+        assert (problem["rule"], problem["setting"]) == ("calendar_secret_not_set",
+                                                         "ARSPLAN_CALENDAR_SECRET")
+        assert "ARSPLAN_CALENDAR_SECRET" in problem["detail"]

@@ -10,6 +10,7 @@ import httpx
 from api.app import create_app
 from projections.read_models import ReadModels
 from tests.api.conftest import ApiWorld, report_id
+from tests.support.dashboard import csrf_of, sign_in
 from tests.support.org import CYCLE
 from tests.support.tamper import StoreTamperer
 
@@ -17,7 +18,7 @@ EKHAGEN = report_id("enh-ekhagen")
 
 
 async def login(world: ApiWorld, person: str) -> None:
-    response = await world.http.post("/logga-in", data={"token": f"t-{person}"})
+    response = await sign_in(world.http, f"t-{person}")
     assert response.status_code == 303
 
 
@@ -61,6 +62,7 @@ class TestAttGora:
         await login(world, "anna")
         form = task_form((await world.http.get("/att-gora")).text, "klarmarkera")
         await login(world, "bertil")
+        form["csrf_token"] = csrf_of((await world.http.get("/att-gora")).text)
         response = await world.http.post("/att-gora/klarmarkera", data=form)
         assert response.status_code == 403
         assert 'role="alert"' in response.text and "enhetschef" in response.text
@@ -169,9 +171,9 @@ async def test_with_real_tokens_the_login_page_lists_no_one(world: ApiWorld) -> 
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
         page = (await http.get("/logga-in")).text
         assert "s3cret" not in page and "Anna" not in page and 'type="password"' in page
-        await http.post("/logga-in", data={"token": "s3cret-anna"})
+        await sign_in(http, "s3cret-anna")
         assert "Att göra för Anna" in (await http.get("/att-gora")).text
-        refused = await http.post("/logga-in", data={"token": "guess"})
+        refused = await sign_in(http, "guess")
         assert refused.status_code == 401
     read_models.close()
 

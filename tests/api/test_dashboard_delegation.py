@@ -12,6 +12,7 @@ import pytest
 from api.app import create_app
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
+from tests.support.dashboard import sign_in
 from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 from tests.unit.von_delegation import AU_LEDAMOT, FORVALTNINGSCHEF, decide, load_von
@@ -27,7 +28,7 @@ async def browser(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Manu
     api = create_app(app, app.bus, {"t-revisor": "p-ingrid-kontrollsson"}, read_models=read_models)
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
-        await http.post("/logga-in", data={"token": "t-revisor"})
+        await sign_in(http, "t-revisor")
         yield http, clock, app
     read_models.close()
     app.close()

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.dashboard import sign_in_sync
+
 REPO = Path(__file__).resolve().parents[2]
 ARSPLAN = Path(sys.executable).parent / "arsplan"
 
@@ -88,10 +90,14 @@ def test_dev_shows_the_demo_tasks_and_stops_cleanly(
 
     with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
         assert "Sara Demodal" in browser.get("/logga-in").text
-        page = browser.post("/logga-in", data={"token": "dev-sara-demodal"}).text
+        page = sign_in_sync(browser, "dev-sara-demodal").text
         assert "Att göra för Sara Demodal" in page
         assert "Schema och resursenheten" in page and "(demo, öppnad" in page
-        register = browser.get("/delegationer").text
+        own = browser.get("/delegationer").text  # an enhetschef sees only her own beslut
+        assert "Personlig assistans 25 timmar" not in own
+    with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as secretary:
+        sign_in_sync(secretary, "dev-sofia-protokollsson")
+        register = secretary.get("/delegationer").text
         assert "Personlig assistans 25 timmar" in register and "ska anmälas" in register
     tasks = httpx.get(f"{base}/api/att-gora",
                       headers={"Authorization": "Bearer dev-lena-testlund"}).json()

@@ -9,18 +9,24 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
 ARSPLAN = Path(sys.executable).parent / "arsplan"
 
 
 @pytest.mark.slow
 def test_simulate_prints_each_units_outcome_the_underlag_and_the_beslut(
         tmp_path: Path) -> None:
-    env = {**os.environ, "COLUMNS": "160", "ARSPLAN_DATA_DIR": str(REPO / "data"),
-           "ARSPLAN_DROP_DIR": str(tmp_path / "drop"), "ARSPLAN_VAR_DIR": str(tmp_path)}
+    """Started outside the repository, with the packaged data; everything it writes goes
+    under the var dir's simulation/ folder, nothing into the current directory."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("ARSPLAN_DATA_DIR", "ARSPLAN_DROP_DIR", "ARSPLAN_SQLITE_PATH")}
+    env |= {"COLUMNS": "160", "ARSPLAN_VAR_DIR": str(tmp_path / "var")}
     done = subprocess.run([str(ARSPLAN), "simulate", "--store", str(tmp_path / "sim.sqlite")],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert list(cwd.iterdir()) == []
+    assert (tmp_path / "var" / "simulation" / "drop" / "klk").is_dir()
     out = done.stdout
     assert "Delårsbokslut 2022: avslutad" in out
     haga = next(line for line in out.splitlines() if "Haga hemtjänst 1" in line)
@@ -28,5 +34,9 @@ def test_simulate_prints_each_units_outcome_the_underlag_and_the_beslut(
     cells = [c.strip() for c in haga.split("│") if c.strip()]
     assert cells[1] == "Godkänd" and cells[5] == "1" and "klarmarkera" in cells[6]
     assert "Nämnden godkänner delårsbokslut 2022" in out
-    assert str(tmp_path / "drop" / "klk") in out
+    assert str(tmp_path / "var" / "simulation" / "drop") in out
     assert (tmp_path / "sim.sqlite").exists()
+    # Planering, Funktionsstöd and Hälso- och sjukvård report with none of their enheter.
+    alone = next(line for line in out.splitlines() if "Utan underliggande enheter" in line)
+    assert "Planering" in alone and "Funktionsstöd" in alone
+    assert "Schema och resursenheten" in out  # named: not in the cycle

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from tests.api.conftest import ApiWorld, auth, report_id
+from tests.support.dashboard import sign_in
 from tests.support.org import CYCLE
 
 EKHAGEN = report_id("enh-ekhagen")
@@ -16,7 +17,7 @@ async def test_the_preview_shows_a_godkand_units_analysis(world: ApiWorld) -> No
                      field="analys", value="Analys <från> Ekhagen")
     await world.post("klarmarkera", "anna", report_id=EKHAGEN)
     await world.post("attestera", "david", report_id=EKHAGEN)
-    await world.http.post("/logga-in", data={"token": "t-gun"})
+    await sign_in(world.http, "t-gun")
     page = (await world.http.get(f"/cykler/{CYCLE}/underlag")).text
     assert "Delårsbokslut 2022" in page
     assert "Analys &lt;från&gt; Ekhagen" in page  # escaped, not markup

@@ -24,7 +24,7 @@ def test_reminder_sent_is_published_in_version_2(feed: EventFeed) -> None:
     assert current_version("UnitReport.ReminderSent") == 2
     assert event.version == 2
     assert event.payload == {"recipient": {"person_id": "cecilia"}, "task": "klarmarkera",
-                             "deadline": "2022-08-23T21:59:00+00:00",
+                             "deadline": "2022-08-23T23:59:00+02:00",
                              "deadline_date": "2022-08-23", "overdue": False}
 
 
@@ -33,7 +33,7 @@ def test_a_consumer_pinned_to_version_1_gets_the_old_shape(feed: EventFeed) -> N
     [event] = feed.read(AUDITOR, 0, pinned).events
     assert event.version == 1
     assert event.payload == {"recipient_person_id": "cecilia", "task": "klarmarkera",
-                             "deadline": "2022-08-23T21:59:00+00:00", "overdue": False}
+                             "deadline": "2022-08-23T23:59:00+02:00", "overdue": False}
 
 
 def test_a_version_1_envelope_from_before_the_change_upcasts_to_what_the_feed_sends_now(

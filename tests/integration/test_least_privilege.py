@@ -13,7 +13,9 @@ from psycopg import errors
 
 from bootstrap.migrate import migrate
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.importer import import_organisation
+from infrastructure.sessions import SessionStore
 from projections.read_models import ReadModels
 from projections.runner import catch_up_all
 from tests.support.pg_roles import Roles, deployment_roles
@@ -88,3 +90,11 @@ def test_the_application_role_cannot_change_the_schema(roles: Roles, statement: 
 def test_migrate_runs_again_without_harm(roles: Roles) -> None:
     again = migrate(roles.env(roles.owner, create_tables=True), roles.app)
     assert again.append_only == [EVENTS, "arsplan_snapshots"]
+
+
+def test_the_application_role_keeps_dashboard_sessions(roles: Roles) -> None:
+    sessions = SessionStore(sidecar_for(roles.env(roles.app, create_tables=False), "sessions"))
+    session_id, _ = sessions.create("p-anna")
+    assert sessions.get(session_id) is not None
+    sessions.revoke(session_id)
+    assert sessions.get(session_id) is None

@@ -17,8 +17,10 @@ import httpx
 import pytest
 from eventsourcing.cipher import AESCipher
 
+from api.sessions import LOGIN_NONCE_COOKIE
 from audit.seals import SealKey
 from bootstrap.migrate import migrate
+from tests.support.dashboard import csrf_of
 from tests.support.pg_roles import Roles, deployment_roles
 from tests.support.stores import POSTGRES_DSN, skip_without_postgres
 
@@ -98,6 +100,12 @@ def test_with_its_secrets_it_serves_and_refuses_the_dev_tokens(
         assert dev.status_code == 401
         login = httpx.get(f"{base}/logga-in")
         assert "dev-sara-demodal" not in login.text
+        assert "Secure" in login.headers["set-cookie"]  # the login form's nonce cookie
+        # Sent back by hand: over plain HTTP no client returns a Secure cookie.
+        nonce = csrf_of(login.text)
+        signed_in = httpx.post(f"{base}/logga-in", data={"token": TOKEN, "csrf_token": nonce},
+                               headers={"Cookie": f"{LOGIN_NONCE_COOKIE}={nonce}"})
+        assert signed_in.status_code == 303 and "Secure" in signed_in.headers["set-cookie"]
     finally:
         server.terminate()
         server.wait(timeout=30)

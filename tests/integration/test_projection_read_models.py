@@ -11,6 +11,7 @@ from eventsourcing.persistence import Tracking
 
 from audit.replay import period_entries
 from domain import commands as c
+from domain.ids import cycle_id
 from projections.audit_trail import (
     BY_ACTOR,
     BY_AGGREGATE,
@@ -34,7 +35,7 @@ from tests.integration.projection_support import (
 )
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
-from tests.support.org import CYCLE
+from tests.support.org import CYCLE, DELAR_2022
 
 AUG_26 = datetime(2022, 8, 26, 12, 0, tzinfo=UTC)
 
@@ -60,7 +61,8 @@ class TestAttGora:
             "klarmarkera", "enh-hemtjanst-norr", "Hemtjänst Norr")
         assert task.cycle_title == "Delårsbokslut 2022"
         assert task.deadline == datetime.fromisoformat("2022-08-23T23:59:00+02:00")
-        assert task.days_late == 3
+        # 08-26 14:00 is two days and 14 hours after 08-23 23:59: days passed, not started.
+        assert (task.days_late, task.late) == (2, "2 dagar sen")
 
     def test_attestera_reaches_the_avdelningschef_only_after_klarmarkering(
             self, app: TestEngine, read_models: ReadModels) -> None:
@@ -112,8 +114,31 @@ class TestCycleBoard:
         assert ekhagen.godkand_at == datetime(2022, 8, 25, 9, 0, tzinfo=UTC)
         assert (bjorkliden.status, bjorkliden.klarmarkerad_at) == ("pagar", None)
         assert (hemtjanst.reminders_sent, hemtjanst.escalations) == (2, 1)
-        assert hemtjanst.days_late == 3
+        assert (hemtjanst.days_late, hemtjanst.late) == (2, "2 dagar sen")
         assert board.counts == {"ej_paborjad": 4, "pagar": 1, "klarmarkerad": 0, "godkand": 1}
+        assert (board.coverage.outside_cycle, board.coverage.without_units_below) == ([], {})
+        assert board.coverage.not_reported == [r.unit_id for r in board.rows
+                                               if r.unit_id != "enh-ekhagen"]
+
+    def test_the_board_names_the_units_outside_the_cycle(
+            self, app: TestEngine, read_models: ReadModels) -> None:
+        """Kvarboende's only enhet is left out: the board says so, and who has not reported."""
+        app.execute(DELAR_2022.model_copy(update={
+            "command_id": "open-manad-2022", "process": "manadsuppfoljning",
+            "unit_ids": ["von-forv", "avd-aldreboende", "avd-kvarboende", "enh-ekhagen"]}),
+            "gun")
+        catch_up_all(app, read_models)
+        board = cycle_board(read_models.view(ReportingProjection),
+                            cycle_id("VON", "manadsuppfoljning", 2022), AUG_26)
+        assert board is not None
+        coverage = board.coverage
+        assert coverage.units_in_organisation == 6
+        assert [(u.unit_id, u.unit_name, u.parent_unit_id) for u in coverage.outside_cycle] == [
+            ("enh-bjorkliden", "Björklidens äldreboende", "avd-aldreboende"),
+            ("enh-hemtjanst-norr", "Hemtjänst Norr", "avd-kvarboende")]
+        assert coverage.not_reported == ["von-forv", "avd-aldreboende", "avd-kvarboende",
+                                         "enh-ekhagen"]
+        assert coverage.without_units_below == {"avd-kvarboende": ["enh-hemtjanst-norr"]}
 
 
 class TestAuditTrail:

@@ -12,13 +12,13 @@ import pytest
 from domain import commands as c
 from domain import system_commands as sc
 from domain.errors import NotFoundError
-from domain.ids import unit_report_id
+from domain.ids import cycle_id, unit_report_id
 from domain.unit_report import UnitReport
-from reporting.compile import compile_underlag
+from reporting.compile import compile_underlag, underlag_html
 from reporting.document import DOCX_MEDIA_TYPE
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine, fact_key
-from tests.support.org import CYCLE, build_organisation, open_delar_2022
+from tests.support.org import CYCLE, DELAR_2022, build_organisation, open_delar_2022
 
 EKHAGEN = unit_report_id(CYCLE, "enh-ekhagen")
 BJORKLIDEN = unit_report_id(CYCLE, "enh-bjorkliden")
@@ -153,3 +153,36 @@ def test_compiling_as_of_the_sending_reproduces_the_sent_bytes(
 
     assert compile_underlag(von, CYCLE, as_of=sent_at).sha256 == sent.sha256
     assert compile_underlag(von, CYCLE).sha256 == sent.sha256
+
+
+def test_the_underlag_names_every_unit_it_does_not_cover(app: TestEngine) -> None:
+    """Björkliden and Hemtjänst Norr are outside the cycle: Kvarboende reports with none of
+    its enheter; the units in it that have not reported are named with their status."""
+    build_organisation(app)
+    open_delar_2022(app)
+    scoped = DELAR_2022.model_copy(update={
+        "command_id": "open-manad-2022", "process": "manadsuppfoljning",
+        "title": "Månadsuppföljning 2022",
+        "unit_ids": ["von-forv", "avd-aldreboende", "avd-kvarboende", "enh-ekhagen"]})
+    app.execute(scoped, "gun")
+    cycle = cycle_id("VON", "manadsuppfoljning", 2022)
+    fill_and_approve(app, unit_report_id(cycle, "enh-ekhagen"), "anna", "Analys")
+    app.execute(c.Klarmarkera(report_id=unit_report_id(cycle, "avd-kvarboende")), "eva")
+
+    paragraphs = docx.Document(io.BytesIO(compile_underlag(app, cycle).content)).paragraphs
+    text = [p.text for p in paragraphs]
+    assert text[text.index("Underlagets omfattning") + 1:][:4] == [
+        "Cykeln omfattar 4 av 6 enheter i Vård- och omsorgsnämnden (förvaltning, avdelningar "
+        "och enheter); 1 av dem har lämnat en färdig rapport.",
+        "Har inte rapporterat: Vård- och omsorgsförvaltningen (ej påbörjad), Äldreboende (ej "
+        "påbörjad), Kvarboende (klarmarkerad, inte attesterad)",
+        "Ingår inte i cykeln: Äldreboende: Björklidens äldreboende; Kvarboende: Hemtjänst Norr",
+        "Utan underliggande enheter: Kvarboende rapporterar utan underlag underifrån: dess "
+        "enda underliggande enhet, Hemtjänst Norr, ingår inte i cykeln."]
+    assert "Underlagets omfattning" in underlag_html(app, cycle)
+
+
+def test_a_cycle_of_every_unit_all_reported_says_so(von: TestEngine) -> None:
+    text = text_of(compile_underlag(von, CYCLE).content)
+    assert "Har inte rapporterat: Vård- och omsorgsförvaltningen (ej påbörjad)" in text
+    assert "Ingår inte i cykeln" not in text and "Utan underliggande enheter" not in text

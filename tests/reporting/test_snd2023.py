@@ -97,16 +97,21 @@ def test_arithmetic_check_flags_the_published_slip_and_accepts_rounding() -> Non
     tables = {t.kind: t for t in load_delarsrapport(DATA).ekonomi}
     drift_found = check_table(tables["drift"])
     assert [(f.row, f.column, f.stated, f.expected) for f in drift_found] == [
-        ("Verksamhetens kostnader", "utfall", Decimal(-157698), Decimal(-157697))]
+        ("Verksamhetens kostnader", "utfall", Decimal(-157698), Decimal(-157697)),
+        ("Verksamhetens kostnader", "diff", Decimal(-21231), Decimal(-21230))]
     assert slips(tables["drift"]) == []
-    [slip] = slips(tables["investeringar"])
-    assert (slip.row, slip.column, slip.stated, slip.expected) == (
-        "Reinvestering", "utfall_fg", Decimal(246), Decimal(276))
+    # Seed 004 l.959-965: Reinvestering 246 in 2022 (posts 46 + 200 + 30) and Diff 126
+    # (posts 167 - 41 - 30 = 96): two slips in the one category.
+    assert [(s.row, s.column, s.stated, s.expected) for s in slips(tables["investeringar"])] == [
+        ("Reinvestering", "utfall_fg", Decimal(246), Decimal(276)),
+        ("Reinvestering", "diff", Decimal(126), Decimal(96))]
 
 
-def test_the_slip_is_marked_in_the_document(document: docx.document.Document) -> None:
+def test_the_slips_are_marked_in_the_document(document: docx.document.Document) -> None:
     notes = [p.text for p in document.paragraphs if p.text.startswith("Kontroll:")]
     assert notes == ["Kontroll: Reinvestering, Utfall föregående år: angivet 246, beräknat 276 "
+                     "(Kategori = summan av dess poster)",
+                     "Kontroll: Reinvestering, Diff. utfall: angivet 126, beräknat 96 "
                      "(Kategori = summan av dess poster)"]
 
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource
+
 from application.bus import CommandBus, CommandResult
 from application.handlers import all_handlers
 from application.ports import AbstractTreeHeads
@@ -21,9 +23,23 @@ from infrastructure.eventstore import ArsplanStore, Clock, utc_now
 from infrastructure.settings import Settings
 
 
+class _DefaultsOnly(Settings):
+    """Settings read from the values given and the defaults, nothing else."""
+
+    @classmethod
+    def settings_customise_sources(
+            cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
+
+
 def test_settings(**overrides: Any) -> Settings:
-    """Settings from the defaults only: no .env file, no ARSPLAN_* of the developer's."""
-    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
+    """Settings from the defaults and ``overrides`` only: no .env file, no secrets folder,
+    no ARSPLAN_* variable of the developer's (or of another test)."""
+    return _DefaultsOnly(**overrides)
 
 
 class TestEngine(ArsplanStore):

@@ -181,6 +181,16 @@ class TestAnmalningsplikt:
         assert von.get(result.aggregate_id, Delegationsbeslut).facts.must_be_anmald
         assert ledger(von).is_pending(result.aggregate_id)
 
+    def test_an_ordforandebeslut_needs_no_laglighetsprovning_flag(
+            self, von: TestEngine) -> None:
+        """6 kap. 39 § KL: always anmält at the next sammanträde, whatever the answer;
+        unstated, it stays unstated (not anslaget on its own)."""
+        result = decide(von, ORDFORANDE, "2.1.1", OCT)
+        facts = von.get(result.aggregate_id, Delegationsbeslut).facts
+        assert (facts.must_be_anmald, facts.laglighetsprovning, facts.anmalan) == (
+            True, None, "ska")
+        assert ledger(von).is_pending(result.aggregate_id)
+
     def test_a_row_marked_anmals_ej_never_awaits_anmalan(self, von: TestEngine) -> None:
         result = decide(von, FORVALTNINGSCHEF, "2.1.3", OCT)
         assert not ledger(von).is_pending(result.aggregate_id)

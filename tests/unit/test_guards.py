@@ -150,12 +150,12 @@ def writes(name: str) -> Callable[[UnitReport, Cause], object]:
 WRITES = ("change_item", "record_indicator", "set_bedomning", "record_ekonomi")
 
 REPORTS: list[Guard] = [
-    Guard("unit_report.py:open", "report_unit_kind", InvalidInputError, nothing,
+    Guard("report_guards.py:check_new_report", "report_unit_kind", InvalidInputError, nothing,
           open_report("namnd"), "namnd_has_no_report"),
     Guard("report_items.py:check_item_kind", "item_kind", InvalidInputError, nothing,
           open_report(items=[{"item_id": "x", "kind": "okand", "title": "X"}]),
           "open_with_unknown_item_kind"),
-    Guard("unit_report.py:open", "duplicate_item", InvalidInputError, nothing,
+    Guard("report_guards.py:check_new_report", "duplicate_item", InvalidInputError, nothing,
           open_report(items=[ITEMS[0], dict(ITEMS[0])]), "same_item_twice"),
     # klarmarkera
     Guard("report_guards.py:check_owner", "only_unit_chef_reports", NotAuthorisedError,

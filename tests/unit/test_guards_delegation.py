@@ -97,8 +97,9 @@ ROWS: list[Guard] = [
           "beslut_under_a_non_delegable_row"),
     Guard("delegation_rows.py:laglighetsprovning_of", "laglighetsprovning_saknas",
           InvalidInputError, nothing,
-          lambda _: laglighetsprovning_of(row(laglighetsprovning=None), None),
-          "neither_row_nor_delegat_says"),
+          lambda _: laglighetsprovning_of(
+              row(anmalan="om_laglighetsprovning", laglighetsprovning=None), None),
+          "anmalan_depends_and_neither_row_nor_delegat_says"),
 ]
 
 
@@ -220,8 +221,15 @@ BESLUT: list[Guard] = [
           beslut("anslaget"), lambda b: b.gain_laga_kraft(at_day(LAST_DAY)),
           "laga_kraft_on_the_last_day"),
     Guard("delegationsbeslut.py:place_on_list", "anmals_ej", RuleViolationError,
+          beslut(must_be_anmald=False, anmalan="nej"), lambda b: b.place_on_list(MEETING, SYSTEM),
+          "list_a_beslut_of_a_row_never_anmald"),
+    Guard("delegationsbeslut.py:place_on_list", "anmals_ej", RuleViolationError,
+          beslut(must_be_anmald=False, anmalan="om_laglighetsprovning", laglighetsprovning=False),
+          lambda b: b.place_on_list(MEETING, SYSTEM),
+          "list_a_beslut_not_appealable_by_laglighetsprovning"),
+    Guard("delegationsbeslut.py:place_on_list", "anmals_ej", RuleViolationError,
           beslut(must_be_anmald=False), lambda b: b.place_on_list(MEETING, SYSTEM),
-          "list_a_beslut_not_to_be_anmalt"),
+          "list_a_beslut_recorded_before_its_rows_anmalan_was_kept"),
     Guard("delegationsbeslut.py:place_on_list", "redan_anmalt", RuleViolationError,
           beslut("listed"), lambda b: b.place_on_list(UUID(int=2), SYSTEM), "list_twice"),
     Guard("delegationsbeslut.py:record_anmalt", "ej_pa_listan", RuleViolationError,

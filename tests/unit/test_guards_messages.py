@@ -13,12 +13,12 @@ from domain.errors import DomainError
 from tests.unit.test_guards import TABLES, Guard
 
 MESSAGES = {
-    'unit_report.py:open:report_unit_kind:namnd_has_no_report':
+    'report_guards.py:check_new_report:report_unit_kind:namnd_has_no_report':
         "Rapporter finns inte för enhetstyp 'namnd'",
     'report_items.py:check_item_kind:item_kind:open_with_unknown_item_kind':
         "Okänd punkttyp 'okand'; tillåtna: mal, arbetsmiljomal, kritisk_verksamhetsfaktor, "
         'internkontroll, uppdrag, sammanfattning',
-    'unit_report.py:open:duplicate_item:same_item_twice':
+    'report_guards.py:check_new_report:duplicate_item:same_item_twice':
         "Punkten 'mal' förekommer två gånger",
     'report_guards.py:check_owner:only_unit_chef_reports:klarmarkera_by_another_units_chef':
         'Endast enhetschefen för enh-ekhagen (eller dennes ersättare) får ändra och '
@@ -279,9 +279,9 @@ MESSAGES = {
         'registreras inte som delegationsbeslut',
     'delegation_rows.py:check_delegable:ej_delegerbart_arende:beslut_under_a_non_delegable_row':
         'Rad 2.1.3 (Beslut om yttrande) får inte delegeras (6 kap. 38 § KL); nämnden beslutar',
-    ('delegation_rows.py:laglighetsprovning_of:laglighetsprovning_saknas:neither_row_nor_delegat_says'):
-        'Ange om beslutet kan överklagas genom laglighetsprövning (13 kap. KL); det avgör om '
-        'det ska anmälas (rad 2.1.3, 12 § FL)',
+    ('delegation_rows.py:laglighetsprovning_of:laglighetsprovning_saknas:anmalan_depends_and_neither_row_nor_delegat_says'):
+        'Ange om beslutet kan överklagas genom laglighetsprövning (13 kap. KL): beslut enligt '
+        'rad 2.1.3, 12 § FL anmäls till nämnden bara om de kan det',
     'delegation.py:adopt_version:duplicate_row:row_twice':
         'Raderna 2.1.3 förekommer flera gånger',
     'delegation.py:adopt_version:duplicate_row:two_rows_twice':
@@ -326,7 +326,13 @@ MESSAGES = {
         'Beslutet är överklagat (FR 1-22)',
     'delegationsbeslut.py:gain_laga_kraft:overklagandetid_lopande:laga_kraft_on_the_last_day':
         'Överklagandetiden löper till och med 2022-10-26',
-    'delegationsbeslut.py:place_on_list:anmals_ej:list_a_beslut_not_to_be_anmalt':
+    'delegationsbeslut.py:place_on_list:anmals_ej:list_a_beslut_of_a_row_never_anmald':
+        'Beslut enligt rad 2.1.3 anmäls inte till nämnden: delegationsordningen anger att '
+        'sådana beslut inte anmäls',
+    ('delegationsbeslut.py:place_on_list:anmals_ej:list_a_beslut_not_appealable_by_laglighetsprovning'):
+        'Beslut enligt rad 2.1.3 anmäls inte till nämnden: sådana beslut anmäls bara när de '
+        'kan överklagas genom laglighetsprövning (13 kap. KL), och det kan inte detta',
+    ('delegationsbeslut.py:place_on_list:anmals_ej:list_a_beslut_recorded_before_its_rows_anmalan_was_kept'):
         'Beslut enligt rad 2.1.3 anmäls inte till nämnden',
     'delegationsbeslut.py:place_on_list:redan_anmalt:list_twice':
         'Beslutet står redan på en anmälningslista',

@@ -1,0 +1,39 @@
+"""Where the data files are: the folder ARSPLAN_DATA_DIR (or a command's option) names, else
+the copy shipped in the package (the ``data`` package, found with importlib.resources), never
+a path relative to the current directory. A missing file is a one-line DataFileError that
+names it."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from infrastructure.importer import DataFileError
+from infrastructure.settings import Settings
+
+PACKAGE = "data"
+VON_FILES = ("organisation.yaml", "report_template.yaml", "arsplan_2022_2023.yaml")
+
+
+def packaged_data_dir() -> Path:
+    """The data folder installed with the package."""
+    root = resources.files(PACKAGE)
+    if not isinstance(root, Path):  # a zipped install: files are no folder to hand out
+        raise DataFileError(f"the packaged data ({root}) is not a folder: set ARSPLAN_DATA_DIR")
+    return root
+
+
+def data_dir(settings: Settings) -> Path:
+    return settings.data_dir if settings.data_dir is not None else packaged_data_dir()
+
+
+def von_dir(settings: Settings, folder: Path | None = None) -> Path:
+    """``folder`` if given, else von/ in the data folder."""
+    return folder if folder is not None else data_dir(settings) / "von"
+
+
+def require_files(folder: Path, *names: str) -> None:
+    """Refuses, naming the first missing one, before anything is opened or written."""
+    for name in names:
+        if not (folder / name).is_file():
+            raise DataFileError(f"{folder / name}: file not found")
