@@ -49,7 +49,8 @@ def http(world: ReadWorld) -> Iterator[TestClient]:
 
 
 def get(http: TestClient, path: str, person: str, **params: Any) -> httpx.Response:
-    return http.get(path, params=params, headers=auth(person))
+    response: httpx.Response = http.get(path, params=params, headers=auth(person))
+    return response
 
 
 def everything(http: TestClient, path: str, person: str, **params: Any) -> list[Any]:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ARSPLAN = Path(sys.executable).parent / "arsplan"
 
@@ -40,3 +41,16 @@ def test_simulate_prints_each_units_outcome_the_underlag_and_the_beslut(
     alone = next(line for line in out.splitlines() if "Utan underliggande enheter" in line)
     assert "Planering" in alone and "Funktionsstöd" in alone
     assert "Schema och resursenheten" in out  # named: not in the cycle
+    assert_logs_name_nobody(done.stderr)
+
+
+def assert_logs_name_nobody(logs: str) -> None:
+    """Logs carry ids (person, cycle, report, workflow), never a name or an e-mail address."""
+    organisation = yaml.safe_load(
+        (Path(__file__).parents[2] / "data" / "von" / "organisation.yaml").read_text())
+    personal = {p[key] for p in organisation["people"] for key in ("name", "email") if p.get(key)}
+    lines = [line for line in logs.splitlines() if line.startswith("{")]
+    assert len(lines) > 10, "the run logged nothing to check"
+    assert personal, "the organisation names nobody"
+    leaks = sorted({value for value in personal for line in lines if value in line})
+    assert leaks == []
