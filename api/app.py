@@ -22,6 +22,7 @@ from api import (
 )
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
 from api.read_side import ReadSide
+from api.routes_anslagstavla import router as anslagstavla_router
 from api.routes_delegation import router as delegation_router
 from api.security_headers import SecurityHeaders
 from api.sessions import csrf_guard
@@ -44,6 +45,7 @@ ROUTERS: list[APIRouter] = [
     delegation_router,
     dashboard_delegation.router,
     routes_underlag.router,
+    anslagstavla_router,
 ]
 
 

@@ -15,14 +15,15 @@ RowNr = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)*$")]
 Diarienummer = Annotated[str, StringConstraints(pattern=r"^\d{4}\.\d{3} [A-ZÅÄÖ]{2,10}(-\d+)?$")]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
                                              max_length=2000)]
-Franvaro = Literal["sjukdom", "semester", "tjanstledighet", "tjansteresa"]
+# That the delegate is away, never why (a reason such as sjukdom is health data).
+Franvaro = Literal["frånvaro"]
 
 
 class RecordDelegationsbeslut(Command):
     """A delegat's decision: the row, the ärende, the decision, the date.
 
     ``ersattare_for`` names the ordinary delegate when an ersättare decides, with
-    ``franvaro`` saying why the delegate is absent (jäv comes from the declaration).
+    ``franvaro`` stating that the delegate is away (jäv comes from the declaration).
     ``amount`` is in the row's limit unit (e.g. timmar per vecka).
     """
 

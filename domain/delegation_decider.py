@@ -56,8 +56,8 @@ def decider(org: Organisation, person_id: str, row: DelegationRow, cmd: Decision
             f"rätt delegat är {right} ({row.reference()})", rule="over_beloppsgrans")
     if cmd.ersattare_for and not cmd.franvaro and cmd.ersattare_for not in unavailable:
         raise NotAuthorisedError(
-            "Ersättare får besluta endast när delegaten är frånvarande (sjukdom, semester, "
-            "tjänstledighet, tjänsteresa eller jäv); ange frånvaron", rule="ej_franvarande")
+            "Ersättare får besluta endast när delegaten är frånvarande eller jävig; ange "
+            "franvaro: \"frånvaro\" (utan orsak)", rule="ej_franvarande")
     raise NotAuthorisedError(
         f"{person_id} är inte delegat den {cmd.decided_on.isoformat()} enligt "
         f"{row.reference()}; delegat är {' eller '.join(a.describe() for a in fitting)}",

@@ -20,12 +20,17 @@ class Unit:
     parent_id: str | None
 
 
+# Why an ersättare stands in: that the holder is away or jävig, never why they are away
+# (a reason such as sjukdom is health data, which the record must not hold).
+SUBSTITUTION_REASONS = ("frånvaro", "jäv")
+
+
 @dataclass(frozen=True)
 class RoleAssignment:
     """A person holding a role for a unit over a date range (both ends inclusive).
 
     ``substitute_for`` makes it an ersättare/vikarie assignment: the person acts in
-    the role on behalf of that person for the period (semester, sjukdom, jäv...).
+    the role on behalf of that person for the period, ``reason`` frånvaro or jäv.
     """
 
     assignment_id: str
@@ -145,6 +150,11 @@ class Organisation(AuditedAggregate):
                                     rule="duplicate_assignment")
         if assignment.valid_to is not None and assignment.valid_to < assignment.valid_from:
             raise InvalidInputError("Slutdatum ligger före startdatum", rule="role_dates")
+        if assignment.reason is not None and assignment.reason not in SUBSTITUTION_REASONS:
+            raise InvalidInputError(
+                f"Ange skälet till ersättningen som frånvaro eller jäv, inte "
+                f"{assignment.reason!r}: varför någon är borta (t.ex. sjukdom) registreras inte",
+                rule="substitution_reason")
         self._record(
             self.RoleAssigned, cause, assignment_id=assignment.assignment_id,
             person_id=assignment.person_id, role=assignment.role, unit_id=assignment.unit_id,

@@ -86,7 +86,7 @@ class TestPersonalData:
         assert emails[SARA] == "sara.demodal@example.se"
         assert {pid for pid, email in emails.items() if email} == {SARA}
         assert self.absences(entries) == [(None, None), (None, None)]
-        assert "semester" not in str(entries) and "@example.se" not in str(
+        assert "frånvaro" not in str(entries) and "@example.se" not in str(
             [e for e in entries if e["payload"].get("person_id") != SARA])
 
     @pytest.mark.parametrize("person", [BIRGITTA, INGRID])
@@ -94,8 +94,8 @@ class TestPersonalData:
             self, http: TestClient, world: ReadWorld, person: str) -> None:
         entries = self.history(http, world, person)
         assert self.emails(entries)[CECILIA] == "cecilia.demoqvist@example.se"
-        assert self.absences(entries) == [("p-fredrik-exempelsten", "semester"),
-                                          ("p-birgitta-exempelsson", "semester")]
+        assert self.absences(entries) == [("p-fredrik-exempelsten", "frånvaro"),
+                                          ("p-birgitta-exempelsson", "frånvaro")]
 
     def test_the_ersattare_sees_whom_she_stands_in_for_not_why(
             self, http: TestClient, world: ReadWorld) -> None:
@@ -104,14 +104,14 @@ class TestPersonalData:
 
     def test_the_absent_person_sees_her_own_absence(
             self, http: TestClient, world: ReadWorld) -> None:
-        assert ("p-fredrik-exempelsten", "semester") in self.absences(
+        assert ("p-fredrik-exempelsten", "frånvaro") in self.absences(
             self.history(http, world, "p-fredrik-exempelsten"))
 
     def test_the_revision_page_shows_no_absence_reason(
             self, http: TestClient, world: ReadWorld) -> None:
         page = get(http, "/revision", SARA).text
-        assert "semester" not in page
-        assert "semester" in get(http, "/revision", INGRID).text
+        assert "frånvaro" not in page
+        assert "frånvaro" in get(http, "/revision", INGRID).text
 
     def test_another_namnds_person_may_not_read_the_organisation(
             self, http: TestClient, world: ReadWorld) -> None:

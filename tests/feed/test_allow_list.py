@@ -107,7 +107,7 @@ class TestOverHttp:
         assert ida["payload"]["substitute_for"].startswith("pseudonym-")
         [clear] = [e for e in _events(base_url, "tok-revision", "Organisation.RoleAssigned")
                    if e["payload"]["assignment_id"] == "a11"]
-        assert clear["payload"]["reason"] == "semester" and clear["withheld"] == []
+        assert clear["payload"]["reason"] == "frånvaro" and clear["withheld"] == []
 
     def test_names_and_e_mail_are_withheld(self, base_url: str) -> None:
         for event in _events(base_url, "tok-von-bi", "Organisation.PersonRegistered"):

@@ -39,7 +39,7 @@ def _history(app: TestEngine, clock: ManualClock) -> dict[str, UUID]:
                        beslut="Tillfälligt stängt <b>dagcenter</b>").aggregate_id,
         "pa": decide(app, AU_LEDAMOT, "3.3.2", date(2022, 10, 4), amount=25).aggregate_id,
         "stf": decide(app, STF_FORVALTNINGSCHEF, "2.1.3", date(2022, 10, 5),
-                      ersattare_for=FORVALTNINGSCHEF, franvaro="sjukdom").aggregate_id,
+                      ersattare_for=FORVALTNINGSCHEF, franvaro="frånvaro").aggregate_id,
     }
     mid = schedule(app, MEETING)
     add(app, mid, "2022.228 VON", "Redovisning av avvikelser")

@@ -63,7 +63,7 @@ PEOPLE = {
     "ställföreträdande, off those dates, no absence stated": Person(von.STF_FORVALTNINGSCHEF),
     "ställföreträdande as ersättare, absence stated": Person(
         von.STF_FORVALTNINGSCHEF, beslut_fields={"ersattare_for": von.FORVALTNINGSCHEF,
-                                                 "franvaro": "sjukdom"}),
+                                                 "franvaro": "frånvaro"}),
     "ordförande": Person(von.ORDFORANDE),
     "vice ordförande": Person(von.VICE_ORDFORANDE),
     "ledamot": Person(von.LEDAMOT),

@@ -35,6 +35,8 @@ route                                           | policy       | enh avd frv ctl
 /health                                         | public       | pub pub pub pub pub pub pub pub pub
 /                                               | public       | pub pub pub pub pub pub pub pub pub
 /logga-in                                       | public       | pub pub pub pub pub pub pub pub pub
+/anslagstavla                                   | public       | pub pub pub pub pub pub pub pub pub
+/anslagstavla.atom                              | public       | pub pub pub pub pub pub pub pub pub
 /api/me                                         | own          | 200 200 200 200 200 200 200 200 200
 /api/att-gora                                   | own          | 200 200 200 200 200 200 200 200 200
 /att-gora                                       | own          | 200 200 200 200 200 200 200 200 200

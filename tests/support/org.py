@@ -37,7 +37,7 @@ START = date(2022, 1, 1)
 def _a(aid: str, person: str, role: str, unit: str, start: date = START,
        end: date | None = None, substitute_for: str | None = None) -> RoleAssignment:
     return RoleAssignment(aid, person, role, unit, start, end, substitute_for,
-                          "semester" if substitute_for else None)
+                          "frånvaro" if substitute_for else None)
 
 
 ASSIGNMENTS = [

@@ -127,7 +127,7 @@ class TestErsattare:
         refused = _refusal(von, NotAuthorisedError, STF_FORVALTNINGSCHEF, "2.1.3")
         assert refused.rule == "ej_delegat"  # type: ignore[attr-defined]
         result = decide(von, STF_FORVALTNINGSCHEF, "2.1.3", OCT,
-                        ersattare_for=FORVALTNINGSCHEF, franvaro="sjukdom")
+                        ersattare_for=FORVALTNINGSCHEF, franvaro="frånvaro")
         facts = von.get(result.aggregate_id, Delegationsbeslut).facts
         assert (facts.via, facts.delegat_role) == ("ersattare",
                                                    "stallforetradande_forvaltningschef")
@@ -139,14 +139,14 @@ class TestErsattare:
 
     def test_narmaste_chef_decides_when_there_is_no_other_ersattare(self, von: TestEngine) -> None:
         result = decide(von, AVDELNINGSCHEF_MYNDIGHET, "3.3.3", OCT, amount=15,
-                        ersattare_for=ENHETSCHEF_MYNDIGHET, franvaro="semester")
+                        ersattare_for=ENHETSCHEF_MYNDIGHET, franvaro="frånvaro")
         assert von.get(result.aggregate_id, Delegationsbeslut).facts.via == "narmaste_chef"
 
     def test_vice_ordforande_stands_in_for_the_ordforande_before_the_au(
             self, von: TestEngine) -> None:
-        decide(von, VICE_ORDFORANDE, "2.1.8", OCT, ersattare_for=ORDFORANDE, franvaro="semester")
+        decide(von, VICE_ORDFORANDE, "2.1.8", OCT, ersattare_for=ORDFORANDE, franvaro="frånvaro")
         refused = _refusal(von, NotAuthorisedError, AU_LEDAMOT, "2.1.8",
-                           ersattare_for=ORDFORANDE, franvaro="semester")
+                           ersattare_for=ORDFORANDE, franvaro="frånvaro")
         assert refused.rule == "ej_delegat"  # type: ignore[attr-defined]
 
     def test_an_au_ledamot_decides_when_the_vice_ordforande_is_javig_too(
@@ -154,7 +154,7 @@ class TestErsattare:
         von.execute(DeclareJav(namnd_code="VON", arende_ref="2022.301 VON", on=OCT,
                                    grounds="Närstående"), VICE_ORDFORANDE)
         result = decide(von, AU_LEDAMOT, "2.1.8", OCT, ersattare_for=ORDFORANDE,
-                        franvaro="semester")
+                        franvaro="frånvaro")
         assert von.get(result.aggregate_id, Delegationsbeslut).facts.delegat_role == "au_ledamot"
 
 
@@ -216,4 +216,4 @@ class TestDelegatIUrsprungsarendet:
         assert _refusal(von, NotAuthorisedError, AVDELNINGSCHEF_MYNDIGHET, "2.1.5",
                         original_beslut_id=original)
         decide(von, STF_FORVALTNINGSCHEF, "2.1.5", OCT, original_beslut_id=original,
-               ersattare_for=FORVALTNINGSCHEF, franvaro="tjansteresa")
+               ersattare_for=FORVALTNINGSCHEF, franvaro="frånvaro")

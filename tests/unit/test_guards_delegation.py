@@ -300,7 +300,7 @@ DECIDER: list[Guard] = [
     Guard("delegation_decider.py:decider", "ej_delegat", NotAuthorisedError, org,
           ask("bertil", TWO_DELEGATER), "not_one_of_two_delegater"),
     Guard("delegation_decider.py:decider", "over_beloppsgrans", RuleViolationError, org,
-          ask("stina", BANDED, amount=25, ersattare_for="fredrik", franvaro="semester"),
+          ask("stina", BANDED, amount=25, ersattare_for="fredrik", franvaro="frånvaro"),
           "ersattare_over_the_limit"),
     Guard("delegation_decider.py:decider", "over_beloppsgrans", RuleViolationError, org,
           ask("fredrik", OMPROVNING, original=ORIGINAL, amount=25),

@@ -224,6 +224,9 @@ MESSAGES = {
         "Uppdraget 'a1' finns redan",
     'organisation.py:assign_role:role_dates:ends_before_start':
         'Slutdatum ligger före startdatum',
+    'organisation.py:assign_role:substitution_reason:health_reason':
+        "Ange skälet till ersättningen som frånvaro eller jäv, inte 'sjukdom': varför någon "
+        'är borta (t.ex. sjukdom) registreras inte',
     'organisation.py:end_role:unknown_id:end_an_unknown_assignment':
         "Uppdraget 'a99' finns inte",
     'organisation.py:end_role:role_dates:end_before_start':
@@ -353,8 +356,8 @@ MESSAGES = {
         'Beslut om 25 timmar per vecka ligger utanför din delegation; rätt delegat är b) '
         'arbetsutskottet (AU) (rad 3.3.2, 9 § 2 LSS)',
     'delegation_decider.py:decider:ej_franvarande:ersattare_without_franvaro':
-        'Ersättare får besluta endast när delegaten är frånvarande (sjukdom, semester, '
-        'tjänstledighet, tjänsteresa eller jäv); ange frånvaron',
+        'Ersättare får besluta endast när delegaten är frånvarande eller jävig; ange '
+        'franvaro: "frånvaro" (utan orsak)',
     'delegation_decider.py:decider:ej_delegat:not_the_delegat':
         'bertil är inte delegat den 2022-10-03 enligt rad 2.1.3, 12 § FL; delegat är '
         'förvaltningschef',

@@ -24,7 +24,7 @@ def org() -> Organisation:
                                  date(2022, 1, 1), None), CAUSE)
     o.assign_role(RoleAssignment("a2", "stina", "forvaltningschef", "von-forv",
                                  date(2022, 8, 1), date(2022, 8, 7), substitute_for="fredrik",
-                                 reason="semester"), CAUSE)
+                                 reason="frånvaro"), CAUSE)
     return o
 
 

@@ -146,7 +146,7 @@ class TestSubjects:
 class TestPersonalData:
     EMAIL = {"person_id": "bertil", "name": "Bertil", "email": "bertil@example.se"}
     ABSENCE = {"assignment_id": "a11", "person_id": "ida", "role": "enhetschef",
-               "unit_id": "enh-ekhagen", "substitute_for": "anna", "reason": "semester"}
+               "unit_id": "enh-ekhagen", "substitute_for": "anna", "reason": "frånvaro"}
 
     @pytest.mark.parametrize(("reader", "email"), [
         ("bertil", "bertil@example.se"), ("fredrik", "bertil@example.se"),
@@ -158,8 +158,8 @@ class TestPersonalData:
         assert shown["email"] == email and shown["name"] == "Bertil"
 
     @pytest.mark.parametrize(("reader", "substitute_for", "reason"), [
-        ("anna", "anna", "semester"), ("stina", "anna", "semester"),
-        ("revisor", "anna", "semester"), ("ida", "anna", None), ("david", None, None)])
+        ("anna", "anna", "frånvaro"), ("stina", "anna", "frånvaro"),
+        ("revisor", "anna", "frånvaro"), ("ida", "anna", None), ("david", None, None)])
     def test_an_absence_is_for_the_absent_the_administrators_and_the_ersattare(
             self, org: Organisation, reader: str, substitute_for: str | None,
             reason: str | None) -> None:
