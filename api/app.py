@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from api import (
     dashboard_base,
     dashboard_delegation,
+    dashboard_report,
     routes_calendar,
     routes_commands,
     routes_dashboard,
@@ -40,6 +41,7 @@ ROUTERS: list[APIRouter] = [
     routes_reads.router,
     routes_commands.router,
     routes_dashboard.router,
+    dashboard_report.router,
     routes_calendar.router,
     routes_feed.router,
     delegation_router,

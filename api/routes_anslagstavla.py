@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.auth import event_store, read_side, session_principal
-from api.dashboard_base import render
+from api.dashboard_base import NAV_LINKS, render
 from api.read_access import ReadPolicy, read_policy
 from api.read_side import ReadSide
 from domain.anslagstavla import PROTOKOLL, Notice, feed_id
@@ -24,27 +24,31 @@ from projections.anslagstavla import anslagstavla
 from projections.delegation_register import DelegationRegisterProjection
 
 router = APIRouter(include_in_schema=False)
+NAV_LINKS.append({"href": "/anslagstavla", "label": "Anslagstavla"})
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML = "http://www.w3.org/XML/1998/namespace"
 ATOM_MEDIA_TYPE = "application/atom+xml"
 
 
-def _notices(request: Request, app: ArsplanStore, reads: ReadSide) -> tuple[str, list[Notice]]:
+def _notices(request: Request, app: ArsplanStore, reads: ReadSide
+             ) -> tuple[str, date, list[Notice]]:
+    """The nämnd's name, today by the application's clock, and the notices up today."""
+    today = app.today()
     # The composition root may name where protokoll are kept; else it follows the organisation.
     setting = getattr(request.app.state, "anslagstavla_forvaring", None)
     org, notices = anslagstavla(app, reads.view(DelegationRegisterProjection),
-                                request.app.state.namnd_code, app.today(), setting)
-    return org.name, notices
+                                request.app.state.namnd_code, today, setting)
+    return org.name, today, notices
 
 
 @router.get("/anslagstavla", name="anslagstavla")
 @read_policy(ReadPolicy.PUBLIC)
 def page(request: Request, app: ArsplanStore = Depends(event_store),
          reads: ReadSide = Depends(read_side)) -> HTMLResponse:
-    namnd, notices = _notices(request, app, reads)
+    namnd, today, notices = _notices(request, app, reads)
     return render(request, "anslagstavla.html", session_principal(request), namnd=namnd,
-                  notices=notices, today=app.today(), PROTOKOLL=PROTOKOLL)
+                  notices=notices, today=today, PROTOKOLL=PROTOKOLL)
 
 
 def summary(n: Notice) -> str:
@@ -54,7 +58,7 @@ def summary(n: Notice) -> str:
         kept = "Protokollet förvaras"
     else:
         what = (f"{n.namnd}, delegationsbeslut {n.beslut_date.isoformat()} ({n.arende_ref}, "
-                f"{n.lagrum}, delegat: {n.delegat})")
+                f"punkt {n.arende}, {n.lagrum}, delegat: {n.delegat})")
         kept = "Beslutet förvaras"
     return (f"{what}. Anslaget {n.anslag_date.isoformat()}, sista dag att överklaga "
             f"{n.last_day.isoformat()}, tas ned {n.down_on.isoformat()}. {kept} hos "
@@ -93,15 +97,16 @@ def atom_feed(namnd_code: str, namnd: str, notices: list[Notice], today: date,
              href=f"{page_url}#anslag-{n.notice_id}")
         _sub(entry, "category", term=n.kind)
         _sub(entry, "summary", summary(n), type="text")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body
 
 
 @router.get("/anslagstavla.atom", name="anslagstavla_atom")
 @read_policy(ReadPolicy.PUBLIC)
 def feed(request: Request, app: ArsplanStore = Depends(event_store),
          reads: ReadSide = Depends(read_side)) -> Response:
-    namnd, notices = _notices(request, app, reads)
-    body = atom_feed(request.app.state.namnd_code, namnd, notices, app.today(),
+    namnd, today, notices = _notices(request, app, reads)
+    body = atom_feed(request.app.state.namnd_code, namnd, notices, today,
                      str(request.url_for("anslagstavla")),
                      str(request.url_for("anslagstavla_atom")))
     return Response(body, media_type=ATOM_MEDIA_TYPE)

@@ -26,6 +26,7 @@ from api.auth import (
     session_principal,
 )
 from api.dashboard_base import instant, render, viewer
+from api.dashboard_report import klarmarkera_refusal
 from api.problems import status_of
 from api.read_access import Reader, ReadPolicy, integrity_of, page_reader, read_policy
 from api.read_side import ReadSide
@@ -108,10 +109,15 @@ def todo(request: Request, as_of: datetime | None = Depends(instant),
         tasks = q.todo_for(reads.view(ReportingProjection), who.person_id, app.clock())
     # The version the person saw: a button pressed on a stale page is a conflict.
     versions = {t.report_id: app.get(t.report_id, UnitReport).version for t in tasks}
+    # Klarmarkera is offered only when the command would pass (an avdelning waits for the
+    # units below it): the handler itself is asked, without saving.
+    blocked = {t.report_id: str(refused) for t in tasks if t.task == "klarmarkera"
+               and as_of is None
+               and (refused := klarmarkera_refusal(app, t.report_id, who.person_id))}
     reminders = q.reminder_outbox(reads.view(ReminderOutboxProjection), who.person_id)
     return render(request, "att_gora.html", who, status_code=status_code, tasks=tasks,
-                 versions=versions, reminders=reminders[-10:][::-1], as_of=as_of,
-                 error=error, new_command_id=c.new_command_id)
+                 versions=versions, blocked=blocked, reminders=reminders[-10:][::-1],
+                 as_of=as_of, error=error, new_command_id=c.new_command_id)
 
 
 @router.post("/att-gora/{task}")
@@ -170,21 +176,6 @@ def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(ins
     return render(request, "cykel.html", who, cycle=view, counts=counts, as_of=as_of,
                   summary=rm.load(app, cycle_id, Cycle, as_of),
                   underlag=sees.may_read_aggregate(cycle_id, UNDERLAG))
-
-
-@router.get("/rapporter/{report_id}")
-@read_policy(ReadPolicy.UNITS)
-def report(request: Request, report_id: UUID, as_of: datetime | None = Depends(instant),
-           who: Principal = Depends(viewer), sees: Reader = Depends(page_reader),
-           app: ArsplanStore = Depends(event_store),
-           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
-    sees.require_aggregate(report_id)
-    view = rm.report_view(app, report_id, as_of)
-    if as_of is not None:
-        events = q.audit_trail_as_of(app, as_of, aggregate_id=report_id)
-    else:
-        events = q.audit_trail(app, reads.view(AuditTrailProjection), aggregate_id=report_id)
-    return render(request, "rapport.html", who, report=view, events=events, as_of=as_of)
 
 
 @router.get("/revision")

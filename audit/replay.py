@@ -23,9 +23,9 @@ from domain.cycle import Cycle
 from domain.unit_report import UnitReport
 from infrastructure.eventstore import ArsplanStore
 from projections.audit_trail import audit_entry
-from projections.base import digest
+from projections.base import ReadModelProjection, digest
 from projections.read_models import ReadModels
-from projections.runner import Progress, catch_up
+from projections.runner import Progress, catch_up_together
 
 # Payloads at rest may be encrypted or compressed: the copy must decode them alike.
 CODEC_KEYS = ("CIPHER_TOPIC", "CIPHER_KEY", "COMPRESSOR_TOPIC")
@@ -109,13 +109,19 @@ def replay(live_app: ArsplanStore, live_models: ReadModels, fresh_env: Mapping[s
     try:
         ids = copy_log(live_app, fresh_app, progress=copied)
         report = verify_store(fresh_app)
-        comparisons = []
-        for live, fresh in zip(compared, fresh_models.projections, strict=True):
-            live_position = live.view.max_tracking_id(live_app.name) or 0
-            catch_up(fresh_app, fresh, until=bisect_right(ids, live_position),
-                     progress=projected)
-            comparisons.append(ReplayComparison(live.name, live_position, digest(live.view),
-                                                digest(fresh.view)))
+        pairs = list(zip(compared, fresh_models.projections, strict=True))
+        positions = {live.name: live.view.max_tracking_id(live_app.name) or 0
+                     for live, _ in pairs}
+        # Read models that the live side has at the same position are projected in one
+        # pass over the copy (each notification decoded once for all of them).
+        by_position: dict[int, list[ReadModelProjection]] = {}
+        for live, fresh in pairs:
+            by_position.setdefault(positions[live.name], []).append(fresh)
+        for live_position, fresh_group in by_position.items():
+            catch_up_together(fresh_app, fresh_group, until=bisect_right(ids, live_position),
+                              progress=projected)
+        comparisons = [ReplayComparison(live.name, positions[live.name], digest(live.view),
+                                        digest(fresh.view)) for live, fresh in pairs]
         return ReplayResult(len(ids), report, comparisons)
     finally:
         fresh_models.close()

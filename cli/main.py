@@ -112,21 +112,46 @@ def dev() -> None:
 def simulate(
     store: Path = typer.Option(None, help="Keep the simulated event store in this SQLite file"),
     out: Path = typer.Option(None, help="Folder for everything the run writes (the documents "
-                             "sent, in drop/); default: simulation/ in ARSPLAN_VAR_DIR"),
+                             "sent, in drop/; with --cycle the burn-down chart); default: "
+                             "simulation/ in ARSPLAN_VAR_DIR"),
     data_dir: Path = typer.Option(None, help="Folder with VON's organisation.yaml, "
                                   "report_template.yaml, arsplan_2022_2023.yaml; default: von/ "
                                   "of ARSPLAN_DATA_DIR or the packaged data"),
+    cycle: str = typer.Option(None, help="A cycle of the årsplan, NÄMND:process:year (e.g. "
+                              "VON:arsbokslut:2022): a generated scenario over the whole "
+                              "organisation, with a burn-down chart (HTML) in --out; "
+                              "default: the Delårsbokslut 2022 script"),
+    seed: int = typer.Option(None, help="Seed of the --cycle scenario (the same seed plays "
+                             "the same steps); default: 2022"),
 ) -> None:
-    """Delårsbokslut 2022 VON in time-skipped simulation, with the outcome per unit."""
+    """A cycle in time-skipped simulation, with the outcome per unit (default: the
+    Delårsbokslut 2022 VON script)."""
     import os
     import sys
 
-    from cli.simulate import render_outcome, run_simulation
+    from cli.simulate import (
+        render_cycle_outcome,
+        render_outcome,
+        run_cycle_simulation,
+        run_simulation,
+    )
+    from simulation.scenario import CycleOptionError
+    if cycle is None and seed is not None:
+        console.print("--seed: gäller bara med --cycle", style="red", markup=False)
+        raise typer.Exit(2)
     try:
-        outcome = run_simulation(get_settings(), console, store, out, data_dir)
+        if cycle is None:
+            console.print(render_outcome(run_simulation(get_settings(), console, store, out,
+                                                        data_dir)))
+        else:
+            console.print(render_cycle_outcome(run_cycle_simulation(
+                get_settings(), console, cycle, seed, store, out, data_dir)))
     except DataFileError as exc:
         raise data_file_error(exc) from None
-    console.print(render_outcome(outcome))
+    except CycleOptionError as exc:
+        console.print(f"--cycle: {exc}", style="red", markup=False, highlight=False,
+                      soft_wrap=True)
+        raise typer.Exit(2) from None
     sys.stdout.flush()
     os._exit(0)  # temporalio's runtime threads can abort a normal exit (sdk-python #300)
 

@@ -1,8 +1,10 @@
-"""`arsplan simulate`: the Delårsbokslut 2022 VON cycle in time-skipped simulation.
+"""`arsplan simulate`: a cycle of the årsplan in time-skipped simulation.
 
-``simulation.delarsbokslut_2022.simulate_cycle`` plays the script on Temporal's
-time-skipping server against a real SQLite store; this shows its progress and then
-reads the outcome from that store through the projections, as an auditor would.
+Without ``--cycle``, ``simulation.delarsbokslut_2022.simulate_cycle`` plays the
+Delårsbokslut 2022 VON script; with it, ``simulation.cycle_run.play_cycle`` plays a
+generated scenario for that cycle over the whole organisation. Both run on Temporal's
+time-skipping server against a real SQLite store; this shows the progress and then reads
+the outcome from that store through the projections, as an auditor would.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from uuid import UUID
 
@@ -19,12 +21,14 @@ from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from domain.calendar import in_stockholm, shown
+from domain.calendar import STOCKHOLM, in_stockholm, shown
 from domain.cycle import Cycle
 from infrastructure.eventstore import ArsplanStore
 from infrastructure.packaged_data import VON_FILES, require_files, von_dir
 from infrastructure.settings import Settings
 from projections import queries as q
+from simulation import burndown
+from simulation.scenario import DEFAULT_SEED, Scenario, check_cycle, parse_cycle
 
 CYCLE_STATUS_LABELS = {"open": "öppen", "underlag_sent": "underlag skickat",
                        "beslut_recorded": "beslut fattat", "closed": "avslutad"}
@@ -86,28 +90,148 @@ def _outcome(env: dict[str, str], cycle_id: UUID, wall_seconds: float,
 
 
 def render_outcome(outcome: Outcome) -> Panel:
-    table = Table("Enhet", "Status", "Klarmarkerad", "Godkänd", "Påm.", "Esk.", "Missat")
-    for row in outcome.board.rows:
-        table.add_row(row.unit_name, row.status_label, _local(row.klarmarkerad_at),
-                      _local(row.godkand_at), str(row.reminders_sent), str(row.escalations),
-                      ", ".join(row.deadlines_passed) or "–")
-    cycle = outcome.cycle
-    facts = Table.grid(padding=(0, 2))
-    facts.add_row("Underlag till KLK", cycle.underlag_reference or "ej skickat")
-    facts.add_row("Nämndens beslut", cycle.beslut or "inget beslut")
-    facts.add_row("Exporterat till diariet", cycle.export_reference or "nej")
-    coverage = outcome.board.coverage
-    names = {row.unit_id: row.unit_name for row in outcome.board.rows}
-    facts.add_row("Ingår inte i cykeln", ", ".join(
-        u.unit_name for u in coverage.outside_cycle) or "–")
-    facts.add_row("Utan underliggande enheter", ", ".join(
-        names.get(u, u) for u in coverage.without_units_below) or "–")
+    facts = _cycle_facts(outcome.board, outcome.cycle)
     facts.add_row("Påminnelser totalt", str(outcome.reminders))
     facts.add_row("Händelser i lagret", str(outcome.events))
     facts.add_row("Dokument", str(outcome.drop_dir))
     facts.add_row("Tid", f"{outcome.wall_seconds:.1f} s (simulerad tid: 12 aug – 27 sep 2022)")
+    return _panel(outcome.cycle, _unit_table(outcome.board), facts)
+
+
+def _unit_table(board: q.CycleBoard) -> Table:
+    table = Table("Enhet", "Status", "Klarmarkerad", "Godkänd", "Påm.", "Esk.", "Missat")
+    for row in board.rows:
+        table.add_row(row.unit_name, row.status_label, _local(row.klarmarkerad_at),
+                      _local(row.godkand_at), str(row.reminders_sent), str(row.escalations),
+                      ", ".join(row.deadlines_passed) or "–")
+    return table
+
+
+def _cycle_facts(board: q.CycleBoard, cycle: Cycle) -> Table:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_row("Underlag till KLK", cycle.underlag_reference or "ej skickat")
+    facts.add_row("Nämndens beslut", cycle.beslut or "inget beslut")
+    facts.add_row("Exporterat till diariet", cycle.export_reference or "nej")
+    coverage = board.coverage
+    names = {row.unit_id: row.unit_name for row in board.rows}
+    facts.add_row("Ingår inte i cykeln", ", ".join(
+        u.unit_name for u in coverage.outside_cycle) or "–")
+    facts.add_row("Utan underliggande enheter", ", ".join(
+        names.get(u, u) for u in coverage.without_units_below) or "–")
+    return facts
+
+
+def _panel(cycle: Cycle, *parts: Table) -> Panel:
     status = CYCLE_STATUS_LABELS.get(cycle.status, cycle.status)
-    return Panel(Group(table, facts), title=f"{cycle.title}: {status}")
+    return Panel(Group(*parts), title=f"{cycle.title}: {status}")
+
+
+# --cycle: a generated scenario for any cycle of the plan, over the whole organisation
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Reminders, escalations and missed deadlines, read from the board's rows."""
+
+    reminders: int
+    escalations: int
+    deadlines_passed: int
+    late: list[str]  # units that missed a deadline, as named on the board
+
+    @classmethod
+    def of(cls, board: q.CycleBoard) -> Summary:
+        rows = board.rows
+        return cls(sum(r.reminders_sent for r in rows), sum(r.escalations for r in rows),
+                   sum(len(r.deadlines_passed) for r in rows),
+                   [r.unit_name for r in rows if r.deadlines_passed])
+
+
+@dataclass(frozen=True)
+class CycleOutcome:
+    board: q.CycleBoard
+    cycle: Cycle
+    scenario: Scenario
+    summary: Summary
+    events: int
+    wall_seconds: float
+    drop_dir: Path
+    chart: Path
+
+
+def run_cycle_simulation(settings: Settings, console: Console, cycle: str,
+                         seed: int | None = None, store: Path | None = None,
+                         out: Path | None = None, data: Path | None = None) -> CycleOutcome:
+    """``cycle`` is NÄMND:process:år of the plan; a value the plan lacks raises
+    ``CycleOptionError`` before anything runs. Writes under ``out`` (default
+    ``<var dir>/simulation``): the documents in ``drop/``, the burn-down chart as HTML."""
+    from simulation.cycle_run import play_cycle
+
+    ref = parse_cycle(cycle)
+    folder = von_dir(settings, data)
+    require_files(folder, *VON_FILES)
+    check_cycle(folder, ref)
+    output = out if out is not None else settings.var_dir / "simulation"
+    settings = settings.model_copy(update={"drop_dir": output / "drop"})
+    the_seed = DEFAULT_SEED if seed is None else seed
+    with tempfile.TemporaryDirectory(prefix="arsplan-sim-") as scratch:
+        path = store or Path(scratch) / "simulation.sqlite"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
+               "SQLITE_LOCK_TIMEOUT": "10"}
+        progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                            MofNCompleteColumn(), console=console)
+        with progress:
+            task = progress.add_task(f"{ref} (seed {the_seed})", total=None)
+
+            def on_step(i: int, total: int, when: datetime, person: str, command: str) -> None:
+                progress.update(task, completed=i + 1, total=total,
+                                description=f"{shown(when)} {person}: {command}")
+
+            run = asyncio.run(play_cycle(settings, env, ref, folder, the_seed, on_step))
+        return _cycle_outcome(env, run.scenario, run.wall_seconds, settings.drop_dir,
+                              output / f"burndown-{ref.namnd_code.lower()}-{ref.process}-"
+                                       f"{ref.year}.html")
+
+
+def _cycle_outcome(env: dict[str, str], scenario: Scenario, wall_seconds: float,
+                   drop_dir: Path, chart_path: Path) -> CycleOutcome:
+    app = ArsplanStore(env=env)
+    try:
+        board = q.cycle_board_as_of(app, scenario.cycle_id, datetime.now(tz=UTC))
+        if board is None:
+            raise RuntimeError("the simulation opened no cycle")
+        plan = scenario.schedule
+        deadlines = {**scenario.deadlines,
+                     "underlag": datetime.combine(plan.underlag_date, time(0), tzinfo=STOCKHOLM),
+                     "beslut": datetime.combine(plan.beslut_date, time(0), tzinfo=STOCKHOLM)}
+        chart = burndown.from_store(app, {row.report_id for row in board.rows},
+                                    scenario.title, scenario.opened_at, deadlines)
+        burndown.write_html(chart, chart_path)
+        return CycleOutcome(board, app.get(scenario.cycle_id, Cycle), scenario,
+                            Summary.of(board), app.recorder.max_notification_id() or 0,
+                            wall_seconds, drop_dir, chart_path)
+    finally:
+        app.close()
+
+
+def render_cycle_outcome(outcome: CycleOutcome) -> Panel:
+    scenario, summary = outcome.scenario, outcome.summary
+    facts = _cycle_facts(outcome.board, outcome.cycle)
+    plan = scenario.schedule
+    facts.add_row("Tidsgränser", f"enheter {plan.enhet_deadline}, avdelningar "
+                  f"{plan.avdelning_deadline}, underlag {plan.underlag_date}, "
+                  f"beslut {plan.beslut_date}")
+    facts.add_row("Påminnelser", str(summary.reminders))
+    facts.add_row("Eskaleringar", str(summary.escalations))
+    facts.add_row("Missade tidsgränser", f"{summary.deadlines_passed} "
+                  f"({', '.join(summary.late) or 'inga'})")
+    facts.add_row("Händelser i lagret", str(outcome.events))
+    facts.add_row("Dokument", str(outcome.drop_dir))
+    facts.add_row("Diagram", str(outcome.chart))
+    facts.add_row("Tid", f"{outcome.wall_seconds:.1f} s (simulerad tid: {plan.opens_on} – "
+                  f"{plan.beslut_date}, seed {scenario.seed})")
+    return _panel(outcome.cycle, _unit_table(outcome.board), facts)
 
 
 def _local(value: datetime | None) -> str:

@@ -62,6 +62,7 @@ class Notice:
     title: str
     beslut_date: date  # the sammanträdesdag, or the day the delegationsbeslut was taken
     paragraphs: str | None
+    arende: str | None  # a delegationsbeslut's row in the delegationsordning, with its nr
     arende_ref: str | None
     lagrum: str | None
     delegat: str | None
@@ -98,8 +99,8 @@ def protokoll_notice(p: Protokoll) -> Notice | None:
     return Notice(
         kind=PROTOKOLL, notice_id=p.meeting_id, namnd=p.namnd,
         title=f"Protokoll {p.namnd} {p.meeting_date.isoformat()}",
-        beslut_date=p.meeting_date, paragraphs=paragraph_range(p.paragraphs), arende_ref=None,
-        lagrum=None, delegat=None, anslag_date=anslag,
+        beslut_date=p.meeting_date, paragraphs=paragraph_range(p.paragraphs), arende=None,
+        arende_ref=None, lagrum=None, delegat=None, anslag_date=anslag,
         last_day=overklagandetid_last_day(anslag), forvaring=p.forvaring)
 
 
@@ -111,8 +112,9 @@ def beslut_notice(b: Beslut, protokoll: list[Protokoll]) -> Notice | None:
         return None  # anslaget with the protokoll it was anmält in: that notice covers it
     return Notice(
         kind=DELEGATIONSBESLUT, notice_id=b.beslut_id, namnd=b.namnd,
-        title=f"Delegationsbeslut {b.namnd} {b.decided_on.isoformat()}, {b.arende}",
-        beslut_date=b.decided_on, paragraphs=None, arende_ref=b.arende_ref, lagrum=b.lagrum,
+        title=f"Delegationsbeslut {b.namnd} {b.decided_on.isoformat()}, {b.arende_ref}",
+        beslut_date=b.decided_on, paragraphs=None, arende=f"{b.row_nr} {b.arende}",
+        arende_ref=b.arende_ref, lagrum=b.lagrum,
         delegat=b.delegat, anslag_date=b.anslag_date,
         last_day=overklagandetid_last_day(b.anslag_date), forvaring=b.forvaring)
 

@@ -103,7 +103,8 @@ def render_html(chart: Burndown) -> str:
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em}"
         "</style></head><body>"
         f"<h1>{title}</h1>{render_svg(chart)}"
-        f"<p>{chart.total} rapporter i cykeln.</p>"
+        f"<p>{chart.total} rapporter i cykeln. Förvaltningens rapport attesteras inte i "
+        "nämnden: den räknas som klarmarkerad, aldrig som godkänd.</p>"
         "<table><tr><th>Tidsgräns</th><th>Dag</th><th>Klarmarkerade</th><th>Godkända</th></tr>"
         f"{rows}</table></body></html>\n")
 
@@ -138,9 +139,8 @@ def render_svg(chart: Burndown) -> str:
     for n, (key, label, colour) in enumerate(SERIES):
         points = chart.series(key)
         path = [f"M{x(points[0][0]):.1f},{y(points[0][1]):.1f}"]
-        for (_, before), (when, count) in zip(points, points[1:], strict=False):
+        for when, count in points[1:]:
             path.append(f"H{x(when):.1f}V{y(count):.1f}")
-            del before
         path.append(f"H{x(chart.end):.1f}")
         parts.append(f'<path id="{key}" class="series" data-series="{key}" '
                      f'd="{"".join(path)}" fill="none" stroke="{colour}" stroke-width="2">'

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -180,7 +180,7 @@ class _Generator:
         returned = min(on_time, key=lambda u: (klar[u], u)) if on_time else None
         godkand: dict[str, datetime] = {}
         for unit in sorted(enheter):
-            self._act(klar[unit], unit, Klarmarkera)
+            self._klarmarkera(klar[unit], unit)
             if unit == returned:
                 klar[unit] = self._atersand(unit, klar[unit])
             godkand[unit] = self._attest(unit, klar[unit])
@@ -194,7 +194,7 @@ class _Generator:
         day = max(local_date(self._before(earliest, deadline)),
                   add_working_days(local_date(ready), 1))
         klar = self._time_on(day)
-        self._act(klar, unit, Klarmarkera)
+        self._klarmarkera(klar, unit)
         parent = self.org.unit(unit).parent_id
         if parent is None or self.org.unit(parent).kind not in REPORTING_KINDS:
             return klar  # the förvaltning: no chef above it attests
@@ -211,7 +211,7 @@ class _Generator:
             reason="Analysen av målen saknas", new_deadline=end_of_day(
                 add_working_days(day, 3)))))
         again = _at(add_working_days(day, 2), 11, 0)
-        self._act(again, unit, Klarmarkera)
+        self._klarmarkera(again, unit)
         return again
 
     def _attest(self, unit: str, klar: datetime) -> datetime:
@@ -222,9 +222,9 @@ class _Generator:
                            Attestera(report_id=self._report(unit), occurred_at=when)))
         return when
 
-    def _act(self, when: datetime, unit: str, command: type[Klarmarkera]) -> None:
+    def _klarmarkera(self, when: datetime, unit: str) -> None:
         self.steps.append((when, self._chef(unit, when.date()),
-                           command(report_id=self._report(unit), occurred_at=when)))
+                           Klarmarkera(report_id=self._report(unit), occurred_at=when)))
 
     def _before(self, first: date, deadline: datetime) -> datetime:
         """A working-hours instant from the day after ``first`` to the deadline's day,
@@ -259,7 +259,7 @@ def namnd_beslut(org: Organisation, ref: CycleRef, plan: CycleSchedule,
     """The sammanträde on the plan's beslut date: scheduled with the cycle's ärende a week
     before the anmälan's cut-off, the protokoll opened and the beslut recorded at it."""
     on = plan.beslut_date
-    cutoff = on.fromordinal(on.toordinal() - 7)
+    cutoff = on - timedelta(days=7)
     scheduled = _at(add_working_days(cutoff, -5), 10, 0)
     beslut_at = _at(on, 14, 0)
     sekreterare = org.holders("namndsekreterare", _only(org, "namnd").unit_id, on)
@@ -299,7 +299,7 @@ def _working_days(first: date, last: date) -> list[date]:
     while day <= last:
         if is_working_day(day):
             out.append(day)
-        day = day.fromordinal(day.toordinal() + 1)
+        day += timedelta(days=1)
     return out
 
 

@@ -20,7 +20,14 @@ from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 from tests.unit.von_delegation import FORVALTNINGSCHEF, ORDFORANDE, SEKRETERARE, decide, load_von
-from tests.unit.von_meetings import add, ansla_protokoll, compile_anmalningslista, hold, justera, schedule
+from tests.unit.von_meetings import (
+    add,
+    ansla_protokoll,
+    compile_anmalningslista,
+    hold,
+    justera,
+    schedule,
+)
 
 A = "{http://www.w3.org/2005/Atom}"
 SEPT = date(2022, 9, 27)
@@ -137,7 +144,7 @@ async def test_a_delegationsbeslut_anslaget_on_its_own_is_posted_without_its_tex
     entries = await tavla.entries()
     assert list(entries) == [f"urn:uuid:{own}"]
     summary = str(entries[f"urn:uuid:{own}"].findtext(f"{A}summary"))
-    assert "delegationsbeslut 2022-10-03 (2022.301 VON" in summary
+    assert "delegationsbeslut 2022-10-03 (2022.301 VON, punkt 2.1.1 " in summary
     assert "sista dag att överklaga 2022-10-24" in summary
     tavla.on(date(2022, 10, 25))
     assert await tavla.entries() == {}

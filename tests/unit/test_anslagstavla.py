@@ -21,13 +21,12 @@ JUSTERAT = date(2022, 9, 29)  # a Thursday
 FORVARING = "Vård- och omsorgsförvaltningen, kansliet"
 
 
-def protokoll(justerat_on: date | None = JUSTERAT, anslag_date: date | None = None,
-              **changes: object) -> Protokoll:
-    p = Protokoll(meeting_id=MEETING, namnd="Vård- och omsorgsnämnden",
-                  meeting_date=date(2022, 9, 27), justerat_on=justerat_on,
-                  anslag_date=anslag_date, paragraphs=(67, 68, 69, 70, 71, 72),
-                  forvaring=FORVARING)
-    return replace(p, **changes)  # type: ignore[arg-type]
+def protokoll(justerat_on: date | None = JUSTERAT, anslag_date: date | None = None
+              ) -> Protokoll:
+    return Protokoll(meeting_id=MEETING, namnd="Vård- och omsorgsnämnden",
+                     meeting_date=date(2022, 9, 27), justerat_on=justerat_on,
+                     anslag_date=anslag_date, paragraphs=(67, 68, 69, 70, 71, 72),
+                     forvaring=FORVARING)
 
 
 def beslut(anslag_date: date | None = date(2022, 10, 3), laglighetsprovning: bool | None = True,
@@ -93,6 +92,12 @@ class TestDelegationsbeslut:
         assert up([], [b], date(2022, 10, 24)) != []
         assert up([], [b], date(2022, 10, 25)) == []
 
+    def test_its_last_day_on_a_weekend_runs_to_the_next_weekday(self) -> None:
+        b = replace(beslut(anslag_date=date(2022, 10, 1)), decided_on=date(2022, 9, 30))
+        assert up([], [b], date(2022, 10, 24)) == [(DELEGATIONSBESLUT, date(2022, 10, 1),
+                                                    date(2022, 10, 24))]
+        assert up([], [b], date(2022, 10, 25)) == []
+
     def test_a_beslut_not_open_to_laglighetsprovning_is_not_posted(self) -> None:
         assert up([], [beslut(laglighetsprovning=False)], date(2022, 10, 5)) == []
         assert up([], [beslut(laglighetsprovning=None)], date(2022, 10, 5)) == []
@@ -117,6 +122,8 @@ class TestDelegationsbeslut:
         b = beslut()
         [notice] = notices_up([], [b], date(2022, 10, 3))
         assert notice.notice_id == b.beslut_id and notice.arende_ref == "2022.301 VON"
+        assert notice.arende == "2.1.2 Beslut i ärende som inte är av principiell beskaffenhet"
+        assert notice.title == "Delegationsbeslut Vård- och omsorgsnämnden 2022-10-03, 2022.301 VON"
         assert notice.lagrum == "6 kap. 37 § KL" and notice.delegat == "Förvaltningschef"
         assert notice.beslut_date == date(2022, 10, 3) and notice.forvaring == FORVARING
 
