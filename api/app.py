@@ -11,9 +11,14 @@ from datetime import timedelta
 from fastapi import APIRouter, Depends, FastAPI
 
 from api import (
+    dashboard_arsplan,
     dashboard_base,
+    dashboard_cycle,
     dashboard_delegation,
+    dashboard_delegation_form,
+    dashboard_ekonomi_import,
     dashboard_report,
+    dashboard_review,
     routes_calendar,
     routes_commands,
     routes_dashboard,
@@ -41,14 +46,27 @@ ROUTERS: list[APIRouter] = [
     routes_reads.router,
     routes_commands.router,
     routes_dashboard.router,
+    dashboard_cycle.router,
+    dashboard_arsplan.router,
     dashboard_report.router,
+    dashboard_ekonomi_import.router,
+    dashboard_review.router,
     routes_calendar.router,
     routes_feed.router,
     delegation_router,
     dashboard_delegation.router,
+    dashboard_delegation_form.router,
     routes_underlag.router,
     anslagstavla_router,
 ]
+# The dashboard's menu beyond Att göra and Cykler, in order.
+MENU: list[dict[str, str]] = [
+    {"href": "/arsplan", "label": "Årsplan"},
+    {"href": "/delegationer", "label": "Delegationer"},
+    {"href": "/anslagstavla", "label": "Anslagstavla"},
+]
+# What other modules add to the report page's template context.
+REPORT_PAGE_PARTS: list[dashboard_report.PageContext] = [dashboard_review.review_context]
 
 
 def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], *,
@@ -87,6 +105,8 @@ def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], 
     api.state.read_side = ReadSide(store, read_models, runner_is_running=runner_is_running)
     api.state.verifier = IncrementalVerifier(store, read_models.view(TransparencyLogProjection))
     api.state.tree_heads = tree_heads
+    api.state.menu = MENU
+    api.state.report_page_parts = REPORT_PAGE_PARTS
     install_problem_handlers(api)
     dashboard_base.install(api)
     for router in ROUTERS:

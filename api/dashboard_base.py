@@ -1,7 +1,7 @@
 """What every dashboard page shares: templates, the session, "as of", refusals as pages.
 
-Other dashboard modules import ``render``, ``viewer`` and ``instant`` from here and add
-their page to the menu with one line in ``NAV_LINKS``.
+Other dashboard modules import ``render``, ``viewer`` and ``instant`` from here; the menu
+is the app's (``api/app.py`` ``MENU``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from infrastructure.eventstore import ArsplanStore
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-# Others add a page to the menu with one line, e.g. {"href": "/delegation", "label": "…"}.
-NAV_LINKS: list[dict[str, str]] = []
 
 
 def _local(value: datetime | None) -> str:
@@ -116,9 +114,10 @@ def render(request: Request, name: str, who: Principal | None, status_code: int 
     person = names.get(who.person_id, who.person_id) if who is not None else None
     # A bearer token's caller needs no CSRF token: its forms carry an empty one.
     csrf = login_nonce(request) if who is None else who.csrf_token or ""
+    menu = getattr(request.app.state, "menu", [])
     response = templates.TemplateResponse(
         request, name, {"who": who, "person_name": person, "names": names,
-                        "unit_names": unit_names, "extra_links": NAV_LINKS,
+                        "unit_names": unit_names, "extra_links": menu,
                         "csrf_token": csrf, **context},
         status_code=status_code)
     keep_form_token(request, response)

@@ -14,6 +14,7 @@ gaps come from the domain's own content rules.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -44,6 +45,10 @@ from projections import queries as q
 from projections.audit_trail import AuditTrailProjection
 
 router = APIRouter(include_in_schema=False)
+# What another module adds to the report page: a function of (store, report, person id,
+# as_of) giving template context. The app lists them (``api/app.py`` REPORT_PAGE_PARTS),
+# so this module need not import the modules that build on it (the attester's review).
+PageContext = Callable[[ArsplanStore, UnitReport, str, datetime | None], dict[str, Any]]
 
 # The text a chef is expected to write for each kind, named in the checklist when empty.
 WRITTEN_FIELDS = {"mal": "analys", "arbetsmiljomal": "analys",
@@ -150,11 +155,15 @@ def _page(request: Request, report_id: UUID, as_of: datetime | None, who: Princi
     else:
         events = q.audit_trail(app, reads.view(AuditTrailProjection), aggregate_id=report_id)
     editable = as_of is None and may_write(app, aggregate, who.person_id)
+    page_parts: list[PageContext] = getattr(request.app.state, "report_page_parts", [])
+    parts = {k: v for part in page_parts
+             for k, v in part(app, aggregate, who.person_id, as_of).items()}
     return render(request, "rapport.html", who, status_code=status_code, report=view,
                   report_id=report_id, items=form_items(aggregate), events=events,
                   as_of=as_of, editable=editable,
                   checklist=None if as_of else checklist(app, aggregate, who.person_id),
-                  bedomningar=[b.value for b in Bedomning], **extra)
+                  bedomningar=[b.value for b in Bedomning],
+                  **parts, **extra)
 
 
 @router.get("/rapporter/{report_id}")

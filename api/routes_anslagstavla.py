@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.auth import event_store, read_side, session_principal
-from api.dashboard_base import NAV_LINKS, render
+from api.dashboard_base import render
 from api.read_access import ReadPolicy, read_policy
 from api.read_side import ReadSide
 from domain.anslagstavla import PROTOKOLL, Notice, feed_id
@@ -24,7 +24,6 @@ from projections.anslagstavla import anslagstavla
 from projections.delegation_register import DelegationRegisterProjection
 
 router = APIRouter(include_in_schema=False)
-NAV_LINKS.append({"href": "/anslagstavla", "label": "Anslagstavla"})
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML = "http://www.w3.org/XML/1998/namespace"

@@ -1,4 +1,5 @@
-"""The server-rendered dashboard (Swedish): att-göra, cycle board, report, revision.
+"""The server-rendered dashboard (Swedish): sign-in, att-göra, revision (the cycle pages are
+in ``api/dashboard_cycle.py``).
 
 Buttons post the same domain commands as the API, as the person logged in by the
 session cookie; the domain decides, and a refusal is shown on the page.
@@ -14,7 +15,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from api import aggregate_reads as rm
 from api import read_filters as only
 from api.auth import (
     Principal,
@@ -35,10 +35,7 @@ from application.bus import CommandBus
 from audit.seals import published_heads
 from audit.verify import IncrementalVerifier
 from domain import commands as c
-from domain.cycle import Cycle
-from domain.errors import DomainError, NotFoundError
-from domain.read_policy import UNDERLAG
-from domain.report_flow import STATUS_LABELS
+from domain.errors import DomainError
 from domain.roles import role_label
 from domain.unit_report import UnitReport
 from infrastructure.eventstore import ArsplanStore
@@ -148,34 +145,6 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
                     status_code=status_of(exc)[0])
     log.info("dashboard_command_executed")
     return RedirectResponse("/att-gora", status_code=303)
-
-
-@router.get("/cykler")
-@read_policy(ReadPolicy.UNITS)
-def cycles(request: Request, as_of: datetime | None = Depends(instant),
-           who: Principal = Depends(viewer), sees: Reader = Depends(page_reader),
-           app: ArsplanStore = Depends(event_store)) -> HTMLResponse:
-    return render(request, "cykler.html", who, as_of=as_of,
-                  cycles=only.cycles(sees, rm.list_cycles(app, as_of)))
-
-
-@router.get("/cykler/{cycle_id}")
-@read_policy(ReadPolicy.UNITS)
-def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(instant),
-          who: Principal = Depends(viewer), sees: Reader = Depends(page_reader),
-          app: ArsplanStore = Depends(event_store),
-          reads: ReadSide = Depends(read_side)) -> HTMLResponse:
-    if as_of is not None:
-        view = q.cycle_board_as_of(app, cycle_id, as_of)
-    else:
-        view = q.cycle_board(reads.view(ReportingProjection), cycle_id, app.clock())
-    if view is None:
-        raise NotFoundError(f"Cykeln {cycle_id} finns inte")
-    view = only.board(sees, view)
-    counts = {STATUS_LABELS[s]: n for s, n in view.counts.items() if n}
-    return render(request, "cykel.html", who, cycle=view, counts=counts, as_of=as_of,
-                  summary=rm.load(app, cycle_id, Cycle, as_of),
-                  underlag=sees.may_read_aggregate(cycle_id, UNDERLAG))
 
 
 @router.get("/revision")

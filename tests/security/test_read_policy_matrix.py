@@ -43,6 +43,7 @@ route                                           | policy       | enh avd frv ctl
 /api/calendar/links                             | own          | 200 200 200 200 200 200 200 200 200
 /api/seals                                      | signed_in    | 200 200 200 200 200 200 200 200 200
 /api/verify                                     | member       | 200 200 200 200 200 200 200 200 403
+/arsplan                                        | member       | 200 200 200 200 200 200 200 200 403
 /api/cycles                                     | units        | all all all all nil nil all all nil
 /cykler                                         | units        | all all all all nil nil all all nil
 /api/cycles/{cycle_id}                          | units        | sub sub all all 403 403 all sub 403
