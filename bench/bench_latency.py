@@ -312,14 +312,14 @@ async def run_ours(address: str, settings: Settings, env: dict[str, str], run_di
         reports = open_live_cycle(engine, shape)
     finally:
         engine.close()
+    client = await Client.connect(address, data_converter=pydantic_data_converter)
+    store = open_store(settings)
     port = free_port()
     processes = [
         process([str(BIN / "arsplan"), "worker"], env, run_dir / "worker.log"),
         process([str(BIN / "arsplan"), "follow"], env, run_dir / "follow.log"),
         process([str(BIN / "arsplan"), "api", "--host", "127.0.0.1", "--port", str(port)], env,
                 run_dir / "api.log")]
-    store = open_store(settings)
-    client = await Client.connect(address, data_converter=pydantic_data_converter)
     base = f"http://127.0.0.1:{port}"
     trips = {str(r): Trip(str(r), at, workflow_id=unit_report_workflow_id(r))
              for (r, _, _), at in zip(reports, offsets, strict=True)}

@@ -44,6 +44,14 @@ class Outcome:
     drop_dir: Path
 
 
+def _fresh_sqlite(path: Path) -> dict[str, str]:
+    """An empty SQLite event store at ``path`` (a kept store is started afresh)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
+                  "SQLITE_LOCK_TIMEOUT": "10"}
+
+
 def run_simulation(settings: Settings, console: Console, store: Path | None = None,
                    out: Path | None = None, data: Path | None = None) -> Outcome:
     """Everything the run writes goes under ``out`` (default ``<var dir>/simulation``): the
@@ -56,11 +64,7 @@ def run_simulation(settings: Settings, console: Console, store: Path | None = No
     output = out if out is not None else settings.var_dir / "simulation"
     settings = settings.model_copy(update={"drop_dir": output / "drop"})
     with tempfile.TemporaryDirectory(prefix="arsplan-sim-") as scratch:
-        path = store or Path(scratch) / "simulation.sqlite"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
-               "SQLITE_LOCK_TIMEOUT": "10"}
+        env = _fresh_sqlite(store or Path(scratch) / "simulation.sqlite")
         progress = Progress(TextColumn("{task.description}"), BarColumn(),
                             MofNCompleteColumn(), console=console)
         with progress:
@@ -174,11 +178,7 @@ def run_cycle_simulation(settings: Settings, console: Console, cycle: str,
     settings = settings.model_copy(update={"drop_dir": output / "drop"})
     the_seed = DEFAULT_SEED if seed is None else seed
     with tempfile.TemporaryDirectory(prefix="arsplan-sim-") as scratch:
-        path = store or Path(scratch) / "simulation.sqlite"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path),
-               "SQLITE_LOCK_TIMEOUT": "10"}
+        env = _fresh_sqlite(store or Path(scratch) / "simulation.sqlite")
         progress = Progress(TextColumn("{task.description}"), BarColumn(),
                             MofNCompleteColumn(), console=console)
         with progress:

@@ -48,7 +48,7 @@ class Settings(SecretFilesMixin, BaseSettings):
     reminder_hour: int = 8
     overdue_reminder_days: int = 20
     attest_working_days: int = 3
-    follower_poll_seconds: float = 1.0
+    follower_poll_seconds: float = 0.2  # a klarmarkering reaches its workflow within this
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "arsplan@alingsas.example"

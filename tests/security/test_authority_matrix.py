@@ -88,7 +88,7 @@ EXTRA_ASSIGNMENTS = [
     RoleAssignment("x1", "petra", "enhetschef", "enh-ekhagen", date(2021, 1, 1),
                    date(2021, 12, 31)),
     RoleAssignment("x2", "olle", "avdelningschef", "avd-aldreboende", date(2022, 8, 1),
-                   date(2022, 8, 31), substitute_for="david", reason="semester"),
+                   date(2022, 8, 31), substitute_for="david", reason="frånvaro"),
     RoleAssignment("x3", "lars", "ledamot", "von", date(2022, 1, 1), None),
     RoleAssignment("x4", "maria", "namndsekreterare", "von", date(2022, 1, 1), None),
 ]
@@ -128,7 +128,7 @@ COMMANDS: dict[str, CommandCase] = {
         report_id=EKHAGEN, reason="Fel siffra", occurred_at=at)),
     "MoveReportDeadline": CommandCase(_nothing, lambda at: c.MoveReportDeadline(
         report_id=EKHAGEN, new_deadline=datetime(2022, 8, 26, 21, 59, tzinfo=UTC),
-        reason="Sjukdom", occurred_at=at)),
+        reason="Enheten bad om mer tid", occurred_at=at)),
     "OpenCycle": CommandCase(_nothing, lambda at: c.OpenCycle(
         namnd_code="VON", process="arsbokslut", year=2022, title="Årsbokslut 2022",
         enhet_deadline=date(2023, 1, 19), avdelning_deadline=date(2023, 1, 26),
