@@ -112,6 +112,8 @@ def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], 
     for router in ROUTERS:
         api.include_router(router)
     api.add_api_route("/health", routes_reads.health, include_in_schema=False)  # probes
-    api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes,
+                       uploads={dashboard_ekonomi_import.UPLOAD_PATH:
+                                dashboard_ekonomi_import.MAX_UPLOAD_BYTES + 64 * 1024})
     api.add_middleware(SecurityHeaders)  # outermost: on every response, 413s included
     return api

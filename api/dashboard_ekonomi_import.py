@@ -34,6 +34,8 @@ from infrastructure.logging import get_logger
 router = APIRouter(include_in_schema=False)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# The body-size middleware lets this path carry a file this large (api/app.py).
+UPLOAD_PATH = "/rapporter/[^/]+/ekonomi"
 ANCHOR = "ekonomi"  # the import form's section on the report page
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eventsourcing.persistence import OperationalError
@@ -179,19 +180,29 @@ def install_problem_handlers(api: FastAPI) -> None:
 
 
 class BodySizeLimit:
-    """Refuses bodies over ``max_bytes`` with 413, by header or while streaming."""
+    """Refuses bodies over ``max_bytes`` with 413, by header or while streaming.
 
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    ``uploads`` maps path patterns (file uploads) to their own larger limit, so the route
+    can answer a too large file itself, on the page the user came from."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+                 uploads: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = [(re.compile(pattern), limit) for pattern, limit in (uploads or {}).items()]
+
+    def _limit(self, path: str) -> int:
+        return next((limit for pattern, limit in self.uploads if pattern.fullmatch(path)),
+                    self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self._limit(scope.get("path", ""))
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, send)
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            await self._refuse(scope, send, max_bytes)
             return
         received = 0
         started = refused = False
@@ -201,11 +212,11 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     # Answer now: the app may turn the failed read into its own 400.
                     if not started and not refused:
                         refused = True
-                        await self._refuse(scope, send)
+                        await self._refuse(scope, send, max_bytes)
                     raise _BodyTooLarge
             return message
 
@@ -220,10 +231,10 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, guarded_send)
         except _BodyTooLarge:
             if not refused and not started:
-                await self._refuse(scope, send)
+                await self._refuse(scope, send, max_bytes)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        response = problem(413, f"Begäran får vara högst {self.max_bytes} byte",
+    async def _refuse(self, scope: Scope, send: Send, max_bytes: int) -> None:
+        response = problem(413, f"Begäran får vara högst {max_bytes} byte",
                            instance=scope.get("path", ""), rule="body_too_large")
         await response(scope, _no_body, send)
 

@@ -206,10 +206,14 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
     first = text.splitlines()[0] if text.splitlines() else ""
     delimiter = "\t" if "\t" in first and ";" not in first else ";"
     rows: list[list[Any]] = []
-    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-        rows.append([cell if cell.strip() else None for cell in row])
-        if len(rows) >= MAX_SHEET_ROWS:
-            break
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in reader:
+            rows.append([cell if cell.strip() else None for cell in row])
+            if len(rows) >= MAX_SHEET_ROWS:
+                break
+    except csv.Error as exc:  # e.g. a cell over the csv module's field limit
+        raise _error(f"Rad {reader.line_num} kan inte läsas som CSV: {exc}") from None
     return rows
 
 

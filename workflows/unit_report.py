@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -28,6 +29,9 @@ with workflow.unsafe.imports_passed_through():
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Histories recorded before it never recorded the reminders a moved deadline skipped.
 RECORD_SKIPPED_PATCH = "unit-report-records-skipped-reminders"
+# Histories recorded before it signal the parent's report_progress and await that signal
+# before scheduling request_attestation (a workflow task later).
+ATTEST_WITH_PROGRESS_PATCH = "attest-without-waiting-for-progress"
 
 
 def _stamp(instant: datetime) -> str:
@@ -77,13 +81,16 @@ class UnitReportWorkflow:
                                                           ReportSnapshot)
         self._adopt(snap)
         while not self._closed:
-            await self._report_progress()
+            together = (self._attestation_due() and self._progress_unreported()
+                        and workflow.patched(ATTEST_WITH_PROGRESS_PATCH))
+            if not together:
+                await self._report_progress()
             if self._task == "klarmarkera":
                 self._phase = "klarmarkering"
                 await self._drive("klarmarkera")
             elif self._task == "attestera":
                 self._phase = "attest"
-                if await self._ensure_attestation_requested():
+                if await self._ensure_attestation_requested(with_progress=together):
                     await self._drive("attestera")
             else:
                 self._phase = "klar"
@@ -249,13 +256,23 @@ class UnitReportWorkflow:
         await self._activities.run(name, fact)
         self._fired.add(key)
 
-    async def _ensure_attestation_requested(self) -> bool:
+    def _attestation_due(self) -> bool:
+        return (self._task == "attestera"
+                and self._attest_requested_for != self._klarmarkerad_version)
+
+    async def _ensure_attestation_requested(self, with_progress: bool = False) -> bool:
         if self._attest_requested_for == self._klarmarkerad_version:
             return True
         key = f"{workflow.info().workflow_id}:attest:{self._klarmarkerad_version}"
         fact = ReportFact(report_id=self._report_id, key=key, task="attestera",
                           deadline=self._deadline or workflow.now(), occurred_at=workflow.now())
-        deadline = await self._activities.run(act.REQUEST_ATTESTATION, fact, datetime)
+        request = self._activities.run(act.REQUEST_ATTESTATION, fact, datetime)
+        if with_progress:
+            # Signal and activity go out in one workflow task; the attester's task does not
+            # wait for the parent's signal round trip. A failed signal still fails the run.
+            _, deadline = await asyncio.gather(self._report_progress(), request)
+        else:
+            deadline = await request
         if deadline is None:
             # The store already moved on (återsänd, reopened, godkänd): await that signal.
             await workflow.wait_condition(lambda: self._closed or self._status != "klarmarkerad")

@@ -164,3 +164,12 @@ async def test_a_file_over_the_limit_is_refused_with_a_message(
     refused = await upload(world, await import_form(world), "ekonomi.csv", b"x" * 2048,
                            mime="text/csv")
     assert refused.status_code == 413 and "Filen är för stor" in refused.text
+
+
+async def test_a_file_over_the_apis_body_limit_reaches_the_page(world: ApiWorld) -> None:
+    """The app-wide body limit (256 KiB) would answer JSON; the upload path has its own."""
+    await login(world, "anna")
+    big = b"Rad;Budget;Utfall\n" + b"x" * (300 * 1024)
+    answer = await upload(world, await import_form(world), "ekonomi.csv", big, mime="text/csv")
+    assert answer.headers["content-type"].startswith("text/html"), answer.status_code
+    assert "Importerat" not in answer.text and "kan inte läsas som CSV" in answer.text

@@ -257,7 +257,7 @@ class TestAuditTrail:
 
     def test_a_trail_of_the_second_layout_answers_but_asks_for_a_rebuild_by_cycle(
             self, app: TestEngine, read_models: ReadModels) -> None:
-        # 2026-11 second round: entry and by_cycle rows per event, report cycles unpartitioned.
+        # The second layout: entry and by_cycle rows per event, report cycles unpartitioned.
         view = read_models.view(AuditTrailProjection)
         fresh = digest(view)
         questions = [{}, {"aggregate_id": EKHAGEN}, {"actor": "david"}]

@@ -1,4 +1,4 @@
-"""Schema-driven fuzzing of the real API (issue 8): schemathesis generates requests for every
+"""Schema-driven fuzzing of the real API: schemathesis generates requests for every
 operation in the OpenAPI schema and checks no 5xx, documented statuses and content types,
 responses that match their schemas, and RFC 9457 problem+json for every 4xx.
 
