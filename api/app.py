@@ -17,6 +17,7 @@ from api import (
     dashboard_delegation,
     dashboard_delegation_form,
     dashboard_ekonomi_import,
+    dashboard_meetings,
     dashboard_report,
     dashboard_review,
     routes_calendar,
@@ -56,6 +57,7 @@ ROUTERS: list[APIRouter] = [
     delegation_router,
     dashboard_delegation.router,
     dashboard_delegation_form.router,
+    dashboard_meetings.router,
     routes_underlag.router,
     anslagstavla_router,
 ]
@@ -63,6 +65,7 @@ ROUTERS: list[APIRouter] = [
 MENU: list[dict[str, str]] = [
     {"href": "/arsplan", "label": "Årsplan"},
     {"href": "/delegationer", "label": "Delegationer"},
+    {"href": "/sammantraden", "label": "Sammanträden"},
     {"href": "/anslagstavla", "label": "Anslagstavla"},
 ]
 # What other modules add to the report page's template context.

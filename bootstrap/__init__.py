@@ -28,10 +28,11 @@ from audit.seals import LiveTreeHeads, SealKey
 from domain.commands import Command
 from domain.system_commands import SystemCommand
 from domain.working_days import ReminderSchedule
-from follower.follower import Follower
+from follower.follower import DEFAULT_NAME, Follower
 from follower.routes import workflow_routes
 from infrastructure.adapters import destination
 from infrastructure.eventstore import ArsplanStore, Clock, utc_now
+from infrastructure.eventstore.notify import wakeup_for
 from infrastructure.eventstore.positions import PositionStore
 from infrastructure.eventstore.sidecar import SidecarDB, sidecar_for
 from infrastructure.notifier import Notifier, Outbox, SmtpConfig
@@ -131,8 +132,12 @@ def build_follower(engine: Engine, client: Client, timeline: Timeline = REAL_TIM
                    task_queue: str | None = None,
                    positions: SidecarDB | None = None) -> Follower:
     db = positions or sidecar_for(engine.store.env, "follower")
+    # PostgreSQL: LISTEN for the store's NOTIFY, so the poll interval is only the backstop.
+    wakeup = wakeup_for(engine.store.env, engine.store.recorder,
+                        listen=engine.settings.follower_listen, follower=DEFAULT_NAME)
     return Follower(engine.store, client, PositionStore(db), workflow_routes(engine.store),
-                    timeline=timeline, task_queue=task_queue or engine.settings.task_queue)
+                    timeline=timeline, task_queue=task_queue or engine.settings.task_queue,
+                    wakeup=wakeup)
 
 
 async def connect(settings: Settings) -> Client:

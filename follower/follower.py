@@ -4,13 +4,14 @@ Delivery is at-least-once: the position is saved after each delivered event, so 
 crash redelivers at most that event, and workflows dedupe by aggregate version or
 event id. A "start" delivery starts a workflow (id from workflows/ids.py) or finds it
 running, so every opened cycle is driven however it was opened. The routes (which
-event becomes which delivery) are passed in: follower/routes.py.
+event becomes which delivery) are passed in: follower/routes.py. Between polls it waits
+on ``wakeup``: on PostgreSQL the store's NOTIFY wakes it at once, the interval stays the
+backstop (infrastructure/eventstore/notify.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Mapping
 
 from temporalio.client import Client, WorkflowUpdateFailedError
@@ -21,20 +22,22 @@ from temporalio.service import RPCError, RPCStatusCode
 from follower.delivery import Delivery
 from follower.routes import Route
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.eventstore.notify import Polling, Wakeup
 from infrastructure.eventstore.positions import PositionStore
 from infrastructure.logging import get_logger
 from infrastructure.timeline import REAL_TIME, Timeline
 
 DEFAULT_TASK_QUEUE = "arsplan"
+DEFAULT_NAME = "workflow-signals"
 
 
 class Follower:
     """Forwards routed events from the notification log to their workflows, in order."""
 
     def __init__(self, store: ArsplanStore, client: Client, positions: PositionStore,
-                 routes: Mapping[str, Route], *, name: str = "workflow-signals",
+                 routes: Mapping[str, Route], *, name: str = DEFAULT_NAME,
                  timeline: Timeline = REAL_TIME, batch_size: int = 200,
-                 task_queue: str = DEFAULT_TASK_QUEUE) -> None:
+                 task_queue: str = DEFAULT_TASK_QUEUE, wakeup: Wakeup | None = None) -> None:
         self.store = store
         self.task_queue = task_queue
         self.client = client
@@ -43,6 +46,7 @@ class Follower:
         self.timeline = timeline
         self.batch_size = batch_size
         self.routes = dict(routes)
+        self.wakeup = wakeup or Polling()
         self.log = get_logger(follower=name)
 
     async def poll_once(self) -> int:
@@ -96,11 +100,14 @@ class Follower:
             await handle.signal(d.name, d.arg)
 
     async def run(self, stop: asyncio.Event, interval: float = 1.0) -> None:
-        """Polls until ``stop`` is set; a failed poll is retried from the saved position."""
-        while not stop.is_set():
-            try:
-                await self.poll_once()
-            except (RPCError, OSError) as exc:
-                self.log.warning("follower_poll_failed", error=str(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=interval)
+        """Polls until ``stop`` is set, waking early when the store says events were
+        recorded; a failed poll is retried from the saved position."""
+        try:
+            while not stop.is_set():
+                try:
+                    await self.poll_once()
+                except (RPCError, OSError) as exc:
+                    self.log.warning("follower_poll_failed", error=str(exc))
+                await self.wakeup.wait(stop, interval)
+        finally:
+            await self.wakeup.close()

@@ -49,6 +49,9 @@ class Settings(SecretFilesMixin, BaseSettings):
     overdue_reminder_days: int = 20
     attest_working_days: int = 3
     follower_poll_seconds: float = 0.2  # a klarmarkering reaches its workflow within this
+    # PostgreSQL: wake on the store's NOTIFY; off where LISTEN cannot work (a pooler in
+    # transaction mode), leaving polling alone.
+    follower_listen: bool = True
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "arsplan@alingsas.example"

@@ -29,8 +29,7 @@ with workflow.unsafe.imports_passed_through():
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 # Histories recorded before it never recorded the reminders a moved deadline skipped.
 RECORD_SKIPPED_PATCH = "unit-report-records-skipped-reminders"
-# Histories recorded before it signal the parent's report_progress and await that signal
-# before scheduling request_attestation (a workflow task later).
+# Runs that requested attest before it need the old branch (histories/*late_enhet, *_atersand).
 ATTEST_WITH_PROGRESS_PATCH = "attest-without-waiting-for-progress"
 
 

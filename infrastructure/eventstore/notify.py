@@ -17,16 +17,15 @@ from collections.abc import Mapping
 from typing import Any, Literal, Protocol
 
 import psycopg
+import structlog
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from infrastructure.logging import get_logger
-
 CHANNEL = "arsplan_events"
 NOTIFY_FUNCTION = "arsplan_notify_events"
 # Serialises installers (processes starting together, `arsplan migrate`): concurrent
-# CREATE OR REPLACE FUNCTION on one row fails with "tuple concurrently updated".
+# creation of one function or trigger fails ("tuple concurrently updated").
 _INSTALL_LOCK = "arsplan_notify_trigger"
 
 # Why a wait ended: "notified" by the trigger, the poll interval ran out ("timeout"),
@@ -36,14 +35,14 @@ Wake = Literal["notified", "timeout", "stopped", "connected"]
 
 
 class Wakeup(Protocol):
-    async def wait(self, stop: asyncio.Event, timeout: float) -> Wake: ...
+    async def wait(self, stop: asyncio.Event, seconds: float) -> Wake: ...
 
     async def close(self) -> None: ...
 
 
-async def sleep_until_stopped(stop: asyncio.Event, timeout: float) -> Wake:
+async def sleep_until_stopped(stop: asyncio.Event, seconds: float) -> Wake:
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), timeout=max(timeout, 0.0))
+        await asyncio.wait_for(stop.wait(), timeout=max(seconds, 0.0))
         return "stopped"
     return "timeout"
 
@@ -51,8 +50,8 @@ async def sleep_until_stopped(stop: asyncio.Event, timeout: float) -> Wake:
 class Polling:
     """No push: the follower looks again after its interval."""
 
-    async def wait(self, stop: asyncio.Event, timeout: float) -> Wake:
-        return await sleep_until_stopped(stop, timeout)
+    async def wait(self, stop: asyncio.Event, seconds: float) -> Wake:
+        return await sleep_until_stopped(stop, seconds)
 
     async def close(self) -> None:
         return None
@@ -66,23 +65,37 @@ def install_notify_trigger(cur: psycopg.Cursor[Any], schema: str, table: str) ->
     """The events table's ``AFTER INSERT FOR EACH STATEMENT`` trigger sending ``NOTIFY``
     (payload: schema.table, so stores sharing a database tell their events apart).
     Idempotent; run by whoever creates the tables, inside one transaction."""
-    function = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(NOTIFY_FUNCTION))
-    target = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
-    trigger = f"{table}_notify"
+    trigger = trigger_name(table)
+    # Left alone when there: CREATE TRIGGER locks out writers for a moment, and the
+    # function may belong to another role (the owner's, made by `arsplan migrate`).
+    if _has_trigger(cur, schema, table, trigger):
+        return
     cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (_INSTALL_LOCK,))
+    if _has_trigger(cur, schema, table, trigger):
+        return
+    function = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(NOTIFY_FUNCTION))
     cur.execute(sql.SQL(
         "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "PERFORM pg_notify({}, TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME); RETURN NULL; "
         "END $$").format(function, sql.Literal(CHANNEL)))
-    cur.execute("SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = %s AND c.relname = %s AND t.tgname = %s",
-                (schema, table, trigger))
-    if cur.fetchone() is None:
-        # Created only when missing: CREATE TRIGGER locks out writers for a moment.
-        cur.execute(sql.SQL("CREATE TRIGGER {} AFTER INSERT ON {} FOR EACH STATEMENT "
-                            "EXECUTE FUNCTION {}()")
-                    .format(sql.Identifier(trigger), target, function))
+    cur.execute(sql.SQL("CREATE TRIGGER {} AFTER INSERT ON {}.{} FOR EACH STATEMENT "
+                        "EXECUTE FUNCTION {}()")
+                .format(sql.Identifier(trigger), sql.Identifier(schema), sql.Identifier(table),
+                        function))
+
+
+_TRIGGER_EXISTS = ("SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                   "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                   "WHERE n.nspname = %s AND c.relname = %s AND t.tgname = %s")
+
+
+def trigger_name(table: str) -> str:
+    return f"{table}_notify"
+
+
+def _has_trigger(cur: psycopg.Cursor[Any], schema: str, table: str, trigger: str) -> bool:
+    cur.execute(_TRIGGER_EXISTS, (schema, table, trigger))
+    return cur.fetchone() is not None
 
 
 def install_for(recorder: Any) -> None:
@@ -110,21 +123,25 @@ class EventsListener:
         # Keepalives: a connection cut without a reset (a dropped network path) is noticed.
         self.conninfo = make_conninfo(conninfo, keepalives=1, keepalives_idle=30,
                                       keepalives_interval=10, keepalives_count=3)
+        self.schema, self.table = schema, table
         self.payload = notify_payload(schema, table)
         self.first_backoff = first_backoff
         self.max_backoff = max_backoff
-        self.log = get_logger(channel=CHANNEL, events=self.payload, **ids)
+        # structlog directly: infrastructure.logging imports the settings, which import
+        # this package.
+        self.log = structlog.get_logger().bind(channel=CHANNEL, events=self.payload, **ids)
         self._conn: psycopg.AsyncConnection[Any] | None = None
-        self._failures = 0
+        self._pid: int | None = None  # kept: a lost connection no longer knows it
+        self._failures = 0  # connects failed or connections lost since the last good wait
         self._retry_at = 0.0
 
     @property
     def backend_pid(self) -> int | None:
         """The listening server process (None while disconnected)."""
-        return self._conn.info.backend_pid if self._conn is not None else None
+        return self._pid if self._conn is not None else None
 
-    async def wait(self, stop: asyncio.Event, timeout: float) -> Wake:
-        deadline = time.monotonic() + timeout
+    async def wait(self, stop: asyncio.Event, seconds: float) -> Wake:
+        deadline = time.monotonic() + seconds
         while not stop.is_set():
             now = time.monotonic()
             if self._conn is None:
@@ -136,9 +153,9 @@ class EventsListener:
                 if wake == "stopped":
                     return wake
                 continue
-            wake = await self._listen(self._conn, stop, deadline - now)
-            if wake is not None:
-                return wake
+            heard = await self._listen(self._conn, stop, deadline - now)
+            if heard is not None:
+                return heard
         return "stopped"
 
     async def close(self) -> None:
@@ -153,25 +170,30 @@ class EventsListener:
                                                          connect_timeout=5)
             try:
                 await conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(CHANNEL)))
+                found = await (await conn.execute(_TRIGGER_EXISTS, (
+                    self.schema, self.table, trigger_name(self.table)))).fetchone()
             except BaseException:
                 await conn.close()
                 raise
         except (psycopg.Error, OSError) as exc:
             self._failures += 1
-            delay = min(self.first_backoff * 2 ** (self._failures - 1), self.max_backoff)
-            self._retry_at = time.monotonic() + delay
+            delay = self._back_off()
             self.log.warning("events_listener_connect_failed", error=str(exc),
                              attempt=self._failures, retry_in_seconds=delay)
             return False
-        self._conn, self._failures = conn, 0
-        self.log.info("events_listener_connected", backend_pid=conn.info.backend_pid)
+        self._conn, self._pid = conn, conn.info.backend_pid
+        self.log.info("events_listener_connected", backend_pid=self._pid)
+        if found is None:
+            # Tables made before the trigger existed, by a role that may not add it.
+            self.log.warning("events_notify_trigger_missing", backend_pid=self._pid,
+                             remedy="run `arsplan migrate`; until then the follower polls")
         return True
 
     async def _listen(self, conn: psycopg.AsyncConnection[Any], stop: asyncio.Event,
-                      timeout: float) -> Wake | None:
-        """Until a notification for our table, the timeout or ``stop``; None when the
+                      seconds: float) -> Wake | None:
+        """Until a notification for our table, ``seconds`` or ``stop``; None when the
         connection was lost (closed, to be opened again at once)."""
-        heard = asyncio.ensure_future(self._next_notification(conn, timeout))
+        heard = asyncio.ensure_future(self._next_notification(conn, seconds))
         stopping = asyncio.ensure_future(stop.wait())
         try:
             await asyncio.wait({heard, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -186,17 +208,27 @@ class EventsListener:
             await self.close()
             return "stopped"
         try:
-            return heard.result()
+            wake = heard.result()
         except (psycopg.Error, OSError) as exc:
-            self.log.warning("events_listener_lost", error=str(exc),
-                             backend_pid=conn.info.backend_pid)
+            # Once at once; a connection lost again before any good wait backs off.
+            delay = self._back_off()
+            self._failures += 1
+            self.log.warning("events_listener_lost", error=str(exc), backend_pid=self._pid,
+                             retry_in_seconds=delay)
             await self.close()
-            self._retry_at = 0.0
             return None
+        self._failures = 0
+        return wake
+
+    def _back_off(self) -> float:
+        delay = (0.0 if self._failures == 0 else
+                 min(self.first_backoff * 2 ** (self._failures - 1), self.max_backoff))
+        self._retry_at = time.monotonic() + delay
+        return delay
 
     async def _next_notification(self, conn: psycopg.AsyncConnection[Any],
-                                 timeout: float) -> Wake:
-        async with contextlib.aclosing(conn.notifies(timeout=max(timeout, 0.0))) as heard:
+                                 seconds: float) -> Wake:
+        async with contextlib.aclosing(conn.notifies(timeout=max(seconds, 0.0))) as heard:
             async for notify in heard:
                 if notify.payload == self.payload:
                     return "notified"
@@ -204,7 +236,7 @@ class EventsListener:
 
 
 def wakeup_for(env: Mapping[str, str], recorder: Any, *, listen: bool = True,
-               **ids: object) -> Wakeup:
+               **ids: Any) -> Wakeup:
     """The follower's wait: LISTEN on PostgreSQL (unless ``listen`` is off), else polling."""
     inner = getattr(recorder, "inner", recorder)
     if not listen or not isinstance(inner, PostgresApplicationRecorder):

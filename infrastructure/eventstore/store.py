@@ -32,8 +32,10 @@ from infrastructure.eventstore.environment import (
     DEFAULT_STATE_CACHE_MAXSIZE,
     READ_TOGETHER,
     STATE_CACHE_MAXSIZE,
+    creates_tables,
 )
 from infrastructure.eventstore.group_commit import group_commit
+from infrastructure.eventstore.notify import install_for
 from infrastructure.eventstore.projector import project_events
 from infrastructure.eventstore.read_together import select_events_after
 from infrastructure.eventstore.reads import SelectAfter, StoreReads
@@ -79,7 +81,11 @@ class ArsplanStore(Application[UUID]):
 
     def construct_recorder(self) -> ApplicationRecorder:
         make_sqlite_folder(self.env)
-        return group_commit(super().construct_recorder(), self.env)
+        recorder = super().construct_recorder()
+        if creates_tables(self.env):
+            # Beside the tables (and by `arsplan migrate`): every writer then notifies.
+            install_for(recorder)
+        return group_commit(recorder, self.env)
 
     def _select_after(self) -> SelectAfter | None:
         if not strtobool(self.env.get(READ_TOGETHER) or "y"):

@@ -9,6 +9,7 @@ axe.min.js, MPL-2.0): nothing is fetched at run time except the local app's page
 from __future__ import annotations
 
 import typing
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from fastapi.routing import APIRoute
 from api.app import ROUTERS
 from api.dashboard_base import MACHINE_PATHS
 from tests.browser.conftest import LiveServer
+from tests.unit.von_meetings import schedule
 
 pytestmark = pytest.mark.slow
 
@@ -127,8 +129,10 @@ def test_every_dashboard_page_meets_wcag_21_aa(live_server: LiveServer, page: An
     log_in(page, live_server, FORVALTNINGSCHEF)
     page.goto(f"{url}/cykler/{live_server.demo.cycle_id}")
     report = page.get_by_role("link", name=ENHET, exact=True).get_attribute("href")
+    # The demo has no sammanträde: the secretary plans one for the meeting page.
+    meeting = schedule(live_server.app, live_server.app.today() + timedelta(days=14))
     values = {"cycle_id": str(live_server.demo.cycle_id),
-              "report_id": report.removeprefix("/rapporter/")}
+              "report_id": report.removeprefix("/rapporter/"), "meeting_id": str(meeting)}
     now = live_server.app.clock().isoformat()
     checked = []
     for path in dashboard_pages():

@@ -58,6 +58,8 @@ route                                           | policy       | enh avd frv ctl
 /revision                                       | audit        | sub sub all sub sub sub all sub 403
 /api/delegation/register                        | namnd_record | nil nil all nil all all all nil nil
 /delegationer                                   | namnd_record | nil nil all nil all all all nil nil
+/sammantraden                                   | namnd_record | nil nil all nil all all all nil nil
+/sammantraden/{meeting_id}                      | namnd_record | 403 403 200 403 200 200 200 403 403
 /api/meetings/{meeting_id}/anmalningslista      | namnd_record | 403 403 200 403 200 200 200 403 403
 /api/meetings/{meeting_id}/anmalningslista.csv  | namnd_record | 403 403 200 403 200 200 200 403 403
 /api/meetings/{meeting_id}/anmalningslista.html | namnd_record | 403 403 200 403 200 200 200 403 403
@@ -119,6 +121,8 @@ SAMPLES: dict[str, tuple[str, Probe | None]] = {
     "/revision": ("/revision", html(r"<code>([0-9a-f]{12})…</code>")),
     "/api/delegation/register": ("/api/delegation/register", json_items("beslut_id")),
     "/delegationer": ("/delegationer", html(r"<td>(\d+(?:\.\d+)+)</td>")),
+    "/sammantraden": ("/sammantraden", html(f'href="/sammantraden/({UUID_RE})"')),
+    "/sammantraden/{meeting_id}": ("/sammantraden/{meeting}", None),
     "/api/meetings/{meeting_id}/anmalningslista":
         ("/api/meetings/{meeting}/anmalningslista", None),
     "/api/meetings/{meeting_id}/anmalningslista.csv":
