@@ -27,6 +27,7 @@ from api import (
     routes_reads,
     routes_underlag,
 )
+from api.params import single_query_values
 from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_handlers
 from api.read_side import ReadSide
 from api.routes_anslagstavla import router as anslagstavla_router
@@ -94,7 +95,7 @@ def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], 
     api = FastAPI(title="Årsplan API", version="0.1.0",
                   description="Kommandon och läsmodeller för årsplanens cykler. "
                               "Fel returneras som application/problem+json (RFC 9457).",
-                  dependencies=[Depends(csrf_guard)])
+                  dependencies=[Depends(csrf_guard), Depends(single_query_values)])
     api.state.store = store
     api.state.bus = bus
     api.state.tokens = dict(tokens)

@@ -7,7 +7,7 @@ Each carries a ``command_id``; repeating it records nothing new (retries are saf
 from __future__ import annotations
 
 import re
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from uuid import UUID, uuid4
 
@@ -35,6 +35,16 @@ IsoDate = Annotated[date, BeforeValidator(iso_text_only)]
 IsoDatetime = Annotated[AwareDatetime, BeforeValidator(iso_text_only)]
 # Instants are kept in UTC: an ambiguous local time (DST fold) can't be told apart later.
 Instant = Annotated[IsoDatetime, AfterValidator(lambda d: d.astimezone(UTC))]
+
+
+def _in_planning_range(instant: datetime) -> datetime:
+    # The years a cycle may have (OpenCycle.year): a deadline in 1138 is a typing mistake.
+    if not 2000 <= instant.year <= 2100:
+        raise ValueError("tidsgränsen ska ligga mellan år 2000 och 2100")
+    return instant
+
+
+Deadline = Annotated[Instant, AfterValidator(_in_planning_range)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 UnitId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")]
@@ -73,7 +83,7 @@ class Attestera(ReportCommand):
 
 class Atersand(ReportCommand):
     reason: Reason
-    new_deadline: Instant | None = None
+    new_deadline: Deadline | None = None
 
 
 class Reopen(ReportCommand):
@@ -82,7 +92,7 @@ class Reopen(ReportCommand):
 
 class MoveReportDeadline(ReportCommand):
     deadline_kind: Literal["klarmarkering", "attest"] = "klarmarkering"
-    new_deadline: Instant
+    new_deadline: Deadline
     reason: Reason
 
 
@@ -102,7 +112,7 @@ class OpenCycle(Command):
 class MoveCycleDeadline(Command):
     cycle_id: UUID
     level: Literal["enhet", "avdelning", "forvaltning"]
-    new_deadline: Instant
+    new_deadline: Deadline
     reason: Reason
 
 

@@ -294,3 +294,29 @@ async def test_an_audit_trail_of_an_older_layout_is_a_503_naming_the_rebuild() -
         body = assert_problem(await http.get("/api/audit-trail"), 503,
                               "read_model_needs_rebuild")
     assert "arsplan read-models rebuild" in body["detail"]
+
+
+async def test_a_single_valued_query_parameter_given_twice_is_refused_naming_it(
+        world: ApiWorld) -> None:
+    response = await world.http.get("/api/reminders", headers=auth("anna"),
+                                    params=[("recipient", "anna"), ("recipient", "bertil")])
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["query.recipient"]
+
+
+async def test_a_list_valued_query_parameter_may_be_given_twice(world: ApiWorld) -> None:
+    response = await world.get("/api/delegation/register?limit=5", "revisor")
+    assert response.status_code == 200
+    twice = await world.http.get("/feed/events", headers=auth("revisor"), params=[
+        ("type", "UnitReport.Klarmarkerad"), ("type", "UnitReport.Godkand")])
+    assert twice.status_code == 200, twice.text
+
+
+async def test_a_deadline_outside_the_planning_years_is_refused_naming_the_field(
+        world: ApiWorld) -> None:
+    response = await world.http.post(
+        "/api/commands/move-report-deadline", headers=auth("eva"),
+        json={"report_id": str(report_id("enh-ekhagen")), "reason": "Skrivfel",
+              "new_deadline": "1138-12-15T00:23:42+01:00"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["body.new_deadline"]
