@@ -12,6 +12,9 @@ from domain import commands as c
 # After 1970 every zone's offset is whole minutes, which ISO 8601 can carry exactly.
 aware_datetimes = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1),
                                timezones=st.one_of(st.just(UTC), st.timezones()))
+# Deadlines lie in the planning years (domain.commands.Deadline), in every zone's offset.
+deadlines = st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30),
+                         timezones=st.one_of(st.just(UTC), st.timezones()))
 reasons = st.text(min_size=1, max_size=300).filter(lambda s: s.strip() != "")
 # JSON carries neither NaN nor integers beyond double precision as themselves.
 figures = st.none() | st.text(max_size=40) | st.integers(-(2**53), 2**53) | \
@@ -32,11 +35,11 @@ VALID_FIELDS: dict[type[c.Command], dict[str, st.SearchStrategy[Any]]] = {
     c.Klarmarkera: {"report_id": st.uuids()},
     c.Attestera: {"report_id": st.uuids()},
     c.Atersand: {"report_id": st.uuids(), "reason": reasons,
-                 "new_deadline": st.none() | aware_datetimes},
+                 "new_deadline": st.none() | deadlines},
     c.Reopen: {"report_id": st.uuids(), "reason": reasons},
     c.MoveReportDeadline: {"report_id": st.uuids(),
                            "deadline_kind": st.sampled_from(["klarmarkering", "attest"]),
-                           "new_deadline": aware_datetimes, "reason": reasons},
+                           "new_deadline": deadlines, "reason": reasons},
     c.OpenCycle: {
         "namnd_code": st.from_regex(r"[A-ZÅÄÖ]{2,10}", fullmatch=True),
         "process": st.from_regex(r"[a-z_]{3,40}", fullmatch=True),
@@ -72,7 +75,7 @@ VALID_FIELDS: dict[type[c.Command], dict[str, st.SearchStrategy[Any]]] = {
                                                      max_size=4)}), max_size=5)},
     c.MoveCycleDeadline: {"cycle_id": st.uuids(),
                           "level": st.sampled_from(["enhet", "avdelning", "forvaltning"]),
-                          "new_deadline": aware_datetimes, "reason": reasons},
+                          "new_deadline": deadlines, "reason": reasons},
     c.MoveMilestone: {"namnd_code": st.from_regex(r"[A-ZÅÄÖ]{2,10}", fullmatch=True),
                       "label": st.text(min_size=1, max_size=20),
                       "milestone_id": st.text(min_size=1, max_size=100),
