@@ -4,19 +4,17 @@ own command, the live check runs the domain's rules, and the register's filters 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 
 from api.app import create_app
 from domain.delegation_commands import DeclareJav
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
-from tests.support.dashboard import csrf_of, sign_in
+from tests.support.dashboard import SignedIn, csrf_of, signing_in
 from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 from tests.unit.von_delegation import (
@@ -32,7 +30,6 @@ TOKENS = {"t-fc": FORVALTNINGSCHEF, "t-sek": SEKRETERARE,
           "t-stf": STF_FORVALTNINGSCHEF,
           "t-revisor": "p-ingrid-kontrollsson"}
 FORM = "Registrera delegationsbeslut"
-SignedIn = Callable[[str], AbstractAsyncContextManager[httpx.AsyncClient]]
 
 
 @pytest.fixture
@@ -43,14 +40,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[SignedIn, TestEngine]]:
     read_models = ReadModels.for_app(app)
     api = create_app(app, app.bus, TOKENS, read_models=read_models)
 
-    @asynccontextmanager
-    async def signed_in(token: str) -> AsyncIterator[httpx.AsyncClient]:
-        transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
-            await sign_in(http, token)
-            yield http
-
-    yield signed_in, app
+    yield signing_in(api), app
     read_models.close()
     app.close()
 

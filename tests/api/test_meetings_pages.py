@@ -4,8 +4,7 @@ justering, and who gets the forms (the handlers' dry run), through the real app.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
@@ -18,7 +17,7 @@ from domain.ids import meeting_id
 from domain.meeting import Meeting
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
-from tests.support.dashboard import csrf_of, sign_in
+from tests.support.dashboard import SignedIn, csrf_of, signing_in
 from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 from tests.unit.von_delegation import (
@@ -33,7 +32,6 @@ from tests.unit.von_meetings import remind_justering
 TOKENS = {"t-sek": SEKRETERARE, "t-ord": ORDFORANDE, "t-led": LEDAMOT,
           "t-enh": ENHETSCHEF_MYNDIGHET}
 PLAN = "Planera sammanträde"
-SignedIn = Callable[[str], AbstractAsyncContextManager[httpx.AsyncClient]]
 MEETING = {"meeting_date": "2022-10-25", "starts_at": "14:00", "cutoff": "2022-10-18",
            "anmalan_dnr": "2022.018 VON"}
 
@@ -46,14 +44,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[SignedIn, TestEngine, Man
     read_models = ReadModels.for_app(app)
     api = create_app(app, app.bus, TOKENS, read_models=read_models)
 
-    @asynccontextmanager
-    async def signed_in(token: str) -> AsyncIterator[httpx.AsyncClient]:
-        transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
-            await sign_in(http, token)
-            yield http
-
-    yield signed_in, app, clock
+    yield signing_in(api), app, clock
     read_models.close()
     app.close()
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import httpx
+from fastapi import FastAPI
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]*)"')
 
@@ -24,3 +27,17 @@ async def sign_in(http: httpx.AsyncClient, token: str) -> httpx.Response:
 def sign_in_sync(http: httpx.Client, token: str) -> httpx.Response:
     page = http.get("/logga-in").text
     return http.post("/logga-in", data={"token": token, "csrf_token": csrf_of(page)})
+
+
+SignedIn = Callable[[str], AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+def signing_in(api: FastAPI) -> SignedIn:
+    """A browser for the app, signed in with the given token, for the length of a block."""
+    @asynccontextmanager
+    async def signed_in(token: str) -> AsyncIterator[httpx.AsyncClient]:
+        transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
+            await sign_in(http, token)
+            yield http
+    return signed_in
