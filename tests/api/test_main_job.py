@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -56,14 +57,15 @@ def main_job(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, Pat
            "ARSPLAN_DROP_DIR": str(tmp_path / "var" / "drop"),
            "ARSPLAN_DATA_DIR": str(REPO / "data")}
     out = (tmp_path / "stdout.txt").open("wb")
+    # A session of its own: a failed test kills the whole tree, Temporal's server included.
     process = subprocess.Popen([str(ARSPLAN), "dev"], cwd=tmp_path, env=env, stdout=out,
-                               stderr=subprocess.STDOUT)
+                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
         yield process, f"http://127.0.0.1:{api_port}", tmp_path / "stdout.txt"
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         out.close()
 
 
