@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -30,7 +30,7 @@ from api.read_access import Reader, ReadPolicy, page_reader, read_policy
 from api.read_side import ReadSide
 from application import cycles as cycle_handlers
 from application import reports as report_handlers
-from application.bus import CommandBus, Issuer, Session
+from application.bus import CommandBus, refusal
 from domain import commands as c
 from domain.arsplan import CycleSchedule
 from domain.calendar import end_of_day
@@ -58,17 +58,6 @@ DRY_RUN_REASON = "provkörning utan att spara"
 
 class FormError(Exception):
     """A form field that does not parse; the message names the field."""
-
-
-# Dry runs: the command's own handler, nothing saved (the store hands out copies).
-
-def refusal(store: ArsplanStore, command: c.Command, handler: Callable[[Any, Session], None],
-            person_id: str) -> DomainError | None:
-    try:
-        handler(command, Session(store, command, Issuer(person_id)))
-    except DomainError as refused:
-        return refused
-    return None
 
 
 def refused_text(exc: DomainError) -> str:

@@ -23,7 +23,7 @@ from api.problems import status_of
 from api.read_access import Reader, page_reader
 from api.read_side import ReadSide
 from application import reports
-from application.bus import CommandBus, Issuer, Session
+from application.bus import CommandBus, refusal
 from domain import commands as c
 from domain.errors import DomainError
 from domain.unit_report import UnitReport
@@ -45,12 +45,7 @@ def authority_refusal(store: ArsplanStore, report_id: UUID, kind: str, person_id
     the same owner, day and status rules as the command."""
     command = c.RecordEkonomi.model_validate({"report_id": report_id, "kind": kind,
                                               "columns": {}, "rows": []})
-    try:
-        # The store hands out copies, and nothing here is saved.
-        reports.record_ekonomi(command, Session(store, command, Issuer(person_id)))
-    except DomainError as refused:
-        return refused
-    return None
+    return refusal(store, command, reports.record_ekonomi, person_id)
 
 
 @router.post("/rapporter/{report_id}/ekonomi")

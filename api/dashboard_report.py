@@ -30,7 +30,7 @@ from api.problems import status_of
 from api.read_access import Reader, ReadPolicy, page_reader, read_policy
 from api.read_side import ReadSide
 from application import reports
-from application.bus import CommandBus, Issuer, Session
+from application.bus import CommandBus, refusal
 from domain import commands as c
 from domain.authority import acting_as
 from domain.content.assessment import Bedomning, suggest_bedomning
@@ -80,13 +80,7 @@ def klarmarkera_refusal(store: ArsplanStore, report_id: UUID, person_id: str
                         ) -> DomainError | None:
     """Runs the Klarmarkera handler without saving: the same authority (that day, ersättare
     included), status and sub-unit rules as the command, so the button cannot disagree."""
-    command = c.Klarmarkera(report_id=report_id)
-    try:
-        # The store hands out copies, and nothing here is saved.
-        reports.klarmarkera(command, Session(store, command, Issuer(person_id)))
-    except DomainError as refused:
-        return refused
-    return None
+    return refusal(store, c.Klarmarkera(report_id=report_id), reports.klarmarkera, person_id)
 
 
 def may_write(store: ArsplanStore, report: UnitReport, person_id: str) -> bool:

@@ -22,7 +22,12 @@ from domain import command_identity
 from domain.base import Actor, AuditedAggregate, Cause
 from domain.command_identity import SYSTEM_PERSON
 from domain.commands import Command
-from domain.errors import CommandIdReusedError, ConcurrencyConflictError, NotAuthorisedError
+from domain.errors import (
+    CommandIdReusedError,
+    ConcurrencyConflictError,
+    DomainError,
+    NotAuthorisedError,
+)
 from domain.organisation import Organisation
 from domain.system_commands import SystemCommand
 
@@ -209,3 +214,14 @@ def setup_cause(store: AbstractEventStore, actor: Actor) -> Cause:
     """The cause of a set-up step (an import): idempotent by content, not by command id."""
     now = store.clock()
     return Cause(actor=actor, occurred_at=now, recorded_at=now)
+
+
+def refusal(store: AbstractEventStore, command: Command, handler: Handler,
+            person_id: str) -> DomainError | None:
+    """What the handler would refuse the person, nothing saved (the store hands out
+    copies): a page offers a command only when this is None, so it cannot disagree."""
+    try:
+        handler(command, Session(store, command, Issuer(person_id)))
+    except DomainError as refused:
+        return refused
+    return None
