@@ -38,7 +38,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -50,17 +50,19 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from application.cycles import ensure_report_template
-from application.organisation import ensure_organisation
 from bench.bench_recovery import free_port
 from bench.report import Row, print_table
 from bench.stores import fresh_store
-from bench.workload import TEMPLATE, BareApplication, BareReport, Shape, enhet_ids
+from bench.workload import (
+    BareApplication,
+    BareReport,
+    Shape,
+    enhet_ids,
+    import_organisation,
+)
 from bootstrap import Engine, build_engine, open_store
 from cli.demo import NAMND_CODE, demo_cycle_command
-from domain.base import Actor
 from domain.ids import cycle_id, unit_report_id
-from domain.organisation import RoleAssignment
 from domain.unit_report import UnitReport
 from infrastructure.devserver import embedded_temporal
 from infrastructure.eventstore.pg_schema import fresh_postgres_schema
@@ -132,26 +134,7 @@ def shape_for(enheter: int) -> Shape:
 def open_live_cycle(engine: Engine, shape: Shape) -> list[tuple[uuid.UUID, str, str]]:
     """bench/workload.py's organisation with the demo's cycle opened today (its deadlines
     ahead, so nothing fires during the run); (report, enhetschef, avdelningschef) per enhet."""
-    start = date(2022, 1, 1)
-    units: list[dict[str, Any]] = [
-        {"unit_id": "von", "name": "VON", "kind": "namnd"},
-        {"unit_id": "forv", "name": "Förvaltningen", "kind": "forvaltning", "parent_id": "von"}]
-    assignments = [RoleAssignment("a-forv", "p-forv", "forvaltningschef", "forv", start, None),
-                   RoleAssignment("a-ctrl", "p-ctrl", "controller", "forv", start, None)]
-    for a in range(shape.avdelningar):
-        units.append({"unit_id": f"avd-{a}", "name": f"Avdelning {a}", "kind": "avdelning",
-                      "parent_id": "forv"})
-        assignments.append(RoleAssignment(f"a-avd-{a}", f"p-avd-{a}", "avdelningschef",
-                                          f"avd-{a}", start, None))
-    for unit in enhet_ids(shape):
-        units.append({"unit_id": unit, "name": unit, "kind": "enhet",
-                      "parent_id": "avd-" + unit.split("-")[1]})
-        assignments.append(RoleAssignment(f"a-{unit}", f"p-{unit}", "enhetschef", unit,
-                                          start, None))
-    people = [{"person_id": a.person_id, "name": a.person_id} for a in assignments]
-    ensure_organisation(engine.store, NAMND_CODE, NAMND_CODE, units, people, assignments,
-                        Actor.system("import"))
-    ensure_report_template(engine.store, NAMND_CODE, TEMPLATE, Actor.system("import"))
+    import_organisation(engine, shape)
     today = engine.store.clock().date()
     engine.execute(demo_cycle_command(today), "p-ctrl")
     cycle = cycle_id(NAMND_CODE, "delarsbokslut", today.year)

@@ -45,6 +45,19 @@ def enhet_ids(shape: Shape) -> list[str]:
 
 def build_organisation(engine: Engine, shape: Shape) -> list[tuple[UUID, str]]:
     """Opens a cycle; returns each enhet report with the person who is its chef."""
+    import_organisation(engine, shape)
+    cmd = c.OpenCycle(namnd_code="VON", process="delarsbokslut", year=2022,
+                      title="Delårsbokslut 2022", enhet_deadline=date(2022, 8, 23),
+                      avdelning_deadline=date(2022, 8, 30),
+                      forvaltning_deadline=date(2022, 9, 12),
+                      underlag_date=date(2022, 9, 13), beslut_date=date(2022, 9, 27))
+    engine.execute(cmd.model_copy(update={"occurred_at": WHEN}), "p-ctrl")
+    cycle = cycle_id("VON", "delarsbokslut", 2022)
+    return [(unit_report_id(cycle, u), f"p-{u}") for u in enhet_ids(shape)]
+
+
+def import_organisation(engine: Engine, shape: Shape) -> None:
+    """VON with ``shape``'s avdelningar and enheter, a chef each, and the report template."""
     units: list[dict[str, Any]] = [
         {"unit_id": "von", "name": "VON", "kind": "namnd"},
         {"unit_id": "forv", "name": "Förvaltningen", "kind": "forvaltning", "parent_id": "von"}]
@@ -66,14 +79,6 @@ def build_organisation(engine: Engine, shape: Shape) -> list[tuple[UUID, str]]:
     ensure_organisation(engine.store, "VON", "VON", units, people, assignments,
                         Actor.system("import"))
     ensure_report_template(engine.store, "VON", TEMPLATE, Actor.system("import"))
-    cmd = c.OpenCycle(namnd_code="VON", process="delarsbokslut", year=2022,
-                      title="Delårsbokslut 2022", enhet_deadline=date(2022, 8, 23),
-                      avdelning_deadline=date(2022, 8, 30),
-                      forvaltning_deadline=date(2022, 9, 12),
-                      underlag_date=date(2022, 9, 13), beslut_date=date(2022, 9, 27))
-    engine.execute(cmd.model_copy(update={"occurred_at": WHEN}), "p-ctrl")
-    cycle = cycle_id("VON", "delarsbokslut", 2022)
-    return [(unit_report_id(cycle, u), f"p-{u}") for u in enhet_ids(shape)]
 
 
 def report_commands(report_id: UUID, edits: int) -> list[c.Command]:
