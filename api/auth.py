@@ -9,6 +9,8 @@ what that person may do on that date.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -33,9 +35,16 @@ class Principal:
     csrf_token: str | None = None  # the session's, carried by its forms
 
 
+def dev_token(name: str) -> str:
+    """A demo person's readable token: ``Olof Påhittad`` → ``dev-olof-pahittad``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "dev-" + re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
 def dev_tokens(org: Organisation) -> dict[str, str]:
-    """One readable token per demo person (``dev-<name>``) and ``dev-revisor`` for the auditor."""
-    tokens = {f"dev-{pid.removeprefix('p-')}": pid for pid in sorted(org.people)}
+    """One readable token per demo person (``dev-<name>``; person ids are opaque) and
+    ``dev-revisor`` for the auditor."""
+    tokens = {dev_token(org.people[pid]["name"]): pid for pid in sorted(org.people)}
     auditors = sorted(a.person_id for a in org.assignments.values() if a.role == "revisor")
     if auditors:
         tokens[AUDITOR_TOKEN] = auditors[0]

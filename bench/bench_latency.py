@@ -50,6 +50,7 @@ from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
+from api.auth import dev_token
 from bench.bench_recovery import free_port
 from bench.report import Row, print_table
 from bench.stores import fresh_store
@@ -143,7 +144,7 @@ def open_live_cycle(engine: Engine, shape: Shape) -> list[tuple[uuid.UUID, str, 
 
 
 def token(person_id: str) -> str:
-    return f"dev-{person_id.removeprefix('p-')}"  # api/auth.py dev_tokens
+    return dev_token(person_id)  # the workload names each person by their id
 
 
 # Measuring

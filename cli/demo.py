@@ -24,7 +24,7 @@ from infrastructure.delegation_import import import_delegationsordning
 from infrastructure.importer import import_arsplan, import_organisation, import_report_template
 
 NAMND_CODE = "VON"
-DEMO_CONTROLLER = "p-johan-kalkylsson"
+DEMO_CONTROLLER = "p-355f78"
 ENHET_DAYS, AVDELNING_DAYS, UNDERLAG_DAYS, BESLUT_DAYS = 11, 7, 14, 14
 
 
@@ -78,12 +78,12 @@ def record_demo_beslut(engine: Engine) -> int:
     with no "Ska anmälas till nämnd" (seed 000 l.17025-17037, l.17103-17120, l.17388-17407)."""
     today = engine.store.today()
     demo = [
-        ("p-birgitta-exempelsson", "2.1.3", None, None,
+        ("p-f9c1f1", "2.1.3", None, None,
          "Avslag på begäran om avgörande av ärende som inletts av enskild part"),
-        ("p-karin-testsson", "3.3.2", 25.0, None,
+        ("p-556916", "3.3.2", 25.0, None,
          "Personlig assistans 25 timmar per vecka utöver tidigare beslut"),
         # A yttrande is not överklagbart by laglighetsprövning; it is anmält as brådskande.
-        ("p-anna-demo", "2.1.1", None, False,
+        ("p-c0eeec", "2.1.1", None, False,
          "Brådskande yttrande till IVO som inte kan vänta till nämndens sammanträde"),
     ]
     for i, (person_id, row_nr, amount, appealable, beslut) in enumerate(demo, start=1):

@@ -40,12 +40,12 @@ AVDELNINGAR = ["avd-planering", "avd-myndighet", "avd-aldreboende", "avd-kvarboe
                "avd-funktionsstod", "avd-halso-och-sjukvard"]
 SCOPE = ["von-forv", *AVDELNINGAR, *ENHETER]
 CHEF = {
-    "von-forv": "p-birgitta-exempelsson", "avd-planering": "p-helena-demoberg",
-    "avd-myndighet": "p-peter-exempelgren", "avd-aldreboende": "p-lena-testlund",
-    "avd-kvarboende": "p-mikael-provstrom", "avd-funktionsstod": "p-eva-fiktivsson",
-    "avd-halso-och-sjukvard": "p-anders-pahittadsson",
-    "enh-bjarkegarden": "p-cecilia-demoqvist", "enh-brunnsgarden": "p-fredrik-exempelsten",
-    "enh-haga-hemtjanst-1": "p-emma-fiktivholm", "enh-myndighet-ao": "p-maria-testhed",
+    "von-forv": "p-f9c1f1", "avd-planering": "p-5af52e",
+    "avd-myndighet": "p-998d3d", "avd-aldreboende": "p-4ab708",
+    "avd-kvarboende": "p-a4bdc6", "avd-funktionsstod": "p-464966",
+    "avd-halso-och-sjukvard": "p-38c01e",
+    "enh-bjarkegarden": "p-0a678d", "enh-brunnsgarden": "p-114b1f",
+    "enh-haga-hemtjanst-1": "p-868fef", "enh-myndighet-ao": "p-24d41b",
 }
 PARENT = {**{e: a for e, a in zip(ENHETER, ["avd-aldreboende", "avd-aldreboende",
                                               "avd-kvarboende", "avd-myndighet"], strict=True)},
@@ -61,7 +61,7 @@ def rid(unit_id: str) -> UUID:
 
 
 BESLUT_AT = at("09-27", "14:00")
-SEKRETERARE = "p-sofia-protokollsson"
+SEKRETERARE = "p-41c9ef"
 MEETING = meeting_id("VON", BESLUT_AT.date())
 DELAR_DNR = "2022.228 VON"
 
@@ -133,7 +133,7 @@ def setup_store(engine: Engine, data: Path) -> None:
         enhet_deadline=plan.enhet_deadline, avdelning_deadline=plan.avdelning_deadline,
         forvaltning_deadline=plan.forvaltning_deadline, underlag_date=plan.underlag_date,
         beslut_date=plan.beslut_date, unit_ids=SCOPE, occurred_at=at("08-12", "07:00")),
-        "p-johan-kalkylsson")
+        "p-355f78")
 
 
 

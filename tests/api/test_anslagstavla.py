@@ -63,7 +63,7 @@ async def tavla(tmp_path: Path) -> AsyncIterator[Tavla]:
     app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
     load_von(app)
     read_models = ReadModels.for_app(app)
-    api = create_app(app, app.bus, {"t-revisor": "p-ingrid-kontrollsson"}, read_models=read_models)
+    api = create_app(app, app.bus, {"t-revisor": "p-62c8b8"}, read_models=read_models)
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     # No token and no session: the anslagstavla is public.
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:

@@ -25,7 +25,7 @@ async def browser(tmp_path: Path) -> AsyncIterator[tuple[httpx.AsyncClient, Manu
     app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
     load_von(app)
     read_models = ReadModels.for_app(app)
-    api = create_app(app, app.bus, {"t-revisor": "p-ingrid-kontrollsson"}, read_models=read_models)
+    api = create_app(app, app.bus, {"t-revisor": "p-62c8b8"}, read_models=read_models)
     transport = httpx.ASGITransport(app=api, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://arsplan.test") as http:
         await sign_in(http, "t-revisor")

@@ -28,7 +28,7 @@ from tests.unit.von_delegation import (
 
 TOKENS = {"t-fc": FORVALTNINGSCHEF, "t-sek": SEKRETERARE,
           "t-stf": STF_FORVALTNINGSCHEF,
-          "t-revisor": "p-ingrid-kontrollsson"}
+          "t-revisor": "p-62c8b8"}
 FORM = "Registrera delegationsbeslut"
 
 

@@ -31,7 +31,7 @@ SARA, HELENA, BIRGITTA = READERS["enhetschef"], READERS["avdelningschef"], \
 JOHAN, SOFIA, ANNA = READERS["controller"], READERS["nämndsekreterare"], READERS["ordförande"]
 INGRID, CECILIA, OLLE = READERS["revisor"], READERS["enhetschef annan avdelning"], \
     READERS["annan nämnd"]
-LENA = "p-lena-testlund"  # avdelningschef, Äldreboende (Cecilia's)
+LENA = "p-4ab708"  # avdelningschef, Äldreboende (Cecilia's)
 PLANERING = {SARAS_UNIT, "avd-planering", "enh-administrativa-enheten"}
 
 
@@ -94,18 +94,18 @@ class TestPersonalData:
             self, http: TestClient, world: ReadWorld, person: str) -> None:
         entries = self.history(http, world, person)
         assert self.emails(entries)[CECILIA] == "cecilia.demoqvist@example.se"
-        assert self.absences(entries) == [("p-fredrik-exempelsten", "frånvaro"),
-                                          ("p-birgitta-exempelsson", "frånvaro")]
+        assert self.absences(entries) == [("p-114b1f", "frånvaro"),
+                                          ("p-f9c1f1", "frånvaro")]
 
     def test_the_ersattare_sees_whom_she_stands_in_for_not_why(
             self, http: TestClient, world: ReadWorld) -> None:
         assert self.absences(self.history(http, world, CECILIA)) == [
-            ("p-fredrik-exempelsten", None), (None, None)]
+            ("p-114b1f", None), (None, None)]
 
     def test_the_absent_person_sees_her_own_absence(
             self, http: TestClient, world: ReadWorld) -> None:
-        assert ("p-fredrik-exempelsten", "frånvaro") in self.absences(
-            self.history(http, world, "p-fredrik-exempelsten"))
+        assert ("p-114b1f", "frånvaro") in self.absences(
+            self.history(http, world, "p-114b1f"))
 
     def test_the_revision_page_shows_no_absence_reason(
             self, http: TestClient, world: ReadWorld) -> None:

@@ -23,7 +23,7 @@ from workflows.payloads import ArsplanInput, OpenCycleRequest
 
 DATA = Path("data/von")
 DELAR = cycle_id("VON", "delarsbokslut", 2022)
-CONTROLLER = "p-johan-kalkylsson"
+CONTROLLER = "p-355f78"
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def production(tmp_path: Path) -> Iterator[tuple[dict[str, str], Roles]]:
     skip_without_postgres()
     with deployment_roles() as roles:
         migrate(roles.env(roles.owner, create_tables=True), roles.app)
-        (tmp_path / "tokens.json").write_text(json.dumps({TOKEN: "p-sara-demodal"}))
+        (tmp_path / "tokens.json").write_text(json.dumps({TOKEN: "p-5abbb7"}))
         SealKey.create(tmp_path / "seal-key.pem")
         yield _env(ARSPLAN_EVENT_STORE="postgres", ARSPLAN_POSTGRES_DSN=roles.dsn(roles.app),
                    ARSPLAN_POSTGRES_SCHEMA=roles.schema, ARSPLAN_CREATE_TABLES="false",
@@ -95,7 +95,7 @@ def test_with_its_secrets_it_serves_and_refuses_the_dev_tokens(
         base = f"http://127.0.0.1:{port}"
         _wait_for(base, server)
         me = httpx.get(f"{base}/api/me", headers={"Authorization": f"Bearer {TOKEN}"})
-        assert me.status_code == 200 and me.json()["person_id"] == "p-sara-demodal"
+        assert me.status_code == 200 and me.json()["person_id"] == "p-5abbb7"
         dev = httpx.get(f"{base}/api/me", headers={"Authorization": "Bearer dev-sara-demodal"})
         assert dev.status_code == 401
         login = httpx.get(f"{base}/logga-in")

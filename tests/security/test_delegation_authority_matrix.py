@@ -21,7 +21,7 @@ from tests.unit import von_delegation as von
 OCT = date(2022, 10, 3)
 SEMESTER = date(2022, 8, 3)  # the förvaltningschef is away; the ställföreträdande is vikarie
 ARENDE = "2022.301 VON"
-REVISOR = "p-ingrid-kontrollsson"
+REVISOR = "p-62c8b8"
 
 # Columns: record a beslut on row 2.1.3 (förvaltningschef), hand back an ärende on that row,
 # schedule a sammanträde, återkalla a delegation for one ärende. "Y" allowed, "-" refused.

@@ -15,10 +15,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID
 
+import yaml
 from fastapi import FastAPI
 
 from api.app import create_app
-from api.auth import dev_tokens
+from api.auth import dev_token, dev_tokens
 from application.organisation import ensure_organisation
 from cli.demo import load_demo_data
 from domain import commands as c
@@ -40,14 +41,14 @@ MEETING_DAY = date(2026, 12, 15)
 
 # The readers, by what they are to Sara's unit (Schema och resursenheten, under Planering).
 READERS = {
-    "enhetschef": "p-sara-demodal",
-    "avdelningschef": "p-helena-demoberg",
-    "förvaltningschef": "p-birgitta-exempelsson",
-    "controller": "p-johan-kalkylsson",
-    "nämndsekreterare": "p-sofia-protokollsson",
-    "ordförande": "p-anna-demo",
-    "revisor": "p-ingrid-kontrollsson",
-    "enhetschef annan avdelning": "p-cecilia-demoqvist",  # Bjärkegården, Äldreboende
+    "enhetschef": "p-5abbb7",
+    "avdelningschef": "p-5af52e",
+    "förvaltningschef": "p-f9c1f1",
+    "controller": "p-355f78",
+    "nämndsekreterare": "p-41c9ef",
+    "ordförande": "p-c0eeec",
+    "revisor": "p-62c8b8",
+    "enhetschef annan avdelning": "p-0a678d",  # Bjärkegården, Äldreboende
     "annan nämnd": "p-olle-annan",  # enhetschef in SN
 }
 SARAS_UNIT = "enh-schema-och-resursenheten"
@@ -70,8 +71,16 @@ class ReadWorld:
         return unit_report_id(self.cycle_id, unit_id)
 
 
+def _names() -> dict[str, str]:
+    people = yaml.safe_load((DATA / "organisation.yaml").read_text(encoding="utf-8"))["people"]
+    return {p["person_id"]: p["name"] for p in people} | {"p-olle-annan": "Olle Annan"}
+
+
+NAMES = _names()
+
+
 def token(person_id: str) -> str:
-    return f"dev-{person_id.removeprefix('p-')}"
+    return dev_token(NAMES[person_id])
 
 
 def auth(person_id: str) -> dict[str, str]:

@@ -16,16 +16,16 @@ from infrastructure.importer import import_organisation
 from tests.support.engine import TestEngine
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "von"
-ORDFORANDE = "p-anna-demo"
-VICE_ORDFORANDE = "p-erik-exempel"
-AU_LEDAMOT = "p-karin-testsson"
-LEDAMOT = "p-maja-fiktiv"
-SEKRETERARE = "p-sofia-protokollsson"
-FORVALTNINGSCHEF = "p-birgitta-exempelsson"
-STF_FORVALTNINGSCHEF = "p-magnus-demosson"  # also her vikarie 2022-08-01..07
-ENHETSCHEF_MYNDIGHET = "p-maria-testhed"
-AVDELNINGSCHEF_MYNDIGHET = "p-peter-exempelgren"
-ENHETSCHEF_BJARKEGARDEN = "p-cecilia-demoqvist"
+ORDFORANDE = "p-c0eeec"
+VICE_ORDFORANDE = "p-127770"
+AU_LEDAMOT = "p-556916"
+LEDAMOT = "p-cac1d7"
+SEKRETERARE = "p-41c9ef"
+FORVALTNINGSCHEF = "p-f9c1f1"
+STF_FORVALTNINGSCHEF = "p-071042"  # also her vikarie 2022-08-01..07
+ENHETSCHEF_MYNDIGHET = "p-24d41b"
+AVDELNINGSCHEF_MYNDIGHET = "p-998d3d"
+ENHETSCHEF_BJARKEGARDEN = "p-0a678d"
 
 
 def load_von(app: TestEngine) -> None:

@@ -64,7 +64,7 @@ EXPECTED: dict[str, list[tuple[str, str, datetime]]] = {
         reminder("enh-haga-hemtjanst-1", at("08-18")),
         reminder("enh-haga-hemtjanst-1", at("08-22")),
         ("DeadlinePassed", "klarmarkera", at("08-23", "23:59")),
-        ("Escalated", "klarmarkera->p-mikael-provstrom/avdelningschef", at("08-23", "23:59")),
+        ("Escalated", "klarmarkera->p-a4bdc6/avdelningschef", at("08-23", "23:59")),
         reminder("enh-haga-hemtjanst-1", at("08-24"), overdue=True),
         reminder("enh-haga-hemtjanst-1", at("08-25"), overdue=True),
         *done("enh-haga-hemtjanst-1", at("08-25", "13:00"), at("08-30", "23:59"),

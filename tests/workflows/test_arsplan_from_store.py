@@ -23,7 +23,7 @@ from workflows.payloads import ArsplanInput
 
 START = datetime(2022, 8, 1, 9, 0, tzinfo=STOCKHOLM)
 DELAR = cycle_id("VON", "delarsbokslut", 2022)
-CONTROLLER_TOKEN = {"t-johan": "p-johan-kalkylsson"}
+CONTROLLER_TOKEN = {"t-johan": "p-355f78"}
 
 
 async def test_a_milestone_moved_over_http_moves_the_opening_with_no_data_file_left(

@@ -29,7 +29,7 @@ from workflows.payloads import ArsplanInput, ArsplanStatus, PlanChange
 DATA = Path("data/von")
 START = datetime(2022, 8, 1, 9, 0, tzinfo=STOCKHOLM)
 DELAR = cycle_id("VON", "delarsbokslut", 2022)
-CONTROLLER = "p-johan-kalkylsson"
+CONTROLLER = "p-355f78"
 
 
 async def test_opens_the_delarsbokslut_on_its_date_and_continues_as_new(

@@ -23,6 +23,6 @@ async def test_simulate_cycle_plays_the_whole_delarsbokslut_and_reports_what_hap
     assert report.events_by_type["AttestationRequested"] == 11
     # One message per reminder, escalation and Attestera task, none twice.
     assert report.notifications == 8 + 1 + 11
-    assert steps[0][1:] == ("p-cecilia-demoqvist", "Klarmarkera")
+    assert steps[0][1:] == ("p-0a678d", "Klarmarkera")
     assert [s[0] for s in steps] == sorted(s[0] for s in steps)
     assert list((tmp_path / "drop" / "platina").rglob("*.zip"))
