@@ -179,6 +179,9 @@ class ReadModelProjection(Projection[ReadModelView]):
     compared_in_replay = True
     # Notifications per transaction in a catch-up (a crash redoes at most one batch).
     batch_size = 500
+    # As-of reads start from checkpoints of the whole view (``projections.as_of_checkpoints``);
+    # off where the view grows with every event and is read as of an instant another way.
+    as_of_checkpoints = True
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

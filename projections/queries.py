@@ -29,7 +29,7 @@ from projections.reporting import (
     ReportingProjection,
     unit_key,
 )
-from projections.time_travel import as_of_view
+from projections.time_travel import as_of_view, covers
 
 
 class Task(BaseModel):
@@ -227,8 +227,13 @@ def cycle_board_as_of(app: Application[Any], cycle_id: UUID, instant: datetime
 
 
 def audit_trail_as_of(app: Application[Any], instant: datetime, aggregate_id: UUID | None = None,
-                      actor: str | None = None, cycle_id: UUID | None = None
-                      ) -> list[AuditEntry]:
+                      actor: str | None = None, cycle_id: UUID | None = None,
+                      live: ReadModelView | None = None) -> list[AuditEntry]:
+    """The trail as recorded by ``instant``: the live index narrowed to those entries when
+    it has reached the instant (its entries never change once written), else a fold."""
+    if live is not None and covers(app, live, instant):
+        return [e for e in audit_trail(app, live, aggregate_id, actor, cycle_id)
+                if e.recorded_at <= instant]
     view = as_of_view(app, AuditTrailProjection, instant)
     return audit_trail(app, view, aggregate_id, actor, cycle_id)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.popo import POPOTrackingRecorder
@@ -27,6 +27,15 @@ from projections.base import (
     RowChange,
     canonical_json,
 )
+
+
+class SnapshotRow(NamedTuple):
+    """One row of a view as an as-of checkpoint keeps it."""
+    kind: str
+    key: str
+    part: str
+    position: int
+    doc: str
 
 
 def _position(change: Put, tracking: Tracking) -> int:
@@ -109,6 +118,17 @@ class POPOReadModelView(POPOTrackingRecorder, ReadModelView):
         with self._database_lock:
             self._rows.clear()
             self._max_tracking_ids.clear()
+
+    def snapshot_rows(self) -> list[SnapshotRow]:
+        with self._database_lock:
+            return [SnapshotRow(k[0], k[1], part, pos, doc)
+                    for k, (pos, part, doc) in self._rows.items()]
+
+    def restore(self, rows: Sequence[SnapshotRow], tracking: Tracking) -> None:
+        """The rows of a checkpoint, folded up to ``tracking``'s position."""
+        with self._database_lock:
+            self._rows = {(r.kind, r.key): (r.position, r.part, r.doc) for r in rows}
+            self._insert_tracking(tracking)
 
 
 class SQLiteReadModelView(SQLiteTrackingRecorder, ReadModelView):
