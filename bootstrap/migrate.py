@@ -18,6 +18,7 @@ from infrastructure.eventstore.positions import PositionStore
 from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.notifier import Outbox
 from infrastructure.sessions import SessionStore
+from projections.as_of_checkpoints import checkpoints_for
 from projections.read_models import ReadModels
 
 
@@ -34,6 +35,7 @@ def migrate(env: Mapping[str, str], app_role: str | None = None) -> Migration:
     store = ArsplanStore(env=env)
     try:
         ReadModels(env).close()
+        checkpoints_for(store)
         Outbox(sidecar_for(env, "outbox"))
         PositionStore(sidecar_for(env, "follower"))
         SessionStore(sidecar_for(env, "sessions"))

@@ -25,6 +25,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 from psycopg.sql import SQL, Identifier
 
+from infrastructure.eventstore.environment import creates_tables
 from projections.views import SnapshotRow
 
 log = structlog.get_logger(__name__)
@@ -101,8 +102,10 @@ class MemoryCheckpoints(CheckpointStore):
 
 
 class SQLiteCheckpoints(CheckpointStore):
-    def __init__(self, datastore: SQLiteDatastore) -> None:
+    def __init__(self, datastore: SQLiteDatastore, *, create_table: bool = True) -> None:
         self.datastore = datastore
+        if not create_table:
+            return
         with datastore.transaction(commit=True) as c:
             c.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (projection TEXT NOT NULL, "
                       "position INTEGER NOT NULL, recorded_until INTEGER NOT NULL, "
@@ -126,7 +129,7 @@ class SQLiteCheckpoints(CheckpointStore):
 
 
 class PostgresCheckpoints(CheckpointStore):
-    def __init__(self, datastore: PostgresDatastore) -> None:
+    def __init__(self, datastore: PostgresDatastore, *, create_table: bool = True) -> None:
         self.datastore = datastore
         table = SQL("{0}.{1}").format(Identifier(datastore.schema), Identifier(TABLE))
         self._insert_sql = SQL("INSERT INTO {0} VALUES (%s, %s, %s, %s, %s, %s) "
@@ -135,6 +138,8 @@ class PostgresCheckpoints(CheckpointStore):
             "SELECT projection, position, recorded_until, chain_hash, rows, digest FROM {0} "
             "WHERE projection = %s AND recorded_until <= %s "
             "ORDER BY position DESC LIMIT 1").format(table)
+        if not create_table:  # the application's role may not: `arsplan migrate` does
+            return
         with datastore.transaction(commit=True) as c:
             c.execute(SQL("CREATE TABLE IF NOT EXISTS {0} (projection TEXT NOT NULL, "
                           "position BIGINT NOT NULL, recorded_until BIGINT NOT NULL, "
@@ -159,14 +164,16 @@ class PostgresCheckpoints(CheckpointStore):
 
 
 def checkpoints_for(app: Application[Any]) -> CheckpointStore:
-    """The store's checkpoints, opened once per application object."""
+    """The store's checkpoints, opened once per application object (the table created
+    unless the store's environment says tables are made by `arsplan migrate`)."""
     found: CheckpointStore | None = getattr(app, "_as_of_checkpoints", None)
     if found is None:
         datastore = getattr(app.recorder, "datastore", None)
+        create = creates_tables(app.env)
         if isinstance(datastore, SQLiteDatastore):
-            found = SQLiteCheckpoints(datastore)
+            found = SQLiteCheckpoints(datastore, create_table=create)
         elif isinstance(datastore, PostgresDatastore):
-            found = PostgresCheckpoints(datastore)
+            found = PostgresCheckpoints(datastore, create_table=create)
         else:
             found = MemoryCheckpoints()
         app._as_of_checkpoints = found  # type: ignore[attr-defined]

@@ -16,8 +16,11 @@ from infrastructure.eventstore import ArsplanStore
 from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.importer import import_organisation
 from infrastructure.sessions import SessionStore
+from projections.as_of_checkpoints import checkpoints_for
 from projections.read_models import ReadModels
+from projections.reporting import ReportingProjection
 from projections.runner import catch_up_all
+from projections.time_travel import as_of_view
 from tests.support.pg_roles import Roles, deployment_roles
 from tests.support.stores import skip_without_postgres
 
@@ -98,3 +101,14 @@ def test_the_application_role_keeps_dashboard_sessions(roles: Roles) -> None:
     assert sessions.get(session_id) is not None
     sessions.revoke(session_id)
     assert sessions.get(session_id) is None
+
+
+def test_the_application_role_keeps_as_of_checkpoints(roles: Roles) -> None:
+    store = ArsplanStore(env=roles.env(roles.app, create_tables=False))
+    try:
+        last = store.recorder.select_notifications(store.recorder.max_notification_id(), 1)
+        instant = store.mapper.to_domain_event(last[0]).timestamp  # type: ignore[attr-defined]
+        as_of_view(store, ReportingProjection, instant, checkpoint_every=1)
+        assert checkpoints_for(store).latest(ReportingProjection.name, instant)
+    finally:
+        store.close()
