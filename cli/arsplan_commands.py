@@ -24,7 +24,7 @@ from workflows.arsplan import ArsplanWorkflow
 from workflows.ids import arsplan_workflow_id
 from workflows.payloads import ArsplanInput
 
-plan_app = typer.Typer(help="Årsplanen: starta dess arbetsflöde, flytta milstolpar",
+plan_app = typer.Typer(help="The årsplan: start its workflow, move milestones",
                        no_args_is_help=True)
 console = Console()
 
@@ -48,8 +48,8 @@ async def _start(namnd: str, label: str) -> str:
 
 @plan_app.command("start")
 def start(
-    namnd: str = typer.Option("VON", help="Nämndens kod"),
-    label: str = typer.Option("2022/2023", help="Årsplanens beteckning"),
+    namnd: str = typer.Option("VON", help="The nämnd's code"),
+    label: str = typer.Option("2022/2023", help="The årsplan's label"),
 ) -> None:
     """Let the engine open each cycle of an imported årsplan on its date (safe to repeat).
 
@@ -63,13 +63,13 @@ def start(
 
 @plan_app.command("move-milestone")
 def move_milestone(
-    milestone: str = typer.Option(..., help="Milstolpens id, t.ex. f-delar-2022-enhetschefer"),
-    start: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="Nytt startdatum"),
-    end: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="Nytt slutdatum"),
-    reason: str = typer.Option(..., help="Motivering (syns för revisorerna)"),
-    person: str = typer.Option(..., "--as", help="Vem flyttar (person-id)"),
-    namnd: str = typer.Option("VON", help="Nämndens kod"),
-    label: str = typer.Option("2022/2023", help="Årsplanens beteckning"),
+    milestone: str = typer.Option(..., help="The milestone's id, e.g. f-delar-2022-enhetschefer"),
+    start: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="New start date"),
+    end: datetime = typer.Option(..., formats=["%Y-%m-%d"], help="New end date"),
+    reason: str = typer.Option(..., help="Motivering (shown to the auditors)"),
+    person: str = typer.Option(..., "--as", help="Who moves it (person id)"),
+    namnd: str = typer.Option("VON", help="The nämnd's code"),
+    label: str = typer.Option("2022/2023", help="The årsplan's label"),
 ) -> None:
     """Move a milestone; refused once a cycle it dates has opened (move its deadline then)."""
     try:

@@ -30,7 +30,7 @@ from domain.calendar import STOCKHOLM, iso_local
 from projections.audit_trail import event_payload
 from projections.read_models import ReadModels
 
-audit_app = typer.Typer(help="Revisorns verktyg: läser historiken, ändrar aldrig",
+audit_app = typer.Typer(help="The auditor's tools: they read the history, never change it",
                         no_args_is_help=True)
 audit_app.command("seal")(seal_command)
 audit_app.command("prove")(prove_command)
@@ -43,11 +43,11 @@ EXPORT_FIELDS = ["recorded_at", "occurred_at", "aggregate_type", "aggregate_id",
 
 @audit_app.command("replay")
 def replay_command(
-    in_memory: bool = typer.Option(False, help="Spela upp i minnet i stället för i en "
-                                               "tillfällig SQLite-fil"),
+    in_memory: bool = typer.Option(False, help="Replay in memory instead of into a "
+                                               "temporary SQLite file"),
     store: str = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
-    """Spela upp loggen i ett nytt lager, bygg om varje läsmodell och jämför dem."""
+    """Replay the log into a new store, rebuild every read model and compare them."""
     app = open_store(settings_for(store))
     if app.env.get("PERSISTENCE_MODULE", "").endswith("popo"):
         console.print("[red]Händelselagret ligger i minnet: det finns inget att spela upp.[/red]")
@@ -87,9 +87,9 @@ def replay_command(
 
 
 @audit_app.command("history")
-def history_command(aggregate_id: UUID = typer.Argument(..., help="Aggregatets id"),
+def history_command(aggregate_id: UUID = typer.Argument(..., help="The aggregate's id"),
                     store: str = typer.Option(None, "--store", help=STORE_HELP)) -> None:
-    """Varje händelse i ett aggregat: aktör, roll, för vem, innehåll och kedjans hash."""
+    """Every event of an aggregate: actor, role, on whose behalf, content and chain hash."""
     app = open_store(settings_for(store))
     events = list(app.aggregate_events(aggregate_id))
     if not events:
@@ -121,7 +121,7 @@ def export_command(
     output: Path = typer.Option(None, help="File to write (default: standard output)"),
     store: str = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
-    """Exportera händelserna registrerade under en period (tider i Europe/Stockholm)."""
+    """Export the events recorded during a period (times in Europe/Stockholm)."""
     if output_format not in ("jsonl", "csv"):
         raise typer.BadParameter("välj jsonl eller csv", param_hint="--format")
     app = open_store(settings_for(store))

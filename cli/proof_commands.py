@@ -50,9 +50,9 @@ def _head_file(path: Path) -> TreeHead:
 
 
 def seal_command(store: str = typer.Option(None, "--store", help=STORE_HELP),
-                 out: Path = typer.Option(None, help="Fil att skriva (standard: stdout)")
+                 out: Path = typer.Option(None, help="File to write (default: stdout)")
                  ) -> None:
-    """Signera transparensloggens huvud nu (nyckeln i ARSPLAN_SEAL_KEY_FILE)."""
+    """Sign the transparency log's head now (the key in ARSPLAN_SEAL_KEY_FILE)."""
     settings = settings_for(store)
     app = open_store(settings)
     views = ReadModels.for_app(app, [TransparencyLogProjection])
@@ -68,13 +68,13 @@ def seal_command(store: str = typer.Option(None, "--store", help=STORE_HELP),
     _write(head, out)
 
 
-def prove_command(event_id: UUID = typer.Argument(..., help="Händelsens id (event_id)"),
+def prove_command(event_id: UUID = typer.Argument(..., help="The event's id (event_id)"),
                   seal_file: Path = typer.Option(
-                      None, help="Trädhuvudet att bevisa mot (standard: signera nu)"),
+                      None, help="The tree head to prove against (default: sign now)"),
                   store: str = typer.Option(None, "--store", help=STORE_HELP),
-                  out: Path = typer.Option(None, help="Fil att skriva (standard: stdout)")
+                  out: Path = typer.Option(None, help="File to write (default: stdout)")
                   ) -> None:
-    """Bevis för att en händelse finns i loggen under ett signerat trädhuvud."""
+    """Proof that an event is in the log under a signed tree head."""
     settings = settings_for(store)
     app = open_store(settings)
     views = ReadModels.for_app(app, [TransparencyLogProjection])
@@ -97,12 +97,12 @@ def prove_command(event_id: UUID = typer.Argument(..., help="Händelsens id (eve
     _write(proof, out)
 
 
-def consistency_command(first: Path = typer.Argument(..., help="Det äldre trädhuvudet (JSON)"),
-                        second: Path = typer.Argument(..., help="Det nyare trädhuvudet (JSON)"),
+def consistency_command(first: Path = typer.Argument(..., help="The older tree head (JSON)"),
+                        second: Path = typer.Argument(..., help="The newer tree head (JSON)"),
                         store: str = typer.Option(None, "--store", help=STORE_HELP),
-                        out: Path = typer.Option(None, help="Fil att skriva (standard: stdout)")
+                        out: Path = typer.Option(None, help="File to write (default: stdout)")
                         ) -> None:
-    """Bevis för att loggen bara har vuxit mellan två signerade trädhuvuden."""
+    """Proof that the log has only grown between two signed tree heads."""
     app = open_store(settings_for(store))
     views = ReadModels.for_app(app, [TransparencyLogProjection])
     try:

@@ -11,7 +11,7 @@ from bootstrap import open_store
 from projections.read_models import ReadModels
 from projections.runner import CatchUpProgress, catch_up, rebuild
 
-read_models_app = typer.Typer(help="Läsmodellerna: status, ikappkörning och ombyggnad",
+read_models_app = typer.Typer(help="The read models: status, catch-up and rebuild",
                               no_args_is_help=True)
 console = Console()
 

@@ -24,7 +24,7 @@ from reporting.compile import (
 )
 from reporting.document import CompiledDocument
 
-report_app = typer.Typer(help="Rapporter: underlag och delårsrapport (.docx eller HTML)",
+report_app = typer.Typer(help="Reports: the underlag and the delårsrapport (.docx or HTML)",
                          no_args_is_help=True)
 console = Console()
 
@@ -67,12 +67,13 @@ def _write(document: CompiledDocument | str, out: Path | None, default: str) -> 
 
 @report_app.command("compile")
 def compile_command(
-    cycle: str = typer.Option(..., help="Cykel-id eller NÄMND:process:år"),
-    as_of: str = typer.Option(None, "--as-of", help="Som det såg ut då (ÅÅÅÅ-MM-DD[THH:MM])"),
-    out: Path = typer.Option(None, help="Utfil; standard: underlag-….docx i aktuell mapp"),
-    html: bool = typer.Option(False, "--html", help="HTML i stället för .docx"),
+    cycle: str = typer.Option(..., help="Cycle id or NÄMND:process:year"),
+    as_of: str = typer.Option(None, "--as-of", help="As it looked then (YYYY-MM-DD[THH:MM])"),
+    out: Path = typer.Option(None, help="Output file; default: underlag-….docx in the "
+                             "current folder"),
+    html: bool = typer.Option(False, "--html", help="HTML instead of .docx"),
 ) -> None:
-    """Förvaltningens underlag för en cykel, från de godkända rapporterna."""
+    """The förvaltning's underlag for a cycle, from the approved reports."""
     # The options are checked before the store is opened: a typo creates no store.
     ident, moment = parse_cycle(cycle), parse_as_of(as_of)
     application = open_store()
@@ -91,13 +92,13 @@ def compile_command(
 
 @report_app.command("delarsrapport")
 def delarsrapport_command(
-    data: Path = typer.Option(None, help="Mapp med rapport.yaml, internkontroll.yaml, "
-                              "ekonomi.yaml; standard: snd2023/ i ARSPLAN_DATA_DIR eller "
-                              "i paketets data (Socialnämnden 2023)"),
-    out: Path = typer.Option(None, help="Utfil; standard: delarsrapport-….docx"),
-    html: bool = typer.Option(False, "--html", help="HTML i stället för .docx"),
+    data: Path = typer.Option(None, help="Folder with rapport.yaml, internkontroll.yaml, "
+                              "ekonomi.yaml; default: snd2023/ in ARSPLAN_DATA_DIR or "
+                              "in the packaged data (Socialnämnden 2023)"),
+    out: Path = typer.Option(None, help="Output file; default: delarsrapport-….docx"),
+    html: bool = typer.Option(False, "--html", help="HTML instead of .docx"),
 ) -> None:
-    """Nämndens delårsrapport från strukturerade datafiler."""
+    """The nämnd's delårsrapport from structured data files."""
     data = data if data is not None else data_dir(get_settings()) / "snd2023"
     try:
         if html:

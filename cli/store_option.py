@@ -8,8 +8,8 @@ import typer
 
 from infrastructure.settings import Settings, get_settings
 
-STORE_HELP = ("Händelselagret att läsa: en SQLite-fil eller en PostgreSQL-DSN "
-              "(postgresql://…); utan: det inställda (ARSPLAN_EVENT_STORE)")
+STORE_HELP = ("The event store to read: a SQLite file or a PostgreSQL DSN "
+              "(postgresql://…); without it, the configured one (ARSPLAN_EVENT_STORE)")
 
 
 def settings_for(store: str | None) -> Settings:
