@@ -104,7 +104,26 @@ def _writes(event: AuditedAggregate.Event) -> list[tuple[str, str, Any]]:
     if isinstance(event, UnitReport.BedomningSet):
         return [(event.item_id, "bedomning", event.bedomning),
                 (event.item_id, "motivering", event.motivering)]
+    if isinstance(event, UnitReport.IndicatorRecorded):
+        # One field per nyckeltal and period: the attester sees which figure moved.
+        name = event.indicator["name"]
+        return [(event.item_id, f"Nyckeltal «{name}» {u['period']}", _utfall_text(u))
+                for u in event.indicator.get("utfall") or []]
     return []
+
+
+def _utfall_text(utfall: dict[str, Any]) -> str | None:
+    """The period's figures as the form shows them (decimal comma); None when all are
+    missing ("IU"), so an emptied figure reads as a blank field does."""
+    parts = [f"{label} {_figure(utfall.get(key))}"
+             for key, label in (("totalt", "totalt"), ("kvinnor", "kvinnor"), ("man", "män"))
+             if utfall.get(key) is not None]
+    return ", ".join(parts) or None
+
+
+def _figure(value: Any) -> str:
+    text = f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", ",")
 
 
 def _blank(value: Any) -> Any:

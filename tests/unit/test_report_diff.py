@@ -115,3 +115,22 @@ def test_a_field_changed_and_changed_back_is_left_out() -> None:
     report.change("analys", "  ")
     report.klarmarkera()
     assert report.diff().changes == ()
+
+
+def _indicator(*utfall: dict[str, Any]) -> dict[str, Any]:
+    return {"indicator_id": "insatstid", "name": "Insatstid larm", "direction": "lower",
+            "malvarde": "20", "utfall": list(utfall)}
+
+
+def test_a_changed_nyckeltal_figure_shows_per_period_and_an_unchanged_one_does_not() -> None:
+    report = Report()
+    report.aggregate.record_indicator(GOAL, _indicator(
+        {"period": "2021", "totalt": "22.5", "kvinnor": None, "man": None}), report.cause(CHEF))
+    report.klarmarkera()
+    report.atersand()
+    report.aggregate.record_indicator(GOAL, _indicator(
+        {"period": "2021", "totalt": "22.5", "kvinnor": None, "man": None},
+        {"period": "2022", "totalt": "18", "kvinnor": "17.5", "man": None}), report.cause(CHEF))
+    report.klarmarkera()
+    assert [(ch.field, ch.before, ch.after) for ch in report.diff().changes] == [
+        ("Nyckeltal «Insatstid larm» 2022", None, "totalt 18, kvinnor 17,5")]
