@@ -19,13 +19,22 @@ from domain.calendar import STOCKHOLM, local_date
 from domain.command_identity import system_identity
 from domain.cycle import Cycle
 from domain.ids import unit_report_id
+from domain.organisation import Organisation
 from domain.unit_report import UnitReport
 from infrastructure.adapters import OutboundDocument
 from infrastructure.logging import get_logger
 from reporting.compile import compile_underlag
 from reporting.document import CompiledDocument
 from workflows import activity_names as names
-from workflows.payloads import CycleFact, CyclePlan, UnitRef
+from workflows.levels import avdelning_groups
+from workflows.payloads import (
+    AvdelningShare,
+    AvdelningShareRef,
+    AvdelningShareRequest,
+    CycleFact,
+    CyclePlan,
+    UnitRef,
+)
 
 UNDERLAG_HOUR = 8
 
@@ -37,28 +46,63 @@ class CycleActivities:
     def _cycle(self, cycle_id: str) -> Cycle:
         return self.deps.store.get(UUID(cycle_id), Cycle)
 
+    def _refs(self, cycle: Cycle, org: Organisation, unit_ids: list[str]) -> list[UnitRef]:
+        """The plan's entry of each unit, with its report's status as stored now."""
+        refs = []
+        for unit_id in unit_ids:
+            report = self.deps.store.get(unit_report_id(cycle.id, unit_id), UnitReport)
+            refs.append(_skeleton(cycle, org, unit_id).model_copy(update={
+                "report_id": str(report.id), "status": report.status, "done": report.done}))
+        return refs
+
+    def _plan(self, cycle_id: str, cycle: Cycle, units: list[UnitRef],
+              shares: list[AvdelningShareRef] | None = None) -> CyclePlan:
+        underlag_at = datetime.combine(cycle.underlag_date, time(UNDERLAG_HOUR),
+                                       tzinfo=STOCKHOLM)
+        return CyclePlan(cycle_id=cycle_id, namnd_code=cycle.namnd_code,
+                         title=cycle.title, status=cycle.status,
+                         underlag_at=self.deps.timeline.to_workflow(underlag_at),
+                         beslut_date=cycle.beslut_date, units=units, shares=shares)
+
     @activity.defn(name=names.LOAD_CYCLE)
     @heartbeating
     async def load_cycle(self, cycle_id: str) -> CyclePlan:
-        store = self.deps.store
-
+        """Every unit of the cycle (cycles begun before the plan by share)."""
         def read() -> CyclePlan:
             cycle = self._cycle(cycle_id)
-            org = store.organisation(cycle.namnd_code)
-            units = []
-            for unit_id in cycle.unit_ids:
-                unit = org.unit(unit_id)
-                report = store.get(unit_report_id(cycle.id, unit_id), UnitReport)
-                units.append(UnitRef(
-                    unit_id=unit_id, kind=unit.kind, report_id=str(report.id),
-                    parent_unit_id=unit.parent_id if unit.parent_id in cycle.unit_ids else None,
-                    status=report.status, done=report.done))
-            underlag_at = datetime.combine(cycle.underlag_date, time(UNDERLAG_HOUR),
-                                           tzinfo=STOCKHOLM)
-            return CyclePlan(cycle_id=cycle_id, namnd_code=cycle.namnd_code, title=cycle.title,
-                             status=cycle.status,
-                             underlag_at=self.deps.timeline.to_workflow(underlag_at),
-                             beslut_date=cycle.beslut_date, units=units)
+            org = self.deps.store.organisation(cycle.namnd_code)
+            return self._plan(cycle_id, cycle, self._refs(cycle, org, list(cycle.unit_ids)))
+
+        return await in_domain(read)
+
+    @activity.defn(name=names.LOAD_CYCLE_OUTLINE)
+    @heartbeating
+    async def load_cycle_outline(self, cycle_id: str) -> CyclePlan:
+        """The units the cycle starts itself and the avdelningar whose workflows load
+        their own enheter (``load_avdelning_share``): grouped as ``avdelning_groups``."""
+        def read() -> CyclePlan:
+            cycle = self._cycle(cycle_id)
+            org = self.deps.store.organisation(cycle.namnd_code)
+            groups = avdelning_groups([_skeleton(cycle, org, u) for u in cycle.unit_ids])
+            shared = {e.unit_id for g in groups for e in g.enheter}
+            units = self._refs(cycle, org, [u for u in cycle.unit_ids if u not in shared])
+            by_id = {u.unit_id: u for u in units}
+            return self._plan(cycle_id, cycle, units, [
+                AvdelningShareRef(avdelning_id=g.avdelning_id,
+                                  avdelning=by_id.get(g.avdelning_id)) for g in groups])
+
+        return await in_domain(read)
+
+    @activity.defn(name=names.LOAD_AVDELNING_SHARE)
+    @heartbeating
+    async def load_avdelning_share(self, request: AvdelningShareRequest) -> AvdelningShare:
+        """The cycle's enheter under one avdelning (its share of the outline)."""
+        def read() -> AvdelningShare:
+            cycle = self._cycle(request.cycle_id)
+            org = self.deps.store.organisation(cycle.namnd_code)
+            members = [u for u in cycle.unit_ids
+                       if org.unit(u).parent_id == request.avdelning_id]
+            return AvdelningShare(enheter=self._refs(cycle, org, members))
 
         return await in_domain(read)
 
@@ -109,6 +153,14 @@ class CycleActivities:
                 "beslut_exported", destination=platina.name, reference=reference)
 
         await in_domain(export)
+
+
+def _skeleton(cycle: Cycle, org: Organisation, unit_id: str) -> UnitRef:
+    """A unit's place in the plan (kind, parent within the cycle), before its report is read."""
+    unit = org.unit(unit_id)
+    parent = unit.parent_id if unit.parent_id in cycle.unit_ids else None
+    return UnitRef(unit_id=unit_id, kind=unit.kind, parent_unit_id=parent, report_id="",
+                   status="")
 
 
 def beslut_package(cycle: Cycle, underlag: CompiledDocument, when: datetime,

@@ -3,14 +3,17 @@
 The cycle benchmark measures orchestration only: these activities do no domain
 work; the ones at a reminder or deadline signal the unit's workflow as the
 follower would (klarmarkerad, then godkänd), half after the first reminder and
-half after the deadline passed. The bare twin has the same fan-out (cycle ->
-avdelning -> enhet, ``per_avdelning`` enheter each), timers, activities and
-signals with none of our logic.
+half after the deadline passed. Every enhet has the level's deadline (ten days after
+the plan is loaded), as a cycle's enheter have. The bare twin has the same fan-out
+(cycle -> avdelning -> enhet, ``per_avdelning`` enheter each), activities and signals,
+and the same shared clock: each unit tells its avdelning its three instants, the
+avdelning keeps one timer per instant and signals the units at it; none of our logic.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +25,10 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from workflows import activity_names as act
     from workflows.ids import unit_report_workflow_id
+    from workflows.levels import outline_of, share_of
     from workflows.payloads import (
+        AvdelningShare,
+        AvdelningShareRequest,
         BeslutNotice,
         CycleFact,
         CyclePlan,
@@ -53,31 +59,49 @@ class StandIns:
                  per_avdelning: int = 20) -> None:
         self.client, self.run = client, run
         self.enheter, self.per_avdelning = enheter, per_avdelning
+        self.deadline: datetime | None = None  # the level's, set when the plan is loaded
+        self.plan: CyclePlan | None = None
 
     def activities(self) -> list[Callable[..., Any]]:
-        return [self.load_cycle, self.load_report, self.plan_reminders, self.send_reminder,
+        return [self.load_cycle, self.load_cycle_outline, self.load_avdelning_share,
+                self.load_report, self.plan_reminders, self.send_reminder,
                 self.deadline_passed, self.request_attestation, self.send_underlag,
                 self.export_beslut, self.bare_fire, self.bare_noop]
 
     @activity.defn(name=act.LOAD_CYCLE)
     async def load_cycle(self, cycle_id: str) -> CyclePlan:
         now = activity.info().scheduled_time
+        self.deadline = now + 10 * DAY
         units = [UnitRef(unit_id=f"enh-{n}", kind="enhet",
                          parent_unit_id=f"avd-{n // self.per_avdelning}",
                          report_id=report_id(self.run, n), status="ej_paborjad",
                          done=False)
                  for n in range(self.enheter)]
-        return CyclePlan(cycle_id=cycle_id, namnd_code="VON", title="Bench", status="open",
-                         underlag_at=now + 30 * DAY, beslut_date=(now + 40 * DAY).date(),
-                         units=units)
+        self.plan = CyclePlan(cycle_id=cycle_id, namnd_code="VON", title="Bench",
+                              status="open", underlag_at=now + 30 * DAY,
+                              beslut_date=(now + 40 * DAY).date(), units=units)
+        return self.plan
+
+    @activity.defn(name=act.LOAD_CYCLE_OUTLINE)
+    async def load_cycle_outline(self, cycle_id: str) -> CyclePlan:
+        return outline_of(await self.load_cycle(cycle_id))
+
+    @activity.defn(name=act.LOAD_AVDELNING_SHARE)
+    async def load_avdelning_share(self, request: AvdelningShareRequest) -> AvdelningShare:
+        assert self.plan is not None, "the plan is loaded before any share"
+        return share_of(self.plan, request.avdelning_id)
 
     @activity.defn(name=act.LOAD_REPORT)
     async def load_report(self, report: str) -> ReportSnapshot:
         return ReportSnapshot(report_id=report, unit_id=f"enh-{unit_number(report)}",
                               unit_kind="enhet", status="pagar", version=1,
-                              deadline=activity.info().scheduled_time + 10 * DAY,
+                              deadline=self._deadline(),
                               attest_deadline=None, has_attester=True,
                               open_task="klarmarkera", done=False)
+
+    def _deadline(self) -> datetime:
+        assert self.deadline is not None, "the plan is loaded before any report"
+        return self.deadline
 
     @activity.defn(name=act.PLAN_REMINDERS)
     async def plan_reminders(self, request: ReminderPlanRequest) -> ReminderPlan:
@@ -130,33 +154,43 @@ class StandIns:
 
 @workflow.defn
 class BareUnit:
-    """Load, plan, three timers each firing an activity, progress to the parent, close."""
+    """Load, plan, ask the avdelning for three instants, at each tick an activity,
+    progress to the parent, close."""
 
     def __init__(self) -> None:
         self.godkand = False
         self.closed = False
+        self.ticked: datetime | None = None
 
     @workflow.run
-    async def run(self, n: int) -> None:
+    async def run(self, n: int, deadline: datetime) -> None:
         for _load_then_plan in range(2):
             await workflow.execute_activity("bench_bare_noop", n, start_to_close_timeout=TIMEOUT)
-        for step in range(3):
-            if self.godkand:
-                break
-            try:
-                await workflow.wait_condition(lambda: self.godkand, timeout=7 * DAY / 3)
-            except TimeoutError:
-                await workflow.execute_activity("bench_bare_fire", step,
-                                                start_to_close_timeout=TIMEOUT)
-        await workflow.wait_condition(lambda: self.godkand)
         parent = workflow.info().parent
         assert parent is not None
-        await workflow.get_external_workflow_handle(parent.workflow_id).signal("progress", n)
+        avdelning = workflow.get_external_workflow_handle(parent.workflow_id)
+        instants = [deadline - 3 * DAY, deadline - DAY, deadline]
+        await avdelning.signal("ask", args=[workflow.info().workflow_id, instants])
+        for step, at in enumerate(instants):
+            await workflow.wait_condition(functools.partial(self._reached, at))
+            if self.godkand:
+                break
+            await workflow.execute_activity("bench_bare_fire", step,
+                                            start_to_close_timeout=TIMEOUT)
+        await workflow.wait_condition(lambda: self.godkand)
+        await avdelning.signal("progress", n)
         await workflow.wait_condition(lambda: self.closed)
+
+    def _reached(self, at: datetime) -> bool:
+        return self.godkand or (self.ticked is not None and self.ticked >= at)
 
     @workflow.signal
     def attestera(self) -> None:
         self.godkand = True
+
+    @workflow.signal
+    def tick(self, at: datetime) -> None:
+        self.ticked = at
 
     @workflow.signal
     def close(self) -> None:
@@ -165,18 +199,21 @@ class BareUnit:
 
 @workflow.defn
 class BareAvdelning:
-    """Starts its units, relays each one's progress to the cycle, closes them on close."""
+    """Starts its units, ticks the instants they ask for (one timer per instant), relays
+    each one's progress to the cycle, closes them on close."""
 
     def __init__(self) -> None:
         self.closing = False
         self.unrelayed: list[int] = []
+        self.wakes: dict[datetime, list[str]] = {}
 
     @workflow.run
-    async def run(self, run: str, units: list[int]) -> None:
+    async def run(self, run: str, units: list[int], deadline: datetime) -> None:
         # Started in one workflow task, as ours does (``start_all``).
         children = await asyncio.gather(*(workflow.start_child_workflow(
-            BareUnit.run, n, id=f"bare-{run}-{n}", parent_close_policy=ParentClosePolicy.ABANDON)
-            for n in units))
+            BareUnit.run, args=[n, deadline], id=f"bare-{run}-{n}",
+            parent_close_policy=ParentClosePolicy.ABANDON) for n in units))
+        clock = asyncio.create_task(self._clock())
         parent = workflow.info().parent
         assert parent is not None
         cycle = workflow.get_external_workflow_handle(parent.workflow_id)
@@ -188,7 +225,28 @@ class BareAvdelning:
                 break
         for n in units:
             await workflow.get_external_workflow_handle(f"bare-{run}-{n}").signal("close")
-        await asyncio.gather(*children)
+        await asyncio.gather(*children, clock)
+
+    async def _clock(self) -> None:
+        while True:
+            await workflow.wait_condition(lambda: self.closing or bool(self.wakes))
+            if self.closing:
+                return
+            due = min(self.wakes)
+            if due > workflow.now():
+                try:
+                    await workflow.wait_condition(lambda: self.closing,
+                                                  timeout=due - workflow.now())
+                    return
+                except TimeoutError:
+                    pass
+            await asyncio.gather(*(workflow.get_external_workflow_handle(w).signal("tick", due)
+                                   for w in self.wakes.pop(due)))
+
+    @workflow.signal
+    def ask(self, workflow_id: str, instants: list[datetime]) -> None:
+        for at in instants:
+            self.wakes.setdefault(at, []).append(workflow_id)
 
     @workflow.signal
     def progress(self, n: int) -> None:
@@ -210,8 +268,10 @@ class BareCycle:
     @workflow.run
     async def run(self, run: str, enheter: int, per_avdelning: int) -> int:
         avdelningar = range(0, enheter, per_avdelning)
+        deadline = workflow.now() + 10 * DAY  # the level's, as the stand-ins' plan has it
         await asyncio.gather(*(workflow.start_child_workflow(
-            BareAvdelning.run, args=[run, list(range(first, min(first + per_avdelning, enheter)))],
+            BareAvdelning.run,
+            args=[run, list(range(first, min(first + per_avdelning, enheter))), deadline],
             id=f"bare-avd-{run}-{first}", parent_close_policy=ParentClosePolicy.ABANDON)
             for first in avdelningar))
         await workflow.wait_condition(lambda: len(self.done) == enheter)

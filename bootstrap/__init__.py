@@ -116,6 +116,7 @@ def build_activities(deps: ActivityDeps) -> list[Callable[..., Any]]:
         reports.load_report, reports.plan_reminders, reports.send_reminder,
         reports.deadline_passed, reports.request_attestation, reports.record_reminders_skipped,
         cycles.load_cycle, cycles.send_underlag, cycles.export_beslut,
+        cycles.load_cycle_outline, cycles.load_avdelning_share,
         arsplan.arsplan_openings, arsplan.open_cycle, *delegation.all(),
     ]
 

@@ -12,6 +12,9 @@ REQUEST_ATTESTATION = "request_attestation"
 RECORD_REMINDERS_SKIPPED = "record_reminders_skipped"
 # CycleWorkflow
 LOAD_CYCLE = "load_cycle"
+LOAD_CYCLE_OUTLINE = "load_cycle_outline"
+# AvdelningWorkflow
+LOAD_AVDELNING_SHARE = "load_avdelning_share"
 SEND_UNDERLAG = "send_underlag"
 EXPORT_BESLUT = "export_beslut"
 # ArsplanWorkflow

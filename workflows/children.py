@@ -46,6 +46,10 @@ async def start_all(starts: list[Awaitable[T]]) -> list[T]:
     return list(await asyncio.gather(*starts))
 
 
-async def start_unit_report(unit: UnitRef) -> ChildWorkflowHandle[Any, Any] | None:
-    return await start_detached(UnitReportWorkflow.run, UnitReportInput(report_id=unit.report_id),
-                                unit_report_workflow_id(unit.report_id))
+async def start_unit_report(unit: UnitRef, shared_clock: bool = False
+                            ) -> ChildWorkflowHandle[Any, Any] | None:
+    """``shared_clock``: the parent ticks the report's instants (workflows/shared_clock.py)."""
+    return await start_detached(
+        UnitReportWorkflow.run,
+        UnitReportInput(report_id=unit.report_id, shared_clock=shared_clock),
+        unit_report_workflow_id(unit.report_id))

@@ -39,6 +39,9 @@ ACTIVITY_TIMEOUT = timedelta(minutes=5)
 # Cycle histories begun before the fan-out by avdelning (histories/delarsbokslut_2022_cycle.json)
 # start every report themselves on replay.
 FAN_OUT_BY_AVDELNING = "cycle-fan-out-by-avdelning"
+# Cycles begun before it load the whole plan; since, the cycle loads an outline and each
+# avdelning workflow its own enheter, so no payload holds every enhet's plan.
+PLAN_BY_SHARE = "cycle-plan-by-avdelning-share"
 
 
 @workflow.defn
@@ -56,6 +59,10 @@ class CycleWorkflow:
     and relays their progress here (``avdelning_progress``); the cycle starts the
     rest (the förvaltning, avdelningar without enheter) itself. Temporal caps a
     workflow at 2,000 pending children, so a large förvaltning needs this level.
+
+    Plan by share (``PLAN_BY_SHARE``): the cycle loads an outline (``load_cycle_outline``:
+    every unit but the enheter of those avdelningar, ``CyclePlan.shares``); each
+    avdelning workflow loads its enheter and relays whether all its reports are done.
     """
 
     @workflow.init
@@ -75,8 +82,9 @@ class CycleWorkflow:
     async def run(self, inp: CycleInput) -> CycleStatus:
         if self._state is None:
             by_avdelning = workflow.patched(FAN_OUT_BY_AVDELNING)
-            plan: CyclePlan = await self._activities.run(act.LOAD_CYCLE, inp.cycle_id,
-                                                         CyclePlan)
+            by_share = by_avdelning and workflow.patched(PLAN_BY_SHARE)
+            plan: CyclePlan = await self._activities.run(
+                act.LOAD_CYCLE_OUTLINE if by_share else act.LOAD_CYCLE, inp.cycle_id, CyclePlan)
             self._state = CycleState(
                 plan=plan, unit_status={u.unit_id: u.status for u in plan.units},
                 unit_done={u.unit_id: u.done for u in plan.units if u.done is not None},
@@ -123,7 +131,8 @@ class CycleWorkflow:
         self._phase = "waiting_for_underlag_date"
         await self._wait_or_continue(lambda: False, until=plan.underlag_at)
         self._phase = "waiting_for_forvaltning"
-        await self._wait_or_continue(lambda: all(self._done(u) for u in plan.units))
+        await self._wait_or_continue(
+            lambda: all(self._done(u) for u in plan.units) and self._shares_complete())
         if not state.underlag_sent:
             await self._send_underlag()
         if not state.children_closed:
@@ -131,7 +140,9 @@ class CycleWorkflow:
                 await workflow.get_external_workflow_handle(
                     avdelning_workflow_id(self._cycle_id, avdelning_id)
                 ).signal(AvdelningWorkflow.close)
-            await self._close_reports([u for u in state.started if u not in delegated])
+            # Only the reports the cycle started: the avdelning workflows close theirs.
+            own_ids = {u.unit_id for u in own_units}
+            await self._close_reports([u for u in state.started if u in own_ids])
             state.children_closed = True
         self._phase = "waiting_for_beslut"
         await self._wait_or_continue(lambda: state.beslut is not None)
@@ -192,7 +203,8 @@ class CycleWorkflow:
         await start_detached(
             AvdelningWorkflow.run,
             AvdelningInput(cycle_id=self._cycle_id, avdelning_id=group.avdelning_id,
-                           avdelning=group.avdelning, enheter=group.enheter),
+                           avdelning=group.avdelning, enheter=group.enheter,
+                           load_share=self._require_state().plan.shares is not None),
             avdelning_workflow_id(self._cycle_id, group.avdelning_id))
 
     async def _start_child(self, unit: UnitRef) -> None:
@@ -242,6 +254,12 @@ class CycleWorkflow:
             return legacy.is_done(unit.kind, state.unit_status.get(unit.unit_id))
         return done
 
+    def _shares_complete(self) -> bool:
+        """Every avdelning that loaded its own enheter has relayed them all done."""
+        state = self._require_state()
+        shares = state.plan.shares or []
+        return all(state.shares_complete.get(s.avdelning_id, False) for s in shares)
+
     def _children_done(self, unit: UnitRef) -> bool:
         return all(self._done(u) for u in self._children_of().get(unit.unit_id, []))
 
@@ -265,9 +283,11 @@ class CycleWorkflow:
 
     def _avdelning_groups(self) -> tuple[list[UnitRef], list[AvdelningGroup], set[str]]:
         """The plan's avdelning groups and the units they cover, once per plan."""
-        units = self._require_state().plan.units
+        plan = self._require_state().plan
+        units = plan.units
         if self._groups is None or self._groups[0] is not units:
-            groups = avdelning_groups(units)
+            groups = avdelning_groups(units) if plan.shares is None else [
+                AvdelningGroup(s.avdelning_id, s.avdelning, []) for s in plan.shares]
             self._groups = (units, groups, {u for g in groups for u in g.unit_ids()})
         return self._groups
 
@@ -309,6 +329,8 @@ class CycleWorkflow:
             else:
                 state.unit_done.pop(unit_id, None)
         state.started.extend(progress.started)
+        if progress.complete is not None:
+            state.shares_complete[progress.avdelning_id] = progress.complete
 
     @workflow.signal
     def beslut_recorded(self, notice: BeslutNotice) -> None:

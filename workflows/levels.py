@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.payloads import UnitRef
+    from workflows.payloads import AvdelningShare, AvdelningShareRef, CyclePlan, UnitRef
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,20 @@ def avdelning_groups(units: list[UnitRef]) -> list[AvdelningGroup]:
         if all(m.kind == "enhet" for m in members):
             groups.append(AvdelningGroup(parent_id, parent, members))
     return groups
+
+
+def outline_of(plan: CyclePlan) -> CyclePlan:
+    """The outline of a whole plan: what ``load_cycle_outline`` returns for it (pure, for
+    stand-in activities; the real one reads only the outline's reports)."""
+    groups = avdelning_groups(plan.units)
+    shared = {e.unit_id for g in groups for e in g.enheter}
+    return plan.model_copy(update={
+        "units": [u for u in plan.units if u.unit_id not in shared],
+        "shares": [AvdelningShareRef(avdelning_id=g.avdelning_id, avdelning=g.avdelning)
+                   for g in groups]})
+
+
+def share_of(plan: CyclePlan, avdelning_id: str) -> AvdelningShare:
+    """One avdelning's enheter of a whole plan, as ``load_avdelning_share`` gives them."""
+    return AvdelningShare(enheter=[u for u in plan.units if u.parent_unit_id == avdelning_id
+                                   and u.kind == "enhet"])

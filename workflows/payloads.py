@@ -58,7 +58,25 @@ class ReportSnapshot(Payload):
 
 
 class UnitReportInput(Payload):
+    """``shared_clock``: started by an AvdelningWorkflow that keeps the level's timers
+    (workflows/shared_clock.py); False for reports started before that and for reports
+    the cycle starts itself, which keep a timer per instant of their own."""
+
     report_id: str
+    shared_clock: bool = False
+
+
+class ClockRequest(Payload):
+    """Report → its avdelning: tick me at each of these instants (one plan's moments)."""
+
+    workflow_id: str
+    instants: list[AwareDatetime]
+
+
+class ClockTick(Payload):
+    """Avdelning → report: every instant up to ``at`` it asked for has come."""
+
+    at: AwareDatetime
 
 
 class ReminderPlanRequest(Payload):
@@ -123,7 +141,20 @@ class UnitRef(Payload):
     done: bool | None = None  # None in plans recorded before the domain's answer was passed
 
 
+class AvdelningShareRef(Payload):
+    """An avdelning whose enheter its own workflow loads (``AvdelningShare``), with the
+    avdelning's own report if the cycle covers it."""
+
+    avdelning_id: str
+    avdelning: UnitRef | None
+
+
 class CyclePlan(Payload):
+    """A cycle's plan. ``shares`` None: every unit is in ``units`` (``load_cycle``). An
+    outline (``load_cycle_outline``) lists the avdelningar whose enheter their own
+    workflows load in ``shares`` and leaves those enheter out of ``units``, so its size
+    follows the number of avdelningar, not of enheter."""
+
     cycle_id: str
     namnd_code: str
     title: str
@@ -131,6 +162,18 @@ class CyclePlan(Payload):
     underlag_at: AwareDatetime
     beslut_date: date
     units: list[UnitRef]
+    shares: list[AvdelningShareRef] | None = None
+
+
+class AvdelningShareRequest(Payload):
+    cycle_id: str
+    avdelning_id: str
+
+
+class AvdelningShare(Payload):
+    """An avdelning's enheter in a cycle (``load_avdelning_share``)."""
+
+    enheter: list[UnitRef]
 
 
 class BeslutNotice(Payload):
@@ -160,6 +203,8 @@ class CycleState(BaseModel):
     avdelningar: list[str] = []
     relayed: dict[str, int] = {}
     unit_done: dict[str, bool] = {}
+    # Per avdelning of an outline's shares: whether all its reports are done (relayed).
+    shares_complete: dict[str, bool] = {}
 
 
 class AvdelningState(BaseModel):
@@ -172,6 +217,10 @@ class AvdelningState(BaseModel):
     sequence: int = 0
     closing: bool = False
     unit_done: dict[str, bool] = {}
+    # Instant → report workflows waiting for it (shared clock; empty in older runs).
+    wakes: dict[AwareDatetime, list[str]] = {}
+    # Whether every report is done, as last relayed (a share loaded by the avdelning).
+    relayed_complete: bool | None = None
 
 
 class AvdelningInput(Payload):
@@ -182,6 +231,10 @@ class AvdelningInput(Payload):
     avdelning: UnitRef | None
     enheter: list[UnitRef]
     state: AvdelningState | None = None
+    # The workflow loads its enheter itself (``load_avdelning_share``); ``enheter`` is
+    # then empty until it has, and relays whether all its reports are done.
+    load_share: bool = False
+    share_loaded: bool = False
 
 
 class AvdelningProgress(Payload):
@@ -195,6 +248,7 @@ class AvdelningProgress(Payload):
     unit_status: dict[str, str]
     started: list[str]
     unit_done: dict[str, bool] = {}
+    complete: bool | None = None  # every report done (a loaded share); None otherwise
 
 
 class AvdelningStatus(Payload):

@@ -12,6 +12,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows import legacy
     from workflows.activity_options import ActivityRunner
     from workflows.payloads import (
+        ClockRequest,
+        ClockTick,
         DeadlineChange,
         ReminderPlan,
         ReminderPlanRequest,
@@ -48,6 +50,11 @@ class UnitReportWorkflow:
     DeadlinePassed with an escalation at it, and reminds daily after. Återsänd
     loops back to klarmarkera with the new deadline; a moved deadline replans.
     Runs until the cycle closes it.
+
+    Started with ``shared_clock`` (by an AvdelningWorkflow), it asks its parent to tick
+    each instant of a task's plan and waits for that signal instead of a timer of its
+    own; once a task's deadline moved for this report alone (``move_deadline``, an
+    återsändning with a new deadline), that task keeps its own timers.
     """
 
     def __init__(self) -> None:
@@ -72,10 +79,15 @@ class UnitReportWorkflow:
         self._reported_status: str | None = None
         self._klarmarkerad_version = 0
         self._planned: dict[str, datetime] = {}  # each task's deadline as last planned
+        self._shared_clock = False
+        self._ticked: datetime | None = None  # the latest instant the parent ticked
+        self._own_deadline: set[Task] = set()  # tasks whose deadline moved for this report
+        self._asking = 0  # clock requests in flight
 
     @workflow.run
     async def run(self, inp: UnitReportInput) -> UnitReportStatus:
         self._report_id = inp.report_id
+        self._shared_clock = inp.shared_clock and workflow.info().parent is not None
         snap: ReportSnapshot = await self._activities.run(act.LOAD_REPORT, inp.report_id,
                                                           ReportSnapshot)
         self._adopt(snap)
@@ -134,6 +146,7 @@ class UnitReportWorkflow:
             self._klarmarkerad_version = event.version
         if event.kind == "atersand" and event.new_deadline is not None:
             self._deadline = event.new_deadline
+            self._own_deadline.add("klarmarkera")
             self._generation += 1
 
     @workflow.update
@@ -145,8 +158,10 @@ class UnitReportWorkflow:
         self._seen.append(change.event_id)
         if change.deadline_kind == "attest":
             self._attest_deadline = change.new_deadline
+            self._own_deadline.add("attestera")
         else:
             self._deadline = change.new_deadline
+            self._own_deadline.add("klarmarkera")
         self._generation += 1
         return self.status()
 
@@ -161,6 +176,11 @@ class UnitReportWorkflow:
     def close(self) -> None:
         self._closed = True
 
+    @workflow.signal
+    def tick(self, tick: ClockTick) -> None:
+        if self._ticked is None or tick.at > self._ticked:
+            self._ticked = tick.at
+
     @workflow.query
     def status(self) -> UnitReportStatus:
         return UnitReportStatus(
@@ -168,7 +188,8 @@ class UnitReportWorkflow:
             status=self._status, version=self._version, deadline=self._deadline,
             attest_deadline=self._attest_deadline, seen_event_ids=list(self._seen),
             ignored_duplicates=self._ignored,
-            busy=self._activities.busy or self._progress_unreported(),
+            busy=(self._activities.busy or self._progress_unreported()
+                  or self._asking > 0),
         )
 
     # One task: reminders before, deadline with escalation, daily reminders after
@@ -190,11 +211,14 @@ class UnitReportWorkflow:
             steps = ([(at, "reminder") for at in plan.before] + [(deadline, "deadline")]
                      + [(at, "overdue") for at in plan.overdue])
             await self._record_skipped(task, deadline, steps)
+            shared = self._shared_clock and task not in self._own_deadline
+            if shared:
+                await self._ask_for_ticks([at for at, _ in steps])
             interrupted = False
             for at, what in sorted(steps):
                 if what != "deadline" and at < workflow.now():
                     continue  # a reminder whose moment passed before this plan is not sent late
-                if await self._wait_until(at, task, generation):
+                if await self._wait_until(at, task, generation, shared):
                     interrupted = True
                     break
                 await self._fire(task, what, deadline, at)
@@ -208,8 +232,25 @@ class UnitReportWorkflow:
             return self._closed or self._status != status
         await workflow.wait_condition(changed)
 
-    async def _wait_until(self, at: datetime | None, task: Task, generation: int) -> bool:
-        """True when the task closed or its plan changed before ``at`` (None: ever)."""
+    async def _ask_for_ticks(self, instants: list[datetime]) -> None:
+        """Asks the parent to tick this plan's instants still ahead (shared clock)."""
+        ahead = sorted({at for at in instants if at > workflow.now()})
+        parent = workflow.info().parent
+        if not ahead or parent is None:
+            return
+        self._asking += 1
+        try:
+            await workflow.get_external_workflow_handle(parent.workflow_id).signal(
+                "await_instants", ClockRequest(workflow_id=workflow.info().workflow_id,
+                                               instants=ahead))
+        finally:
+            self._asking -= 1
+
+    async def _wait_until(self, at: datetime | None, task: Task, generation: int,
+                          shared: bool = False) -> bool:
+        """True when the task closed or its plan changed before ``at`` (None: ever).
+
+        ``shared``: the parent's tick, not a timer of this workflow, says ``at`` has come."""
         def changed() -> bool:
             return not self._task_open(task) or self._generation != generation
         if at is None:
@@ -217,6 +258,10 @@ class UnitReportWorkflow:
             return True
         remaining = at - workflow.now()
         if remaining <= timedelta(0):
+            return changed()
+        if shared:
+            await workflow.wait_condition(
+                lambda: changed() or (self._ticked is not None and self._ticked >= at))
             return changed()
         try:
             await workflow.wait_condition(changed, timeout=remaining)

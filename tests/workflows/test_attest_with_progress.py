@@ -33,7 +33,7 @@ from workflows.unit_report import ATTEST_WITH_PROGRESS_PATCH
 HISTORIES = Path(__file__).parent / "histories"
 NEW_SHAPE = "delarsbokslut_2022_by_avdelning_unit_report_attest_with_progress"
 # Recorded before the patch: progress signalled, then request_attestation a task later.
-OLD_SHAPE = ["delarsbokslut_2022_by_avdelning_unit_report_late_enhet",
+OLD_SHAPE = ["delarsbokslut_2022_by_avdelning_own_timers_unit_report_late_enhet",
              "delarsbokslut_2022_unit_report_late_enhet",
              "delarsbokslut_2022_unit_report_atersand"]
 ENHET = "enh-bjarkegarden"  # klarmarkerad 16 August 10:00, the script's first step
@@ -46,6 +46,8 @@ def attest_and_progress_tasks(history: WorkflowHistory) -> list[tuple[int, int]]
     for e in history.events:
         if e.event_type == EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
             attrs = e.signal_external_workflow_execution_initiated_event_attributes
+            if attrs.signal_name == "await_instants":  # the shared clock's, not progress
+                continue
             assert attrs.signal_name == "report_progress"
             last_signal = attrs.workflow_task_completed_event_id
         elif (e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED

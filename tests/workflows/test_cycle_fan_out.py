@@ -24,9 +24,11 @@ from workflows import activity_names as act
 from workflows.avdelning import AvdelningWorkflow
 from workflows.cycle import CycleWorkflow
 from workflows.ids import avdelning_workflow_id
-from workflows.levels import avdelning_groups
+from workflows.levels import avdelning_groups, outline_of, share_of
 from workflows.payloads import (
     AvdelningProgress,
+    AvdelningShare,
+    AvdelningShareRequest,
     BeslutNotice,
     CycleFact,
     CycleInput,
@@ -59,7 +61,8 @@ class FakeCycleActivities:
         self.cycle_facts: list[str] = []
 
     def all(self) -> list[Any]:
-        return [self.load_cycle, self.load_report, self.send_underlag, self.export_beslut]
+        return [self.load_cycle, self.load_cycle_outline, self.load_avdelning_share,
+                self.load_report, self.send_underlag, self.export_beslut]
 
     @activity.defn(name=act.LOAD_CYCLE)
     async def load_cycle(self, cycle_id: str) -> CyclePlan:
@@ -67,6 +70,14 @@ class FakeCycleActivities:
         return CyclePlan(cycle_id=cycle_id, namnd_code="VON", title="Fan-out", status="open",
                          underlag_at=now + timedelta(days=2),
                          beslut_date=(now + timedelta(days=9)).date(), units=plan_units())
+
+    @activity.defn(name=act.LOAD_CYCLE_OUTLINE)
+    async def load_cycle_outline(self, cycle_id: str) -> CyclePlan:
+        return outline_of(await self.load_cycle(cycle_id))
+
+    @activity.defn(name=act.LOAD_AVDELNING_SHARE)
+    async def load_avdelning_share(self, request: AvdelningShareRequest) -> AvdelningShare:
+        return share_of(await self.load_cycle(request.cycle_id), request.avdelning_id)
 
     @activity.defn(name=act.LOAD_REPORT)
     async def load_report(self, report_id: str) -> ReportSnapshot:

@@ -3,7 +3,9 @@
 Histories without ``by_avdelning`` in their name were recorded before the cycle fanned
 out by avdelning and are kept unchanged: they prove cycles begun then still replay
 (``workflow.patched``); so do those named ``sequential_starts``, recorded before children
-were started in one workflow task. Record the current path with
+were started in one workflow task, and those named ``own_timers``, recorded before an
+avdelning's reports shared its clock (workflows/shared_clock.py), and
+``whole_plan``, recorded before the cycle loaded only its outline. Record the current path with
 ``ARSPLAN_RECORD_HISTORIES=1 pytest tests/workflows/test_delarsbokslut_cycle.py``; the
 ``delegation_2022`` histories (MeetingWorkflow, OverklagandeWorkflow) with
 ``ARSPLAN_RECORD_HISTORIES=1 pytest tests/workflows/test_delegation_year.py``.
@@ -36,6 +38,9 @@ def test_histories_are_checked_in() -> None:
         "delarsbokslut_2022_by_avdelning_unit_report_forvaltning",
         "delarsbokslut_2022_by_avdelning_sequential_starts_cycle",
         "delarsbokslut_2022_by_avdelning_sequential_starts_avdelning_aldreboende",
+        "delarsbokslut_2022_by_avdelning_own_timers_avdelning_aldreboende",
+        "delarsbokslut_2022_by_avdelning_own_timers_unit_report_late_enhet",
+        "delarsbokslut_2022_by_avdelning_whole_plan_cycle",
         "delegation_2022_meeting_november", "delegation_2022_overklagande_laga_kraft",
         "delegation_2022_overklagande_overklagat"}
 
