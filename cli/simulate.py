@@ -2,7 +2,8 @@
 
 Without ``--cycle``, ``simulation.delarsbokslut_2022.simulate_cycle`` plays the
 Delårsbokslut 2022 VON script; with it, ``simulation.cycle_run.play_cycle`` plays a
-generated scenario for that cycle over the whole organisation. Both run on Temporal's
+generated scenario for that cycle over the whole organisation, or with ``--scenario`` a
+controller's scenario file (``cli.simulate_scenario``, docs/scenarios.md). Both run on Temporal's
 time-skipping server against a real SQLite store; this shows the progress and then reads
 the outcome from that store through the projections, as an auditor would.
 """
@@ -27,8 +28,14 @@ from infrastructure.eventstore import ArsplanStore
 from infrastructure.packaged_data import VON_FILES, require_files, von_dir
 from infrastructure.settings import Settings
 from projections import queries as q
-from simulation import burndown
-from simulation.scenario import DEFAULT_SEED, Scenario, check_cycle, parse_cycle
+from simulation import burndown, burndown_png, scenario_file
+from simulation.scenario import (
+    DEFAULT_SEED,
+    CycleOptionError,
+    Scenario,
+    check_cycle,
+    parse_cycle,
+)
 
 CYCLE_STATUS_LABELS = {"open": "öppen", "underlag_sent": "underlag skickat",
                        "beslut_recorded": "beslut fattat", "closed": "avslutad"}
@@ -160,35 +167,56 @@ class CycleOutcome:
     wall_seconds: float
     drop_dir: Path
     chart: Path
+    png: Path
+    series: burndown.Burndown  # what both charts show
 
 
-def run_cycle_simulation(settings: Settings, console: Console, cycle: str,
+def run_cycle_simulation(settings: Settings, console: Console, cycle: str | None,
                          seed: int | None = None, store: Path | None = None,
-                         out: Path | None = None, data: Path | None = None) -> CycleOutcome:
+                         out: Path | None = None, data: Path | None = None,
+                         scenario: Path | None = None) -> CycleOutcome:
     """``cycle`` is NÄMND:process:år of the plan; a value the plan lacks raises
-    ``CycleOptionError`` before anything runs. Writes under ``out`` (default
-    ``<var dir>/simulation``): the documents in ``drop/``, the burn-down chart as HTML."""
-    from simulation.cycle_run import play_cycle
+    ``CycleOptionError`` before anything runs. ``scenario``: a scenario file to play
+    instead of the generated scenario (it names its cycle); one that cannot be played
+    raises ``ScenarioFileError`` before anything runs. Writes under ``out`` (default
+    ``<var dir>/simulation``): the documents in ``drop/``, the burn-down as HTML and PNG."""
+    from simulation.cycle_run import Script, play_cycle, prepare
 
-    ref = parse_cycle(cycle)
     folder = von_dir(settings, data)
     require_files(folder, *VON_FILES)
-    check_cycle(folder, ref)
+    script: Script | None = None
+    if scenario is not None:
+        from cli.simulate_scenario import scenario_path
+
+        scenario = scenario_path(settings, scenario)
+        script = (scenario_file.load(scenario, folder / "organisation.yaml"), scenario)
+        cycle = script[0].cycle
+    assert cycle is not None
+    try:
+        ref = parse_cycle(cycle)
+        check_cycle(folder, ref)
+    except CycleOptionError as exc:
+        if scenario is None:
+            raise
+        raise scenario_file.ScenarioFileError(f"{scenario}: cycle: {exc}") from None
+    the_seed = DEFAULT_SEED if seed is None else seed
+    if script is not None:  # every act resolved and checked on a scratch store first
+        prepare(settings, {"PERSISTENCE_MODULE": "eventsourcing.popo"}, ref, folder,
+                the_seed, script)
     output = out if out is not None else settings.var_dir / "simulation"
     settings = settings.model_copy(update={"drop_dir": output / "drop"})
-    the_seed = DEFAULT_SEED if seed is None else seed
     with tempfile.TemporaryDirectory(prefix="arsplan-sim-") as scratch:
         env = _fresh_sqlite(store or Path(scratch) / "simulation.sqlite")
         progress = Progress(TextColumn("{task.description}"), BarColumn(),
                             MofNCompleteColumn(), console=console)
         with progress:
-            task = progress.add_task(f"{ref} (seed {the_seed})", total=None)
+            task = progress.add_task(f"{ref} ({scenario or f'seed {the_seed}'})", total=None)
 
             def on_step(i: int, total: int, when: datetime, person: str, command: str) -> None:
                 progress.update(task, completed=i + 1, total=total,
                                 description=f"{shown(when)} {person}: {command}")
 
-            run = asyncio.run(play_cycle(settings, env, ref, folder, the_seed, on_step))
+            run = asyncio.run(play_cycle(settings, env, ref, folder, the_seed, on_step, script))
         return _cycle_outcome(env, run.scenario, run.wall_seconds, settings.drop_dir,
                               output / f"burndown-{ref.namnd_code.lower()}-{ref.process}-"
                                        f"{ref.year}.html")
@@ -202,15 +230,17 @@ def _cycle_outcome(env: dict[str, str], scenario: Scenario, wall_seconds: float,
         if board is None:
             raise RuntimeError("the simulation opened no cycle")
         plan = scenario.schedule
-        deadlines = {**scenario.deadlines,
+        cycle = app.get(scenario.cycle_id, Cycle)
+        deadlines = {**cycle.deadlines,  # as moved during the run
                      "underlag": datetime.combine(plan.underlag_date, time(0), tzinfo=STOCKHOLM),
                      "beslut": datetime.combine(plan.beslut_date, time(0), tzinfo=STOCKHOLM)}
         chart = burndown.from_store(app, {row.report_id for row in board.rows},
                                     scenario.title, scenario.opened_at, deadlines)
         burndown.write_html(chart, chart_path)
-        return CycleOutcome(board, app.get(scenario.cycle_id, Cycle), scenario,
+        png = burndown_png.write_png(chart, chart_path.with_suffix(".png"))
+        return CycleOutcome(board, cycle, scenario,
                             Summary.of(board), app.recorder.max_notification_id() or 0,
-                            wall_seconds, drop_dir, chart_path)
+                            wall_seconds, drop_dir, chart_path, png, chart)
     finally:
         app.close()
 
@@ -228,9 +258,10 @@ def render_cycle_outcome(outcome: CycleOutcome) -> Panel:
                   f"({', '.join(summary.late) or 'inga'})")
     facts.add_row("Händelser i lagret", str(outcome.events))
     facts.add_row("Dokument", str(outcome.drop_dir))
-    facts.add_row("Diagram", str(outcome.chart))
+    facts.add_row("Diagram", f"{outcome.chart}, {outcome.png.name}")
     facts.add_row("Tid", f"{outcome.wall_seconds:.1f} s (simulerad tid: {plan.opens_on} – "
-                  f"{plan.beslut_date}, seed {scenario.seed})")
+                  f"{plan.beslut_date}, "
+                  f"{scenario.source or f'seed {scenario.seed}'})")
     return _panel(outcome.cycle, _unit_table(outcome.board), facts)
 
 

@@ -26,6 +26,7 @@ from domain.cycle import Cycle
 from domain.errors import NotFoundError
 from domain.ids import arsplan_id, cycle_id, meeting_id, organisation_id, unit_report_id
 from domain.organisation import Organisation, Unit
+from domain.process_kinds import process_kind
 from domain.working_days import add_working_days, is_working_day
 from infrastructure.importer import (
     ArsplanFile,
@@ -73,9 +74,10 @@ class Scenario:
     schedule: CycleSchedule
     deadlines: dict[str, datetime]  # the opened cycle's, by level
     opened_at: datetime
-    seed: int
+    seed: int | None  # None: played from a file that names no seed
     scope: list[str]
     steps: list[Step]
+    source: str | None = None  # the scenario file played, if any
 
 
 def check_cycle(data: Path, ref: CycleRef) -> datetime:
@@ -100,6 +102,8 @@ def open_cycle(engine: Engine, data: Path, ref: CycleRef) -> tuple[CycleSchedule
     store = engine.store
     import_organisation(store, data / "organisation.yaml")
     import_report_template(store, ref.namnd_code, data / "report_template.yaml")
+    for process_template in sorted(data.glob("report_template_*.yaml")):
+        import_report_template(store, ref.namnd_code, process_template)
     import_arsplan(store, data / ARSPLAN_FILE)
     label = load_file(data / ARSPLAN_FILE, ArsplanFile).label
     try:
@@ -118,7 +122,8 @@ def open_cycle(engine: Engine, data: Path, ref: CycleRef) -> tuple[CycleSchedule
         namnd_code=ref.namnd_code, process=plan.process, year=plan.year, title=plan.title,
         enhet_deadline=plan.enhet_deadline, avdelning_deadline=plan.avdelning_deadline,
         forvaltning_deadline=plan.forvaltning_deadline, underlag_date=plan.underlag_date,
-        beslut_date=plan.beslut_date, unit_ids=scope_of(org), occurred_at=opened),
+        beslut_date=plan.beslut_date, unit_ids=scope_of(org, ref.process),
+        occurred_at=opened),
         controller[0].person_id)
     return plan, org
 
@@ -127,8 +132,11 @@ def opening_instant(plan: CycleSchedule) -> datetime:
     return _at(plan.opens_on, 7, 0)
 
 
-def scope_of(org: Organisation) -> list[str]:
-    return sorted(u.unit_id for u in org.units.values() if u.kind in REPORTING_KINDS)
+def scope_of(org: Organisation, process: str) -> list[str]:
+    """The units that report in the process's cycles (``domain.process_kinds``)."""
+    kind = process_kind(process)
+    return sorted(u.unit_id for u in org.units.values()
+                  if u.kind in REPORTING_KINDS and kind.reports(u.kind))
 
 
 def generate(engine: Engine, ref: CycleRef, plan: CycleSchedule, org: Organisation,
@@ -137,7 +145,7 @@ def generate(engine: Engine, ref: CycleRef, plan: CycleSchedule, org: Organisati
     the_cycle = cycle_id(ref.namnd_code, ref.process, ref.year)
     deadlines = dict(engine.store.get(the_cycle, Cycle).deadlines)
     rng = random.Random(seed)
-    scope = scope_of(org)
+    scope = scope_of(org, ref.process)
     opened = opening_instant(plan)
     gen = _Generator(rng, org, the_cycle, deadlines, opened)
     enheter = [u for u in scope if org.unit(u).kind == "enhet"]

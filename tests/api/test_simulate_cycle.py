@@ -23,6 +23,7 @@ from infrastructure.eventstore import ArsplanStore
 from simulation.burndown import Burndown, render_html
 from simulation.cycle_run import prepare
 from simulation.scenario import parse_cycle
+from tests.unit.test_burndown_png import assert_png
 from tests.workflows.harness import harness_settings
 
 CYCLE = "VON:arsbokslut:2022"
@@ -127,6 +128,9 @@ def test_the_burndown_chart_holds_both_series_against_the_deadlines(run: Run) ->
     assert "<script" not in html and "http" not in html.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")  # self-contained
     assert (run.out / "drop" / "platina").is_dir()
+    png = run.outcome.png  # the same chart as PNG, beside the HTML
+    assert png == chart.with_suffix(".png")
+    assert_png(png)
 
 
 @pytest.mark.slow
