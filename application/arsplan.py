@@ -54,6 +54,7 @@ def ensure_arsplan(store: AbstractEventStore, namnd_code: str, label: str,
     plan = Arsplan.adopt(namnd_code, label, milestones, cause)
     if store.exists(plan.id):
         plan = store.get(plan.id, Arsplan)
+        plan.add_milestones(milestones, cause)
     if cycles is not None:
         plan.define_cycles(cycles, cause)
     if not plan.pending_events:

@@ -16,6 +16,7 @@ from domain.cycle import Cycle
 from domain.errors import ConcurrencyConflictError
 from domain.ids import cycle_id, report_template_id, unit_report_id
 from domain.organisation import Organisation
+from domain.process_kinds import process_kind
 from domain.report_template import ReportTemplate
 from domain.roles import CHEF_ROLE_BY_KIND, CYCLE_ADMIN_ROLES
 from domain.unit_report import UnitReport
@@ -32,9 +33,10 @@ def open_cycle(cmd: c.OpenCycle, s: Session) -> None:
 
 def open_with_reports(s: Session, org: Organisation, spec: c.OpenCycle, cause: Cause) -> None:
     """Opens the cycle and every unit's report in one atomic save."""
-    template = report_template(s, spec.namnd_code)
+    kind = process_kind(spec.process)
+    template = report_template(s, spec.namnd_code, spec.process if kind.own_template else None)
     scope = spec.unit_ids or [u.unit_id for u in org.units.values()
-                              if u.kind in CHEF_ROLE_BY_KIND]
+                              if u.kind in CHEF_ROLE_BY_KIND and kind.reports(u.kind)]
     units = [org.unit(u) for u in scope]
     deadlines = {"enhet": end_of_day(spec.enhet_deadline),
                  "avdelning": end_of_day(spec.avdelning_deadline),
@@ -47,8 +49,10 @@ def open_with_reports(s: Session, org: Organisation, spec: c.OpenCycle, cause: C
              for u in units))
 
 
-def report_template(s: Session, namnd_code: str) -> list[dict[str, Any]]:
-    template = s.load_if_exists(report_template_id(namnd_code), ReportTemplate)
+def report_template(s: Session, namnd_code: str,
+                    process: str | None = None) -> list[dict[str, Any]]:
+    """The nämnd's default template, or ``process``'s own (no items until it is imported)."""
+    template = s.load_if_exists(report_template_id(namnd_code, process), ReportTemplate)
     return template.items if template is not None else []
 
 
@@ -96,12 +100,14 @@ def handlers() -> dict[type, Handler]:
 
 
 def ensure_report_template(store: AbstractEventStore, namnd_code: str,
-                           items: list[dict[str, Any]], actor: Actor) -> CommandResult:
-    """Adopts the nämnd's report template, or revises it when the items changed."""
-    template_id = report_template_id(namnd_code)
+                           items: list[dict[str, Any]], actor: Actor,
+                           process: str | None = None) -> CommandResult:
+    """Adopts the nämnd's report template (or ``process``'s own), or revises it when the
+    items changed."""
+    template_id = report_template_id(namnd_code, process)
     cause = setup_cause(store, actor)
     if not store.exists(template_id):
-        template = ReportTemplate.adopt(namnd_code, items, cause)
+        template = ReportTemplate.adopt(namnd_code, items, cause, process)
     else:
         template = store.get(template_id, ReportTemplate)
         template.revise(items, cause)

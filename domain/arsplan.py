@@ -87,6 +87,16 @@ class Arsplan(AuditedAggregate):
         def apply(self, aggregate: Arsplan) -> None:
             aggregate.cycles = [PlannedCycle.from_dict(c) for c in self.cycles]
 
+    class MilestonesAdded(AuditedAggregate.Event):
+        # namnd_code and label name the plan's ÅrsplanWorkflow, woken to re-read the plan.
+        namnd_code: str
+        label: str
+        milestones: list[dict[str, Any]]
+
+        def apply(self, aggregate: Arsplan) -> None:
+            aggregate.milestones.update(
+                {m["milestone_id"]: Milestone(**m) for m in self.milestones})
+
     class MilestoneMoved(AuditedAggregate.Event):
         # namnd_code and label name the plan (and so its ÅrsplanWorkflow) without a lookup.
         namnd_code: str
@@ -123,6 +133,19 @@ class Arsplan(AuditedAggregate):
             cls.Adopted, id=arsplan_id(namnd_code, label), cause=cause, namnd_code=namnd_code,
             label=label, milestones=[m.as_dict() for m in milestones],
         )
+
+    def add_milestones(self, milestones: list[Milestone], cause: Cause) -> None:
+        """Records the milestones the plan lacks (a data file extended after adoption).
+
+        A milestone already stored keeps its stored dates: the store, with its moves, dates
+        the plan once adopted, and a change to one is a move (``move_milestone``).
+        """
+        new = [m for m in milestones if m.milestone_id not in self.milestones]
+        for m in new:
+            _check_milestone(m)
+        if new:
+            self._record(self.MilestonesAdded, cause, namnd_code=self.namnd_code,
+                         label=self.label, milestones=[m.as_dict() for m in new])
 
     def define_cycles(self, cycles: list[PlannedCycle], cause: Cause) -> None:
         """Records which milestones date which cycle; the same definition again records nothing."""

@@ -24,8 +24,10 @@ def unit_report_id(cycle: UUID, unit_id: str) -> UUID:
     return uuid5(NAMESPACE, f"unit-report:{cycle}:{unit_id}")
 
 
-def report_template_id(namnd_code: str) -> UUID:
-    return uuid5(NAMESPACE, f"report-template:{namnd_code.upper()}")
+def report_template_id(namnd_code: str, process: str | None = None) -> UUID:
+    """The nämnd's default template, or the one of a process that has its own."""
+    suffix = f":{process}" if process else ""
+    return uuid5(NAMESPACE, f"report-template:{namnd_code.upper()}{suffix}")
 
 
 def delegationsordning_id(namnd_code: str) -> UUID:

@@ -25,6 +25,14 @@ ITEM_FIELDS: dict[str, dict[str, tuple[str, ...] | None]] = {
     "internkontroll": {"resultat": KONTROLL_RESULTAT, "kommentar": None, "atgard": None},
     "uppdrag": {"status": UPPDRAG_STATUS, "prognos": None, "kommentar": None},
     "sammanfattning": {"text": None},
+    # Fördjupad månadsuppföljning (seed 000): drift l.3936-3947, investeringar l.4050-4063.
+    "ekonomi": {"sammanfattning": None, "prognos": None, "prognosforandring": None},
+    "investeringar": {"kommentar": None, "prognos": None},
+    # Mål och budget (seed 000): verksamhetsplan per nämndens mål (l.5630), väsentlighets- och
+    # riskanalys with internkontrollplan (l.2720-2727, columns l.3480-3517), budget (l.2620-2633).
+    "verksamhetsplan": {"aktiviteter": None, "kommentar": None},
+    "internkontrollplan": {"risk": None, "kontrollmoment": None, "metod": None},
+    "budget": {"drift": None, "investeringar": None, "kommentar": None},
 }
 MAX_TEXT = 20_000
 # Set only through SetBedomning, which records the indicators' suggestion next to it.

@@ -7,6 +7,7 @@ from typing import Any, Self
 from domain.base import AuditedAggregate, Cause
 from domain.errors import InvalidInputError
 from domain.ids import report_template_id
+from domain.process_kinds import process_kind
 from domain.report_items import check_item_kind
 
 
@@ -31,10 +32,16 @@ class ReportTemplate(AuditedAggregate):
         self.items = list(items)
 
     @classmethod
-    def adopt(cls, namnd_code: str, items: list[dict[str, Any]], cause: Cause) -> Self:
+    def adopt(cls, namnd_code: str, items: list[dict[str, Any]], cause: Cause,
+              process: str | None = None) -> Self:
+        """``process`` names a process with its own template (domain.process_kinds)."""
+        if process is not None and not process_kind(process).own_template:
+            # Its cycles open on the nämnd's default template: this one would never be used.
+            raise InvalidInputError(f"Processen {process!r} har ingen egen rapportmall",
+                                    rule="process_without_own_template")
         _check_items(items)
-        return cls._create_audited(cls.Adopted, id=report_template_id(namnd_code), cause=cause,
-                                   namnd_code=namnd_code, items=items)
+        return cls._create_audited(cls.Adopted, id=report_template_id(namnd_code, process),
+                                   cause=cause, namnd_code=namnd_code, items=items)
 
     def revise(self, items: list[dict[str, Any]], cause: Cause) -> bool:
         """Records the new list; returns False when nothing changed."""

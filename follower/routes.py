@@ -123,6 +123,7 @@ def workflow_routes(store: ArsplanStore) -> dict[str, Route]:
         Cycle.Opened: cycle_opened,
         Cycle.BeslutRecorded: beslut_recorded,
         Arsplan.MilestoneMoved: milestone_moved,
+        Arsplan.MilestonesAdded: milestone_moved,  # an extended plan may date new cycles
         UnitReport.Klarmarkerad: report_event(store, "klarmarkerad"),
         UnitReport.Godkand: report_event(store, "godkand"),
         UnitReport.Atersand: report_event(store, "atersand"),

@@ -61,9 +61,10 @@ async def test_opens_the_delarsbokslut_on_its_date_and_continues_as_new(
     assert opened_at.astimezone(STOCKHOLM).date().isoformat() == "2022-08-12"
     assert first.status == WorkflowExecutionStatus.CONTINUED_AS_NEW
     assert waiting.started == [str(DELAR)]
-    assert waiting.waiting_for == "Årsbokslut 2022"
+    # The planning process (Mål och budget 2023) is the plan's next cycle.
+    assert waiting.waiting_for == "Mål och budget 2023"
     assert waiting.opens_at == s.timeline.to_workflow(
-        datetime(2023, 1, 12, 7, 0, tzinfo=STOCKHOLM))
+        datetime(2022, 11, 2, 7, 0, tzinfo=STOCKHOLM))
     # Every enhet of VON reports first; avdelningar wait for their enheter.
     assert cycle_status.phase == "reporting"
     assert {u for u in cycle_status.started if u.startswith("enh-")} == {
@@ -153,13 +154,13 @@ async def test_started_after_a_cycles_beslut_day_it_leaves_that_cycle_closed(
         workflow_id = await start_arsplan(s.client, "VON", "2022/2023", s.task_queue)
         handle = s.client.get_workflow_handle(workflow_id)
         status = await _waiting_until(handle, s.timeline.to_workflow(
-            datetime(2023, 1, 12, 7, 0, tzinfo=STOCKHOLM)))
+            datetime(2022, 11, 2, 7, 0, tzinfo=STOCKHOLM)))
         first_run = (await handle.describe()).run_id
         again = await start_arsplan(s.client, "VON", "2022/2023", s.task_queue)
         still = (await handle.describe()).run_id
 
     assert again == workflow_id == arsplan_workflow_id("VON", "2022/2023")
     assert still == first_run  # the second start found the running one
-    assert status.waiting_for == "Årsbokslut 2022"
+    assert status.waiting_for == "Mål och budget 2023"
     assert status.started == []
     assert not app.exists(DELAR)
