@@ -52,7 +52,10 @@ PageContext = Callable[[ArsplanStore, UnitReport, str, datetime | None], dict[st
 
 # The text a chef is expected to write for each kind, named in the checklist when empty.
 WRITTEN_FIELDS = {"mal": "analys", "arbetsmiljomal": "analys",
-                  "kritisk_verksamhetsfaktor": "analys", "sammanfattning": "text"}
+                  "kritisk_verksamhetsfaktor": "analys", "sammanfattning": "text",
+                  # the fördjupad månadsuppföljning's and the planning process's items
+                  "ekonomi": "prognos", "verksamhetsplan": "aktiviteter",
+                  "internkontrollplan": "risk", "budget": "drift"}
 
 
 @dataclass
@@ -193,9 +196,11 @@ def _save(request: Request, report_id: UUID, item_id: str, command: c.ReportComm
     if not _is_htmx(request):
         return RedirectResponse(f"/rapporter/{report_id}#punkt-{item_id}", status_code=303)
     report = app.get(report_id, UnitReport)
+    # The goal's suggested bedömning moves with its nyckeltal: the partial swaps it too.
+    item = next((i for i in form_items(report) if i.item_id == item_id), None)
     return render(request, "_report_saved.html", who, version=result.version,
                   report_id=report_id, checklist=checklist(app, report, who.person_id),
-                  report=rm.report_view(app, report_id))
+                  report=rm.report_view(app, report_id), item=item)
 
 
 def _refused(request: Request, report_id: UUID, message: str, status: int, who: Principal,
@@ -227,7 +232,10 @@ def _conflict(request: Request, report_id: UUID, item_id: str, command: c.Report
 
 
 def _action(command: c.ReportCommand) -> str:
-    return "bedomning" if isinstance(command, c.SetBedomning) else "falt"
+    """The form route that posts ``command`` again for "Behåll min"."""
+    if isinstance(command, c.SetBedomning):
+        return "bedomning"
+    return "nyckeltal" if isinstance(command, c.RecordIndicator) else "falt"
 
 
 @router.post("/rapporter/{report_id}/falt")
