@@ -1,6 +1,8 @@
 """The controller's cycle pages: the cycles with "open from the årsplan", and one cycle as
 the organisation's tree (förvaltning → avdelning → enhet) with progress per level, late and
-escalated units, reminders, and the forms that move a level's or a unit's deadline.
+escalated units, reminders, the burn-down (``reporting/burndown.py``), and the forms that
+move a level's or a unit's deadline. The progress, the tree and the burn-down follow others'
+work live (``api/dashboard_live.py``).
 
 Rows follow the read policy (``read_filters.board``): an enhetschef sees her own part. A
 form is shown only when its command would pass: the handler is run without saving, as
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -25,6 +27,7 @@ from api import read_filters as only
 from api.auth import Principal, command_bus, event_store, read_side
 from api.dashboard_arsplan import process_label, stored_plans
 from api.dashboard_base import instant, render, viewer
+from api.dashboard_live import log_position
 from api.problems import status_of
 from api.read_access import Reader, ReadPolicy, page_reader, read_policy
 from api.read_side import ReadSide
@@ -33,7 +36,7 @@ from application import reports as report_handlers
 from application.bus import CommandBus, refusal
 from domain import commands as c
 from domain.arsplan import CycleSchedule
-from domain.calendar import end_of_day
+from domain.calendar import STOCKHOLM, end_of_day, shown
 from domain.cycle import Cycle
 from domain.errors import DomainError, NotFoundError
 from domain.ids import organisation_id
@@ -46,6 +49,8 @@ from infrastructure.logging import get_logger
 from projections import queries as q
 from projections.board_coverage import LEVEL_ORDER
 from projections.reporting import ReportingProjection
+from reporting.burndown import Burndown, from_reports, render_svg
+from reporting.burndown import table as burndown_table
 
 router = APIRouter(include_in_schema=False)
 
@@ -232,6 +237,7 @@ def board(request: Request, cycle_id: UUID, as_of: datetime | None = Depends(ins
 def board_page(request: Request, cycle_id: UUID, who: Principal, sees: Reader,
                app: ArsplanStore, reads: ReadSide, as_of: datetime | None = None,
                error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    position = log_position(app)  # read first: the live stream goes on from here
     if as_of is not None:
         view = q.cycle_board_as_of(app, cycle_id, as_of)
     else:
@@ -243,8 +249,11 @@ def board_page(request: Request, cycle_id: UUID, who: Principal, sees: Reader,
     org = rm.load(app, organisation_id(summary.namnd_code), Organisation, as_of)
     scope = sees.scope(summary.namnd_code)
     counts = {STATUS_LABELS[s]: n for s, n in view.counts.items() if n}
+    # htmx asks for the live region again (api/dashboard_live.py): only that part, whose
+    # template has no forms (so no dry runs for them).
+    live_only = request.headers.get("hx-request") == "true" and error is None
     may_move_level = may_move_unit = False
-    if as_of is None:  # the past is not changed from its view
+    if as_of is None and not live_only:  # the past is not changed from its view
         may_move_level = refusal(app, c.MoveCycleDeadline(
             cycle_id=cycle_id, level="enhet", new_deadline=summary.deadlines["enhet"],
             reason=DRY_RUN_REASON), cycle_handlers.move_cycle_deadline, who.person_id) is None
@@ -252,13 +261,30 @@ def board_page(request: Request, cycle_id: UUID, who: Principal, sees: Reader,
             report_id=view.rows[0].report_id, new_deadline=view.rows[0].deadline,
             reason=DRY_RUN_REASON), report_handlers.move_report_deadline,
             who.person_id) is None
-    return render(request, "cykel.html", who, status_code=status_code, error=error,
+    chart = cycle_burndown(app, summary, view, as_of)
+    return render(request, "_cycle_live.html" if live_only else "cykel.html", who,
+                  status_code=status_code, error=error,
                   cycle=view, counts=counts, as_of=as_of, summary=summary,
+                  burndown=chart, burndown_svg=render_svg(chart, "burndown-tabell"),
+                  burndown_table=burndown_table(chart),
+                  burndown_now=shown(as_of or app.clock()),
+                  live_position=position,
                   underlag=sees.may_read_aggregate(cycle_id, UNDERLAG),
                   tree=cycle_tree(org, view, scope.reads_unit),
                   levels=level_progress(view), level_plurals=LEVEL_PLURALS,
                   may_move_level=may_move_level, may_move_unit=may_move_unit,
                   new_command_id=c.new_command_id)
+
+
+def cycle_burndown(app: ArsplanStore, summary: Cycle, view: q.CycleBoard,
+                   as_of: datetime | None) -> Burndown:
+    """The visible reports' klarmarkeringar and godkännanden over time (as they were at
+    ``as_of``) against the cycle's deadlines and its underlag and beslut days."""
+    days = {"underlag": summary.underlag_date, "beslut": summary.beslut_date}
+    deadlines = dict(summary.deadlines) | {
+        name: datetime.combine(day, time(0), tzinfo=STOCKHOLM) for name, day in days.items()}
+    return from_reports(app, [r.report_id for r in view.rows], summary.title,
+                        summary.created_on, deadlines, as_of or app.clock())
 
 
 def parse_day(text: str, field_label: str) -> date:

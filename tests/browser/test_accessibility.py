@@ -132,7 +132,8 @@ def test_every_dashboard_page_meets_wcag_21_aa(live_server: LiveServer, page: An
     # The demo has no sammanträde: the secretary plans one for the meeting page.
     meeting = schedule(live_server.app, live_server.app.today() + timedelta(days=14))
     values = {"cycle_id": str(live_server.demo.cycle_id),
-              "report_id": report.removeprefix("/rapporter/"), "meeting_id": str(meeting)}
+              "report_id": report.removeprefix("/rapporter/"), "meeting_id": str(meeting),
+              "aggregate_id": str(live_server.demo.cycle_id)}
     now = live_server.app.clock().isoformat()
     checked = []
     for path in dashboard_pages():
