@@ -22,6 +22,7 @@ from domain.organisation import Organisation
 from domain.unit_report import UnitReport
 from infrastructure.logging import get_logger
 from infrastructure.notifier import Notification
+from infrastructure.person_directory import person_email
 from workflows import activity_names as names
 from workflows.payloads import (
     ReminderPlan,
@@ -158,7 +159,7 @@ class ReportActivities:
 
     async def _notify(self, key: str, org: Organisation, person_id: str, when: datetime,
                       subject: str, body: str) -> None:
-        email = org.people.get(person_id, {}).get("email")
+        email = await in_domain(lambda: person_email(self.deps.store, person_id))
         await self.deps.notifier.notify(Notification(key, person_id, email, subject, body,
                                                      when))
 

@@ -12,12 +12,15 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from api import (
     dashboard_arsplan,
+    dashboard_audit,
     dashboard_base,
     dashboard_cycle,
     dashboard_delegation,
     dashboard_delegation_form,
     dashboard_ekonomi_import,
+    dashboard_live,
     dashboard_meetings,
+    dashboard_nyckeltal,
     dashboard_report,
     dashboard_review,
     routes_calendar,
@@ -49,9 +52,12 @@ ROUTERS: list[APIRouter] = [
     routes_commands.router,
     routes_dashboard.router,
     dashboard_cycle.router,
+    dashboard_live.router,
+    dashboard_audit.router,
     dashboard_arsplan.router,
     dashboard_report.router,
     dashboard_ekonomi_import.router,
+    dashboard_nyckeltal.router,
     dashboard_review.router,
     routes_calendar.router,
     routes_feed.router,
@@ -70,7 +76,8 @@ MENU: list[dict[str, str]] = [
     {"href": "/anslagstavla", "label": "Anslagstavla"},
 ]
 # What other modules add to the report page's template context.
-REPORT_PAGE_PARTS: list[dashboard_report.PageContext] = [dashboard_review.review_context]
+REPORT_PAGE_PARTS: list[dashboard_report.PageContext] = [dashboard_review.review_context,
+                                                         dashboard_nyckeltal.nyckeltal_context]
 
 
 def create_app(store: ArsplanStore, bus: CommandBus, tokens: Mapping[str, str], *,

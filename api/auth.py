@@ -41,10 +41,10 @@ def dev_token(name: str) -> str:
     return "dev-" + re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
-def dev_tokens(org: Organisation) -> dict[str, str]:
-    """One readable token per demo person (``dev-<name>``; person ids are opaque) and
-    ``dev-revisor`` for the auditor."""
-    tokens = {dev_token(org.people[pid]["name"]): pid for pid in sorted(org.people)}
+def dev_tokens(org: Organisation, names: Mapping[str, str]) -> dict[str, str]:
+    """One readable token per demo person (``dev-<name>``, the name from the person
+    directory, ``names``; person ids are opaque) and ``dev-revisor`` for the auditor."""
+    tokens = {dev_token(names.get(pid, pid)): pid for pid in sorted(org.people)}
     auditors = sorted(a.person_id for a in org.assignments.values() if a.role == "revisor")
     if auditors:
         tokens[AUDITOR_TOKEN] = auditors[0]

@@ -17,12 +17,13 @@ from fastapi.templating import Jinja2Templates
 
 from api.auth import Principal, request_principal
 from api.labels import install_filters
-from api.problems import domain_problem, problem, status_of
+from api.problems import domain_problem, problem, refusal_text, status_of
 from api.sessions import CSRF_MESSAGE, CsrfRefused, keep_form_token, login_nonce
 from domain.calendar import STOCKHOLM, shown
 from domain.errors import DomainError
 from domain.roles import role_label
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.person_directory import person_names
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -64,7 +65,7 @@ def install(api: FastAPI) -> None:
         if request.url.path.startswith(MACHINE_PATHS):
             return domain_problem(request, exc)
         return render(request, "fel.html", request_principal(request),
-                     status_code=status_of(exc)[0], error=str(exc))
+                     status_code=status_of(exc)[0], error=refusal_text(request, exc))
 
     async def bad_instant(request: Request, exc: Exception) -> Response:
         return render(request, "fel.html", request_principal(request), status_code=422,
@@ -108,7 +109,7 @@ def render(request: Request, name: str, who: Principal | None, status_code: int 
            **context: Any) -> HTMLResponse:
     app: ArsplanStore = request.app.state.store
     org = app.organisation(request.app.state.namnd_code)
-    names = {pid: p["name"] for pid, p in org.people.items()} | {"system": "Systemet"}
+    names = person_names(app, request.app.state.namnd_code) | {"system": "Systemet"}
     # Pages show unit names, never ids (an actor's unit, a reminder's unit).
     unit_names = {uid: u.name for uid, u in org.units.items()}
     person = names.get(who.person_id, who.person_id) if who is not None else None

@@ -35,6 +35,7 @@ from domain.errors import DomainError
 from domain.roles import ORIGINAL_DELEGATE, role_label
 from infrastructure.eventstore import ArsplanStore
 from infrastructure.logging import get_logger
+from infrastructure.person_directory import person_names
 from projections import delegation_queries as dq
 from projections.delegation_register import DelegationRegisterProjection
 
@@ -91,7 +92,6 @@ def _page(request: Request, who: Principal, sees: Reader, app: ArsplanStore, rea
             entries = dq.search_register(reads.view(DelegationRegisterProjection), code, where)
         entries = pages.page_in_sort_order(only.register(sees, entries), page, "register",
                                            _register_order)
-    org = app.organisation(code)
     return render(
         request, "delegationer.html", who, status_code=status_code, entries=entries,
         filters=filters, as_of=as_of, error=error, next_page=_next_page(page),
@@ -99,8 +99,7 @@ def _page(request: Request, who: Principal, sees: Reader, app: ArsplanStore, rea
         filter_rows=[r.nr for r in rows_in_force(ordning_of(app, code), app.today())],
         filter_roles=sorted(((r, role_label(r)) for r in DELEGAT_ROLES
                              if r != ORIGINAL_DELEGATE), key=lambda p: p[1]),
-        filter_people=sorted(((pid, p["name"]) for pid, p in org.people.items()),
-                             key=lambda p: p[1]), **extra)
+        filter_people=sorted(person_names(app, code).items(), key=lambda p: p[1]), **extra)
 
 
 def _register_order(e: dq.RegisterEntry) -> tuple[str, str, str]:
@@ -144,6 +143,6 @@ def record(request: Request, form: BeslutForm = Depends(beslut_form),
         get_logger(person_id=who.person_id).info("dashboard_beslut_refused", rule=refused.rule)
         return _page(request, who, sees, app, reads, page, FilterForm(), form=form,
                      status_code=status_of(refused)[0],
-                     error=named(str(refused), app.organisation(code)))
+                     error=named(str(refused), person_names(app, code)))
     return RedirectResponse(f"/delegationer?registrerat={result.aggregate_id}",
                             status_code=303)

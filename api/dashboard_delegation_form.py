@@ -43,6 +43,7 @@ from domain.ids import delegationsordning_id
 from domain.organisation import Organisation
 from domain.roles import AU, ORIGINAL_DELEGATE, role_label
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.person_directory import person_names, with_names
 from projections import delegation_queries as dq
 from projections.delegation_register import DelegationRegisterProjection
 
@@ -253,7 +254,7 @@ def choices(store: ArsplanStore, namnd_code: str, person_id: str, on: date,
     ersättare should a delegate be away. A row whose delegat is "the delegat in the
     original ärende" is offered to a person with beslut of their own to change."""
     org = store.organisation(namnd_code)
-    names = {pid: p["name"] for pid, p in org.people.items()}
+    names = person_names(store, namnd_code)
     away = unavailable_people(org, on, ())
     offered = []
     for row in rows_in_force(ordning_of(store, namnd_code), on):
@@ -332,17 +333,14 @@ class Check:
     missing: tuple[str, ...] = ()
 
 
-def named(message: str, org: Organisation) -> str:
-    """The domain's message with people's names for their ids."""
-    for pid in sorted(org.people, key=len, reverse=True):
-        message = message.replace(pid, org.people[pid]["name"])
-    return message
+def named(message: str, names: dict[str, str]) -> str:
+    """The domain's message with people's names for their ids (``person_names``)."""
+    return with_names(message, names)
 
 
 def dry_run(store: ArsplanStore, form: BeslutForm, namnd_code: str, person_id: str) -> Check:
     """Runs the handler the command runs, nothing saved: the same ordning in force,
     återkallande, delegat, amount, jäv and ersättare rules, so the check cannot disagree."""
-    org = store.organisation(namnd_code)
     missing = tuple(form.missing())
     if not form.row_nr.strip() or not form.decided_on.strip():
         return Check(None, "Välj punkt och beslutsdatum.", missing=missing)
@@ -355,17 +353,19 @@ def dry_run(store: ArsplanStore, form: BeslutForm, namnd_code: str, person_id: s
         # The store hands out copies and nothing here is saved.
         record_delegationsbeslut(command, session)
     except DomainError as refused:
-        return Check(False, named(str(refused), org), refused.rule, missing)
+        return Check(False, named(str(refused), person_names(store, namnd_code)),
+                     refused.rule, missing)
     beslut = session.target_aggregate
     assert isinstance(beslut, Delegationsbeslut)
-    return Check(True if not missing else None, _capacity_text(beslut, org), missing=missing)
+    return Check(True if not missing else None,
+                 _capacity_text(beslut, person_names(store, namnd_code)), missing=missing)
 
 
-def _capacity_text(beslut: Delegationsbeslut, org: Organisation) -> str:
+def _capacity_text(beslut: Delegationsbeslut, names: dict[str, str]) -> str:
     f = beslut.facts
     text = f"Kan beslutas av dig som {role_label(f.delegat_role)}"
     if f.on_behalf_of and f.via in VIA:
-        text += f", {VIA[f.via]} {org.people.get(f.on_behalf_of, {}).get('name', f.on_behalf_of)}"
+        text += f", {VIA[f.via]} {names.get(f.on_behalf_of, f.on_behalf_of)}"
     text += f" (rad {f.row_nr}" + (f", {f.lagrum})." if f.lagrum else ").")
     if f.must_be_anmald:
         return text + " Beslutet anmäls till nämnden."

@@ -39,6 +39,7 @@ from domain.organisation import Organisation
 from domain.roles import JUSTERARE_ROLES, role_label
 from infrastructure.eventstore import ArsplanStore
 from infrastructure.logging import get_logger
+from infrastructure.person_directory import person_names
 from projections.delegation_register import MEETING, DelegationRegisterProjection
 
 router = APIRouter(include_in_schema=False)
@@ -185,14 +186,15 @@ def may_schedule(app: ArsplanStore, namnd_code: str, person_id: str) -> bool:
     return dry_run(app, trial, person_id).offered
 
 
-def justerare_candidates(org: Organisation, meeting: Meeting) -> list[tuple[str, str]]:
+def justerare_candidates(org: Organisation, names: dict[str, str],
+                         meeting: Meeting) -> list[tuple[str, str]]:
     """Who holds a role from which a justerare is utsedd on the meeting day."""
     found: dict[str, str] = {}
     namnd_units = [u.unit_id for u in org.units.values() if u.kind == "namnd"]
     for role in JUSTERARE_ROLES:
         for unit in namnd_units:
             for a in org.holders(role, unit, meeting.meeting_date):
-                name = org.people.get(a.person_id, {}).get("name", a.person_id)
+                name = names.get(a.person_id, a.person_id)
                 found.setdefault(a.person_id, f"{name} ({role_label(role)})")
     return sorted(found.items(), key=lambda p: p[1])
 
@@ -222,7 +224,7 @@ def meeting_forms(app: ArsplanStore, meeting: Meeting, person_id: str,
     forms.arende = dry_run(app, dc.AddArende(
         meeting_id=mid, dnr=f"{meeting.meeting_date.year}.000 {code}", rubrik="–"),
         person_id).offered
-    candidates = justerare_candidates(app.organisation(code), meeting)
+    candidates = justerare_candidates(app.organisation(code), person_names(app, code), meeting)
     if candidates and dry_run(app, dc.DesignateJusterare(
             meeting_id=mid, justerare=candidates[0][0]), person_id).offered:
         forms.justerare = candidates
@@ -311,9 +313,9 @@ Text = Annotated[str, Form(max_length=200)]
 LongText = Annotated[str, Form(max_length=20_000)]
 
 
-def _refused(refused: DomainError, org: Organisation, who: Principal) -> tuple[int, str]:
+def _refused(refused: DomainError, names: dict[str, str], who: Principal) -> tuple[int, str]:
     get_logger(person_id=who.person_id).info("dashboard_meeting_refused", rule=refused.rule)
-    return status_of(refused)[0], f"{named(str(refused), org)} (regel {refused.rule})"
+    return status_of(refused)[0], f"{named(str(refused), names)} (regel {refused.rule})"
 
 
 @router.post("/sammantraden")
@@ -332,7 +334,7 @@ def schedule(request: Request, meeting_date: Text = "", starts_at: Text = "",
         return _list_page(request, who, sees, app, reads, 422, filled=filled, error=str(bad),
                           bad_field=bad.name)
     except DomainError as refused:
-        status, message = _refused(refused, app.organisation(code), who)
+        status, message = _refused(refused, person_names(app, code), who)
         return _list_page(request, who, sees, app, reads, status, filled=filled,
                           error=message)
     return RedirectResponse(f"/sammantraden/{result.aggregate_id}?klart=planerat",
@@ -362,7 +364,7 @@ def meeting_step(request: Request, meeting_id: UUID, step: str, dnr: Text = "",
                              error=str(bad), bad_field=bad.name)
     except DomainError as refused:
         code = request.app.state.namnd_code
-        status, message = _refused(refused, app.organisation(code), who)
+        status, message = _refused(refused, person_names(app, code), who)
         return _meeting_page(request, who, sees, app, meeting_id, status, filled,
                              error=message)
     return RedirectResponse(f"/sammantraden/{meeting_id}?klart={step}", status_code=303)

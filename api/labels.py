@@ -12,6 +12,7 @@ EVENT_LABELS = {
     "Arsplan.Adopted": "Årsplan antagen",
     "Arsplan.MilestoneMoved": "Hållpunkt flyttad",
     "Arsplan.CyclesDefined": "Årsplanens cykler fastställda",
+    "Arsplan.MilestonesAdded": "Hållpunkter tillagda",
     "Cycle.Opened": "Cykel öppnad",
     "Cycle.DeadlineMoved": "Cykelns sista dag flyttad",
     "Cycle.UnderlagSent": "Underlag skickat till kommunledningskontoret",
@@ -35,6 +36,8 @@ EVENT_LABELS = {
     "Organisation.Registered": "Organisation registrerad",
     "Organisation.UnitAdded": "Enhet tillagd",
     "Organisation.PersonRegistered": "Person registrerad",
+    "Organisation.PersonProfileChanged": "Personuppgifter rättade",
+    "Organisation.PersonProfileErased": "Personuppgifter raderade",
     "Organisation.RoleAssigned": "Roll tilldelad",
     "Organisation.RoleEnded": "Roll avslutad",
     "ReportTemplate.Adopted": "Rapportmall antagen",
@@ -74,11 +77,16 @@ CYCLE_STATUS_LABELS = {"open": "Öppen", "underlag_sent": "Underlag skickat",
 ITEM_KIND_LABELS = {"mal": "Mål", "arbetsmiljomal": "Arbetsmiljömål",
                     "kritisk_verksamhetsfaktor": "Kritisk verksamhetsfaktor",
                     "internkontroll": "Internkontroll", "uppdrag": "Uppdrag",
-                    "sammanfattning": "Sammanfattning"}
+                    "sammanfattning": "Sammanfattning", "ekonomi": "Ekonomi",
+                    "investeringar": "Investeringar", "verksamhetsplan": "Verksamhetsplan",
+                    "internkontrollplan": "Internkontrollplan", "budget": "Budget"}
 FIELD_LABELS = {"analys": "Analys", "bedomning": "Bedömning", "motivering": "Motivering",
                 "aktiviteter": "Aktiviteter", "resultat": "Resultat",
                 "kommentar": "Kommentar", "atgard": "Åtgärd", "status": "Status",
-                "prognos": "Prognos", "text": "Text"}
+                "prognos": "Prognos", "text": "Text", "sammanfattning": "Sammanfattning",
+                "prognosforandring": "Prognosförändring", "risk": "Risk",
+                "kontrollmoment": "Vad ska kontrolleras?", "metod": "Metod", "drift": "Drift",
+                "investeringar": "Investeringar"}
 TASK_LABELS = {"klarmarkera": "Klarmarkera", "attestera": "Attestera"}
 
 

@@ -24,6 +24,7 @@ from domain.errors import (
     RuleViolationError,
 )
 from infrastructure.logging import get_logger
+from infrastructure.person_directory import person_names, with_names
 from projections.audit_trail import AuditTrailNeedsRebuild
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -130,10 +131,23 @@ def status_of(exc: DomainError) -> tuple[int, str]:
     return 403, "Regel hindrar åtgärden"
 
 
+def refusal_text(request: Request, exc: DomainError) -> str:
+    """The refusal with people's names for the ids the domain names them by."""
+    state = request.app.state
+    store, code = getattr(state, "store", None), getattr(state, "namnd_code", None)
+    if store is None or code is None:
+        return str(exc)
+    try:
+        return with_names(str(exc), person_names(store, code))
+    except NotFoundError:  # no organisation yet
+        return str(exc)
+
+
 def domain_problem(request: Request, exc: DomainError) -> JSONResponse:
     status, title = status_of(exc)
     get_logger(path=request.url.path).info("command_refused", rule=exc.rule, status=status)
-    return problem(status, str(exc), instance=request.url.path, rule=exc.rule, title=title)
+    return problem(status, refusal_text(request, exc), instance=request.url.path,
+                   rule=exc.rule, title=title)
 
 
 def install_problem_handlers(api: FastAPI) -> None:

@@ -25,6 +25,7 @@ from domain.calendar import local_date
 from domain.read_policy import PERSON_CALENDAR, UNIT_CALENDAR, ReadSubject
 from infrastructure.eventstore import ArsplanStore
 from infrastructure.ical import DeadlineEntry, build_calendar
+from infrastructure.person_directory import person_names
 from infrastructure.settings import get_settings
 from projections.deadlines import person_deadlines, unit_deadlines
 
@@ -91,7 +92,7 @@ def person_calendar(person_id: str, request: Request, token: str | None = None,
     _authorise(request, f"person:{person_id}", token,
                ReadSubject(PERSON_CALENDAR, namnd_code, people=frozenset({person_id})))
     entries = person_deadlines(app, namnd_code, person_id)
-    name = app.organisation(namnd_code).people[person_id]["name"]
+    name = person_names(app, namnd_code)[person_id]
     return _ics(f"person-{person_id}", f"Årsplan – {name}", entries, f"{person_id}.ics")
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -25,7 +25,9 @@ from api.auth import (
     request_principal,
     session_principal,
 )
+from api.dashboard_audit import seal_check
 from api.dashboard_base import instant, render, viewer
+from api.dashboard_live import log_position
 from api.dashboard_report import klarmarkera_refusal
 from api.problems import status_of
 from api.read_access import Reader, ReadPolicy, integrity_of, page_reader, read_policy
@@ -40,10 +42,12 @@ from domain.roles import role_label
 from domain.unit_report import UnitReport
 from infrastructure.eventstore import ArsplanStore
 from infrastructure.logging import get_logger
+from infrastructure.person_directory import person_names
 from projections import queries as q
 from projections.audit_trail import AuditTrailProjection
 from projections.reminders import ReminderOutboxProjection
 from projections.reporting import ReportingProjection
+from projections.time_travel import as_of_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,11 +70,12 @@ def login_page(request: Request, app: ArsplanStore = Depends(event_store)) -> HT
     token_of = {pid: tok for tok, pid in request.app.state.tokens.items()
                 if tok != "dev-revisor"}
     people = []
-    for pid, person in sorted(org.people.items(), key=lambda p: p[1]["name"]):
+    for pid, name in sorted(person_names(app, request.app.state.namnd_code).items(),
+                            key=lambda p: p[1]):
         roles = [f"{role_label(a.role)} {org.units[a.unit_id].name}"
                  for a in org.roles_of(pid, on)]
         if pid in token_of:
-            people.append({"person_id": pid, "name": person["name"], "roles": roles,
+            people.append({"person_id": pid, "name": name, "roles": roles,
                            "token": token_of[pid]})
     return render(request, "login.html", session_principal(request), people=people)
 
@@ -100,6 +105,7 @@ def todo(request: Request, as_of: datetime | None = Depends(instant),
          who: Principal = Depends(viewer), app: ArsplanStore = Depends(event_store),
          reads: ReadSide = Depends(read_side), error: str | None = None,
          status_code: int = 200) -> HTMLResponse:
+    position = log_position(app)  # read first: the live stream goes on from here
     if as_of is not None:
         tasks = q.todo_for_as_of(app, who.person_id, as_of)
     else:
@@ -112,9 +118,12 @@ def todo(request: Request, as_of: datetime | None = Depends(instant),
                and as_of is None
                and (refused := klarmarkera_refusal(app, t.report_id, who.person_id))}
     reminders = q.reminder_outbox(reads.view(ReminderOutboxProjection), who.person_id)
-    return render(request, "att_gora.html", who, status_code=status_code, tasks=tasks,
-                 versions=versions, blocked=blocked, reminders=reminders[-10:][::-1],
-                 as_of=as_of, error=error, new_command_id=c.new_command_id)
+    # htmx asks for the list again (api/dashboard_live.py): only that part.
+    live_only = request.headers.get("hx-request") == "true" and error is None
+    return render(request, "_todo_list.html" if live_only else "att_gora.html", who,
+                  status_code=status_code, tasks=tasks, live_position=position,
+                  versions=versions, blocked=blocked, reminders=reminders[-10:][::-1],
+                  as_of=as_of, error=error, new_command_id=c.new_command_id)
 
 
 @router.post("/att-gora/{task}")
@@ -149,13 +158,22 @@ def do_task(request: Request, task: str, report_id: Annotated[UUID, Form()],
 
 @router.get("/revision")
 @read_policy(ReadPolicy.AUDIT)
-def audit(request: Request, who: Principal = Depends(viewer),
-          sees: Reader = Depends(page_reader), app: ArsplanStore = Depends(event_store),
+def audit(request: Request, as_of: datetime | None = Depends(instant),
+          sigill: Annotated[int | None, Query(ge=1)] = None,
+          who: Principal = Depends(viewer), sees: Reader = Depends(page_reader),
+          app: ArsplanStore = Depends(event_store),
           reads: ReadSide = Depends(read_side)) -> HTMLResponse:
-    """The chain's status for the nämnd's members; the latest events the person reads."""
+    """The chain's status for the nämnd's members, the published seals (one checked on
+    request: ``?sigill=<tree size>``), and the latest events the person reads, now or as
+    they stood at ``as_of``."""
     sees.require(integrity_of(request.app.state.namnd_code))
-    view = reads.view(AuditTrailProjection)
+    view = (as_of_view(app, AuditTrailProjection, as_of) if as_of is not None
+            else reads.view(AuditTrailProjection))
     trail = only.last_audit_entries(sees, lambda n: q.audit_trail(app, view, last=n), 50)
     verifier: IncrementalVerifier = request.app.state.verifier
-    return render(request, "revision.html", who, verify=verifier.verify(),
-                  seals=published_heads(app), events=trail[::-1])
+    seals = published_heads(app)
+    check = seal_check(request, app, reads, seals, sigill)
+    if as_of is not None:
+        seals = [s for s in seals if datetime.fromisoformat(s.timestamp) <= as_of]
+    return render(request, "revision.html", who, verify=verifier.verify(), seals=seals,
+                  check=check, as_of=as_of, events=trail[::-1])

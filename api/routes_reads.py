@@ -26,12 +26,13 @@ from audit.verify import IncrementalVerifier
 from domain.calendar import iso_local, local_date
 from domain.errors import NotFoundError
 from infrastructure.eventstore import ArsplanStore
+from infrastructure.person_directory import person_names
 from projections import queries as q
 from projections.audit_trail import AuditTrailProjection
 from projections.base import ReadModelView
 from projections.reminders import ReminderOutboxProjection
 from projections.reporting import ReportingProjection
-from projections.time_travel import as_of_view
+from projections.time_travel import as_of_view, covers
 
 router = APIRouter(prefix="/api", tags=["läsmodeller"])
 
@@ -75,10 +76,10 @@ def me(request: Request, as_of: IsoInstant | None = None,
        app: ArsplanStore = Depends(event_store)) -> Me:
     org = app.organisation(request.app.state.namnd_code)
     on = local_date(as_of or app.clock())
-    person = org.people.get(who.person_id, {})
     roles = [{"role": a.role, "unit_id": a.unit_id, "substitute_for": a.substitute_for}
              for a in org.roles_of(who.person_id, on)]
-    return Me(person_id=who.person_id, name=person.get("name", who.person_id), roles=roles)
+    name = person_names(app, request.app.state.namnd_code).get(who.person_id, who.person_id)
+    return Me(person_id=who.person_id, name=name, roles=roles)
 
 
 @router.get("/att-gora", response_model=list[q.Task])
@@ -139,9 +140,12 @@ def audit_trail(aggregate_id: UUID | None = None, actor: str | None = None,
     view = _trail_view(app, reads, as_of)
     if aggregate_id is None and actor is None and cycle_id is None:
         # Only the part of the log the page needs is read, however long the log is.
-        return pages.log_page(page, lambda after, n: q.audit_log(app, view, after, n),
-                              lambda entries: only.audit_entries(who, entries))
-    entries = q.audit_trail(app, view, aggregate_id, actor, cycle_id)
+        return pages.log_page(
+            page, lambda after, n: [(at, e) for at, e in q.audit_log(app, view, after, n)
+                                    if _recorded_by(e, as_of)],
+            lambda entries: only.audit_entries(who, entries))
+    entries = [e for e in q.audit_trail(app, view, aggregate_id, actor, cycle_id)
+               if _recorded_by(e, as_of)]
     return pages.page_in_recording_order(only.audit_entries(who, entries), page, "trail",
                                          _event_id)
 
@@ -157,16 +161,25 @@ def history(aggregate_id: UUID, as_of: IsoInstant | None = None,
     """The aggregate's events the caller may read, in recording order, in pages."""
     who.require_aggregate(aggregate_id)
     entries = only.audit_entries(
-        who, q.audit_trail(app, _trail_view(app, reads, as_of), aggregate_id))
+        who, [e for e in q.audit_trail(app, _trail_view(app, reads, as_of), aggregate_id)
+              if _recorded_by(e, as_of)])
     if not entries:
         raise NotFoundError(f"{aggregate_id} har ingen historik")
     return pages.page_in_recording_order(entries, page, "history", _event_id)
 
 
 def _trail_view(app: ArsplanStore, reads: ReadSide, as_of: datetime | None) -> ReadModelView:
-    if as_of is not None:
-        return as_of_view(app, AuditTrailProjection, as_of)
-    return reads.view(AuditTrailProjection)
+    """The live index, narrowed by ``_recorded_by`` for a past instant it has reached
+    (its entries never change once written); a fold of the log up to an instant it has
+    not reached yet."""
+    live = reads.view(AuditTrailProjection)
+    if as_of is None or covers(app, live, as_of):
+        return live
+    return as_of_view(app, AuditTrailProjection, as_of)
+
+
+def _recorded_by(entry: q.AuditEntry, as_of: datetime | None) -> bool:
+    return as_of is None or entry.recorded_at <= as_of
 
 
 def _event_id(item: q.AuditEntry | q.Reminder) -> str:

@@ -17,6 +17,7 @@ from domain import commands as c
 from domain.base import Actor
 from domain.ids import cycle_id, unit_report_id
 from domain.organisation import RoleAssignment
+from infrastructure.person_directory import directory_for
 
 WHEN = datetime(2022, 8, 15, 9, 0, tzinfo=UTC)
 TEMPLATE = [{"item_id": "mal-1", "kind": "mal", "title": "Trygg vård",
@@ -77,7 +78,7 @@ def import_organisation(engine: Engine, shape: Shape) -> None:
                                           unit_id, start, None))
     people = [{"person_id": a.person_id, "name": a.person_id} for a in assignments]
     ensure_organisation(engine.store, "VON", "VON", units, people, assignments,
-                        Actor.system("import"))
+                        Actor.system("import"), directory_for(engine.store))
     ensure_report_template(engine.store, "VON", TEMPLATE, Actor.system("import"))
 
 

@@ -17,6 +17,7 @@ from infrastructure.eventstore.pg_privileges import grant_application_role, prot
 from infrastructure.eventstore.positions import PositionStore
 from infrastructure.eventstore.sidecar import sidecar_for
 from infrastructure.notifier import Outbox
+from infrastructure.person_directory import migrate_profiles
 from infrastructure.sessions import SessionStore
 from projections.as_of_checkpoints import checkpoints_for
 from projections.read_models import ReadModels
@@ -36,6 +37,7 @@ def migrate(env: Mapping[str, str], app_role: str | None = None) -> Migration:
     try:
         ReadModels(env).close()
         checkpoints_for(store)
+        migrate_profiles(store)  # person_profiles, and names old events recorded
         Outbox(sidecar_for(env, "outbox"))
         PositionStore(sidecar_for(env, "follower"))
         SessionStore(sidecar_for(env, "sessions"))

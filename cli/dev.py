@@ -30,6 +30,7 @@ from bootstrap import Engine, build_engine, connect
 from cli.demo import NAMND_CODE, DemoData, load_demo_data
 from infrastructure.logging import get_logger
 from infrastructure.packaged_data import require_files, von_dir
+from infrastructure.person_directory import person_names
 from infrastructure.settings import Settings
 from infrastructure.tracing import instrument_api
 from projections.read_models import ReadModels
@@ -85,7 +86,7 @@ def run_dev(settings: Settings, console: Console) -> None:
     engine = build_engine(settings)
     app = engine.store
     demo = load_demo_data(engine, data)
-    tokens = dev_tokens(app.organisation(NAMND_CODE))
+    tokens = dev_tokens(app.organisation(NAMND_CODE), person_names(app, NAMND_CODE))
     read_models = ReadModels.for_app(app)
     projections_stop = threading.Event()
     projections = start_in_thread(app, read_models, projections_stop)

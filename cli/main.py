@@ -15,6 +15,7 @@ from bootstrap import open_store
 from cli.arsplan_commands import plan_app
 from cli.audit_commands import audit_app
 from cli.migrate_command import migrate_command
+from cli.person_commands import person_app
 from cli.production_check import refuse_unless_ready
 from cli.read_model_commands import read_models_app
 from cli.report_commands import report_app
@@ -39,6 +40,7 @@ app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")
 app.add_typer(read_models_app, name="read-models")
 app.add_typer(plan_app, name="plan")
+app.add_typer(person_app, name="person")
 app.command("worker")(worker_command)
 app.command("follow")(follow_command)
 app.command("relay")(relay_command)
@@ -76,6 +78,9 @@ def import_data(
         if template.exists():
             result = import_report_template(application, "VON", template)
             console.print(f"Rapportmall: version {result.version}")
+        for process_template in sorted(folder.glob("report_template_*.yaml")):
+            result = import_report_template(application, "VON", process_template)
+            console.print(f"Rapportmall {process_template.name}: version {result.version}")
         ordning = folder / "delegationsordning_2022.yaml"
         if ordning.exists():
             from infrastructure.delegation_import import import_delegationsordning
@@ -123,6 +128,11 @@ def simulate(
                               "default: the Delårsbokslut 2022 script"),
     seed: int = typer.Option(None, help="Seed of the --cycle scenario (the same seed plays "
                              "the same steps); default: 2022"),
+    scenario: Path = typer.Option(None, help="A scenario file (YAML, docs/scenarios.md) to "
+                                  "play instead of a generated one; it names its cycle"),
+    write_scenario: Path = typer.Option(None, help="Write the generated scenario of --cycle "
+                                        "(and --seed) to this file, to edit and play with "
+                                        "--scenario; plays nothing"),
 ) -> None:
     """A cycle in time-skipped simulation, with the outcome per unit (default: the
     Delårsbokslut 2022 VON script)."""
@@ -135,19 +145,33 @@ def simulate(
         run_cycle_simulation,
         run_simulation,
     )
+    from cli.simulate_scenario import scenario_options_refused
+    from cli.simulate_scenario import write_scenario as write_scenario_file
     from simulation.scenario import CycleOptionError
+    from simulation.scenario_file import ScenarioFileError
     if cycle is None and seed is not None:
         console.print("--seed: gäller bara med --cycle", style="red", markup=False)
         raise typer.Exit(2)
+    if refused := scenario_options_refused(cycle, scenario, write_scenario):
+        console.print(refused, style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
     try:
-        if cycle is None:
+        if write_scenario is not None:
+            written = write_scenario_file(get_settings(), cycle, seed, write_scenario, data_dir)
+            console.print(f"Scenariot skrivet till {written}", markup=False, highlight=False,
+                          soft_wrap=True)
+            return
+        if cycle is None and scenario is None:
             console.print(render_outcome(run_simulation(get_settings(), console, store, out,
                                                         data_dir)))
         else:
             console.print(render_cycle_outcome(run_cycle_simulation(
-                get_settings(), console, cycle, seed, store, out, data_dir)))
+                get_settings(), console, cycle, seed, store, out, data_dir, scenario)))
     except DataFileError as exc:
         raise data_file_error(exc) from None
+    except ScenarioFileError as exc:
+        console.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     except CycleOptionError as exc:
         console.print(f"--cycle: {exc}", style="red", markup=False, highlight=False,
                       soft_wrap=True)
@@ -173,14 +197,14 @@ def api_only(
 @app.command()
 def verify(
     store: str = typer.Option(None, "--store", help=STORE_HELP),
-    seal: list[str] = typer.Option(None, help="Ett publicerat sigill, STORLEK:ROT"),
+    seal: list[str] = typer.Option(None, help="A published seal, SIZE:ROOT"),
     seal_file: list[Path] = typer.Option(
-        None, help="Ett signerat trädhuvud (JSON), t.ex. ur ett protokoll"),
+        None, help="A signed tree head (JSON), e.g. from a protokoll"),
 ) -> None:
-    """Granska hela historiken: varje händelsekedja, loggens träd, sigillen och ögonblicksbilderna.
+    """Verify the whole history: every event chain, the log's tree, the seals, the snapshots.
 
-    Sigillen i justerade protokoll kontrolleras alltid; fler kan anges. Avslutas med 1 vid
-    första fel, som namnger händelsetyp, aggregat, version och notifikation.
+    The seals in justerade protokoll are always checked; more can be given. Exits with 1 at
+    the first error, naming the event type, aggregate, version and notification.
     """
     settings = settings_for(store)
     application = open_store(settings)

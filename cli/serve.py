@@ -17,6 +17,7 @@ from bootstrap import build_engine, open_store
 from cli.demo import NAMND_CODE
 from infrastructure.logging import get_logger
 from infrastructure.oidc import JwtVerifier
+from infrastructure.person_directory import person_names
 from infrastructure.settings import Settings
 from infrastructure.tracing import instrument_api
 from projections.read_models import ReadModels
@@ -35,7 +36,7 @@ def load_tokens(tokens_file: Path | None, settings: Settings) -> dict[str, str]:
         return {}
     app = open_store(settings)
     try:
-        return dev_tokens(app.organisation(NAMND_CODE))
+        return dev_tokens(app.organisation(NAMND_CODE), person_names(app, NAMND_CODE))
     finally:
         app.close()
 

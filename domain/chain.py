@@ -80,10 +80,26 @@ def _hashed_fields(cls: type[Any]) -> tuple[tuple[str, ...], str]:
     return _HASHED_FIELDS[cls]
 
 
+# An upcast event keeps what its upcaster changed under this key, so that its hash is
+# recomputed over the fields as they were recorded, not over the new shape.
+AS_RECORDED = "_as_recorded"
+
+
+def as_recorded(state: dict[str, Any], removed: dict[str, Any], added: dict[str, Any]) -> None:
+    """For an upcaster: adds ``added`` to the event state, remembering what was recorded."""
+    state.update(added)
+    state[AS_RECORDED] = {"removed": removed, "added": sorted(added)}
+
+
 def canonical_bytes(event: Any) -> bytes:
     """The bytes the chain hash covers: every recorded field but the hash itself."""
     names, topic = _hashed_fields(type(event))
     body = {name: _canonical(getattr(event, name)) for name in names}
+    recorded = event.__dict__.get(AS_RECORDED)
+    if recorded is not None:
+        for name in recorded["added"]:
+            body.pop(name, None)
+        body.update(_canonical(recorded["removed"]))
     body["__topic__"] = topic
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 

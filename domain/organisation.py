@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Self
 
 from domain.base import Actor, AuditedAggregate, Cause
+from domain.chain import as_recorded
 from domain.errors import InvalidInputError, NotFoundError
 from domain.ids import organisation_id
 from domain.roles import CHEF_ROLE_BY_KIND, ROLES, UNIT_KINDS
@@ -67,12 +68,44 @@ class Organisation(AuditedAggregate):
             aggregate.units[self.unit_id] = Unit(self.unit_id, self.name, self.kind, self.parent_id)
 
     class PersonRegistered(AuditedAggregate.Event):
+        """A person, by opaque id and a commitment to their profile (name and e-mail).
+
+        The name and e-mail live in the person directory, outside the chain, so they can
+        be corrected or erased; ``profile_digest`` (``domain.personal_data``) proves which
+        profile was registered. Version 1 recorded the name and e-mail themselves: it
+        reads with no digest, its recorded fields kept for the hash chain only.
+        """
+
+        class_version = 2
         person_id: str
-        name: str
-        email: str | None
+        profile_digest: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            as_recorded(state, removed={"name": state.pop("name"),
+                                        "email": state.pop("email", None)},
+                        added={"profile_digest": None})
 
         def apply(self, aggregate: Organisation) -> None:
-            aggregate.people[self.person_id] = {"name": self.name, "email": self.email}
+            aggregate.people[self.person_id] = {"profile_digest": self.profile_digest}
+
+    class PersonProfileChanged(AuditedAggregate.Event):
+        """The person's profile was corrected in the directory (GDPR art. 16)."""
+
+        person_id: str
+        profile_digest: str
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate.people[self.person_id] = {"profile_digest": self.profile_digest}
+
+    class PersonProfileErased(AuditedAggregate.Event):
+        """The person's profile was deleted from the directory (end of retention)."""
+
+        person_id: str
+
+        def apply(self, aggregate: Organisation) -> None:
+            aggregate.people[self.person_id] = {
+                **aggregate.people[self.person_id], "erased": True}
 
     class RoleAssigned(AuditedAggregate.Event):
         assignment_id: str
@@ -132,11 +165,27 @@ class Organisation(AuditedAggregate):
         self._record(self.UnitAdded, cause, unit_id=unit_id, name=name, kind=kind,
                      parent_id=parent_id)
 
-    def register_person(self, person_id: str, name: str, email: str | None,
-                        cause: Cause) -> None:
+    def register_person(self, person_id: str, profile_digest: str, cause: Cause) -> None:
         if person_id in self.people:
             raise InvalidInputError(f"Personen {person_id!r} finns redan", rule="duplicate_person")
-        self._record(self.PersonRegistered, cause, person_id=person_id, name=name, email=email)
+        self._record(self.PersonRegistered, cause, person_id=person_id,
+                     profile_digest=profile_digest)
+
+    def change_profile(self, person_id: str, profile_digest: str, cause: Cause) -> None:
+        self._living_person(person_id)
+        self._record(self.PersonProfileChanged, cause, person_id=person_id,
+                     profile_digest=profile_digest)
+
+    def erase_profile(self, person_id: str, cause: Cause) -> None:
+        self._living_person(person_id)
+        self._record(self.PersonProfileErased, cause, person_id=person_id)
+
+    def _living_person(self, person_id: str) -> None:
+        if person_id not in self.people:
+            raise NotFoundError(f"Personen {person_id!r} finns inte i {self.code}")
+        if self.people[person_id].get("erased"):
+            raise InvalidInputError(f"Personuppgifterna för {person_id!r} är redan raderade",
+                                    rule="person_erased")
 
     def assign_role(self, assignment: RoleAssignment, cause: Cause) -> None:
         if assignment.role not in ROLES:

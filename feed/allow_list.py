@@ -44,6 +44,7 @@ BESLUT_FACTS: dict[str, Spec] = {
 FIELDS: dict[str, dict[str, Spec]] = {
     "Arsplan.Adopted": _public("namnd_code", "label", "milestones"),
     "Arsplan.CyclesDefined": _public("cycles"),
+    "Arsplan.MilestonesAdded": _public("namnd_code", "label", "milestones"),
     "Arsplan.MilestoneMoved": _public("namnd_code", "label", "milestone_id", "old_start",
                                       "old_end", "start", "end", "reason"),
     "Cycle.BeslutExported": _public("destination", "reference"),
@@ -85,8 +86,11 @@ FIELDS: dict[str, dict[str, Spec]] = {
                                  "anmalan_dnr"),
     "Meeting.TreeHeadRecorded": _public("tree_size", "root_hash", "signed_at", "key_id",
                                         "public_key", "signature"),
-    "Organisation.PersonRegistered": {"person_id": PERSON, "name": PERSONAL,
-                                      "email": PERSONAL},
+    # Names and e-mail live in the person directory, never in an event: only the id and
+    # the salted commitment to the profile go out.
+    "Organisation.PersonProfileChanged": {"person_id": PERSON, "profile_digest": PUBLIC},
+    "Organisation.PersonProfileErased": {"person_id": PERSON},
+    "Organisation.PersonRegistered": {"person_id": PERSON, "profile_digest": PUBLIC},
     "Organisation.Registered": _public("code", "name"),
     "Organisation.RoleAssigned": {**_public("assignment_id", "role", "unit_id", "valid_from",
                                             "valid_to"),

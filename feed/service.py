@@ -113,8 +113,9 @@ class EventFeed:
 
     def envelope(self, position: int, event: Any, event_type: str, scope: EventScope,
                  version: int, clear: bool) -> EventEnvelope:
+        # Not "_as_recorded": what an upcast event recorded in its old shape (domain.chain).
         recorded = {name: jsonable(value) for name, value in vars(event).items()
-                    if name not in ENVELOPE_FIELDS}
+                    if name not in ENVELOPE_FIELDS and not name.startswith("_")}
         payload, withheld = published(event_type, recorded,
                                       None if clear else self.pseudonymise)
         actor, on_behalf_of = event.actor, event.actor.on_behalf_of

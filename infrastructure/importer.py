@@ -18,6 +18,7 @@ from domain.arsplan import Milestone, PlannedCycle
 from domain.base import Actor
 from domain.errors import DomainError
 from domain.organisation import RoleAssignment
+from infrastructure.person_directory import directory_for, migrate_profiles
 
 Slug = Field(pattern=r"^[a-z0-9][a-z0-9\-]{0,79}$")
 M = TypeVar("M", bound=BaseModel)
@@ -102,6 +103,8 @@ class ItemSpec(_Spec):
 
 
 class TemplateFile(_Spec):
+    # A process with its own template (domain.process_kinds); absent: the nämnd's default.
+    process: str | None = None
     items: list[ItemSpec]
 
 
@@ -148,12 +151,16 @@ def load_file(path: Path, model: type[M]) -> M:
 
 
 def import_organisation(store: AbstractEventStore, path: Path) -> CommandResult:
+    """The organisation file into the store, names and e-mail into the person directory
+    (those an older version recorded in events are copied there first)."""
     spec = load_file(path, OrganisationFile)
+    migrate_profiles(store)
     assignments = [RoleAssignment(**a.model_dump()) for a in spec.assignments]
     try:
         return ensure_organisation(
             store, spec.code, spec.name, [u.model_dump() for u in spec.units],
-            [p.model_dump() for p in spec.people], assignments, Actor.system("import"))
+            [p.model_dump() for p in spec.people], assignments, Actor.system("import"),
+            directory_for(store))
     except DomainError as exc:
         raise DataFileError(f"{path}: {exc}") from None
 
@@ -175,8 +182,10 @@ def load_template(path: Path) -> list[dict[str, Any]]:
 
 def import_report_template(store: AbstractEventStore, namnd_code: str,
                            path: Path) -> CommandResult:
+    """The nämnd's default template, or the process's own when the file names one."""
+    spec = load_file(path, TemplateFile)
     try:
-        return ensure_report_template(store, namnd_code, load_template(path),
-                                      Actor.system("import"))
+        return ensure_report_template(store, namnd_code, [i.model_dump() for i in spec.items],
+                                      Actor.system("import"), spec.process)
     except DomainError as exc:
         raise DataFileError(f"{path}: {exc}") from None

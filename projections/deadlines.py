@@ -32,6 +32,7 @@ from domain.unit_report import UnitReport
 from domain.working_days import attest_deadline
 from infrastructure.eventstore import ArsplanStore
 from infrastructure.ical import DeadlineEntry
+from infrastructure.person_directory import person_names
 from infrastructure.settings import get_settings
 
 _BATCH = 500
@@ -84,10 +85,12 @@ def person_deadlines(app: ArsplanStore, namnd_code: str, person_id: str,
     if person_id not in org.people:
         raise NotFoundError(f"Personen {person_id!r} finns inte i {namnd_code}")
     entries = []
+    names = person_names(app, namnd_code)
     for t in _tasks(app, org, now or app.clock()):
         actor = org.acting_capacity(person_id, t.role, t.unit_id, local_date(t.deadline))
         if actor is not None:
-            entries.append(_entry(org, t, responsible=None, on_behalf_of=actor.on_behalf_of))
+            entries.append(_entry(org, names, t, responsible=None,
+                                  on_behalf_of=actor.on_behalf_of))
     return entries
 
 
@@ -96,7 +99,8 @@ def unit_deadlines(app: ArsplanStore, namnd_code: str, unit_id: str,
     """The unit's own reports to klarmarkera and its sub-units' reports to attestera."""
     org = app.organisation(namnd_code)
     org.unit(unit_id)  # raises NotFoundError for an unknown unit
-    return [_entry(org, t, responsible=org.chef_of(t.unit_id, local_date(t.deadline)))
+    names = person_names(app, namnd_code)
+    return [_entry(org, names, t, responsible=org.chef_of(t.unit_id, local_date(t.deadline)))
             for t in _tasks(app, org, now or app.clock()) if t.unit_id == unit_id]
 
 
@@ -175,7 +179,7 @@ def cycle_ids(app: ArsplanStore) -> Iterator[UUID]:
         start = batch[-1].id + 1
 
 
-def _entry(org: Organisation, t: _Task, responsible: str | None,
+def _entry(org: Organisation, names: dict[str, str], t: _Task, responsible: str | None,
            on_behalf_of: str | None = None) -> DeadlineEntry:
     unit = org.units.get(t.report.unit_id)
     shown, changed_at = t.revisions.shown, t.revisions.changed_at
@@ -185,11 +189,10 @@ def _entry(org: Organisation, t: _Task, responsible: str | None,
         unit_name=unit.name if unit else t.report.unit_id, deadline=t.deadline,
         sequence=t.revisions.sequence, last_modified=changed_at,
         status_label=STATUS_LABELS[shown.status] + (LATE_SUFFIX if shown.late else ""),
-        responsible=_name(org, responsible), on_behalf_of=_name(org, on_behalf_of))
+        responsible=_name(names, responsible), on_behalf_of=_name(names, on_behalf_of))
 
 
-def _name(org: Organisation, person_id: str | None) -> str | None:
+def _name(names: dict[str, str], person_id: str | None) -> str | None:
     if person_id is None:
         return None
-    person = org.people.get(person_id)
-    return str(person["name"]) if person else person_id
+    return names.get(person_id, person_id)

@@ -83,8 +83,8 @@ class ReportingProjection(ReadModelProjection):
 
     @process_event.register(Organisation.PersonRegistered)
     def _(self, event: Organisation.PersonRegistered, tracking: Tracking) -> None:
-        self.write(tracking, [Put(PERSON, event.person_id, {"person_id": event.person_id,
-                                                            "name": event.name})])
+        # No name: names live in the person directory (application.person_directory).
+        self.write(tracking, [Put(PERSON, event.person_id, {"person_id": event.person_id})])
 
     @process_event.register(Organisation.RoleAssigned)
     def _(self, event: Organisation.RoleAssigned, tracking: Tracking) -> None:

@@ -20,6 +20,7 @@ import uvicorn
 from api.app import create_app
 from api.auth import dev_tokens
 from cli.demo import NAMND_CODE, DemoData, load_demo_data
+from infrastructure.person_directory import person_names
 from tests.support.engine import TestEngine
 from tests.support.stores import sqlite_env
 
@@ -49,8 +50,8 @@ def _free_port() -> int:
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"))
     demo = load_demo_data(app, DATA)
-    api = create_app(app, app.bus, dev_tokens(app.organisation(NAMND_CODE)),
-                     namnd_code=NAMND_CODE)
+    tokens = dev_tokens(app.organisation(NAMND_CODE), person_names(app.store, NAMND_CODE))
+    api = create_app(app, app.bus, tokens, namnd_code=NAMND_CODE)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))

@@ -9,6 +9,7 @@ from domain import commands as c
 from domain import system_commands as sc
 from domain.base import Actor
 from domain.organisation import RoleAssignment
+from infrastructure.person_directory import directory_for
 from tests.support.engine import TestEngine
 from tests.support.org import build_organisation, open_delar_2022, report
 
@@ -26,7 +27,7 @@ def build_kfn(app: TestEngine) -> None:
     assignments = [RoleAssignment("k1", "kurt", "forvaltningschef", "kfn-forv",
                                   date(2022, 1, 1), None)]
     ensure_organisation(app.store, "KFN", "Kultur- och fritidsnämnden", units, people,
-                        assignments, Actor.system("import"))
+                        assignments, Actor.system("import"), directory_for(app.store))
 
 
 def remind(app: TestEngine, report_id: object, key: str) -> None:

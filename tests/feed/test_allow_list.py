@@ -109,10 +109,14 @@ class TestOverHttp:
                    if e["payload"]["assignment_id"] == "a11"]
         assert clear["payload"]["reason"] == "frånvaro" and clear["withheld"] == []
 
-    def test_names_and_e_mail_are_withheld(self, base_url: str) -> None:
-        for event in _events(base_url, "tok-von-bi", "Organisation.PersonRegistered"):
-            assert set(event["payload"]) == {"person_id"}
-            assert event["withheld"] == ["name", "email"]
+    def test_no_name_or_e_mail_goes_out_only_the_profile_digest(self, base_url: str) -> None:
+        for token in ("tok-von-bi", "tok-revision"):  # not even with the personal-data grant
+            events = _events(base_url, token, "Organisation.PersonRegistered")
+            assert events
+            for event in events:
+                assert set(event["payload"]) == {"person_id", "profile_digest"}
+                assert len(event["payload"]["profile_digest"]) == 64
+                assert event["withheld"] == []
 
     def test_jav_grounds_are_withheld(self, base_url: str) -> None:
         [jav] = _events(base_url, "tok-von-bi", "DelegationLedger.JavDeclared")

@@ -13,6 +13,7 @@ from application.organisation import ensure_organisation
 from domain import commands as c
 from domain.base import Actor
 from domain.ids import organisation_id
+from infrastructure.person_directory import directory_for
 from tests.reliability.writers import EKHAGEN
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
@@ -60,7 +61,8 @@ def test_commands_do_not_reread_the_organisations_history(app: TestEngine) -> No
 def test_a_newer_organisation_replaces_the_one_callers_hold(app: TestEngine) -> None:
     before = app.organisation("VON")
     ensure_organisation(app.store, "VON", "Vård- och omsorgsnämnden", [],
-                        [{"person_id": "ny", "name": "Ny Person"}], [], Actor.system("import"))
+                        [{"person_id": "ny", "name": "Ny Person"}], [], Actor.system("import"),
+                        directory_for(app.store))
     after = app.organisation("VON")
     assert "ny" in after.people
     assert "ny" not in before.people, "a caller's instance is never edited under its feet"

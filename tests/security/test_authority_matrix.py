@@ -20,6 +20,7 @@ from domain.errors import NotAuthorisedError
 from domain.ids import unit_report_id
 from domain.organisation import RoleAssignment
 from infrastructure.importer import import_arsplan
+from infrastructure.person_directory import directory_for
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.org import CYCLE, build_organisation, open_delar_2022
@@ -178,7 +179,7 @@ def app() -> Iterator[TestEngine]:
     ensure_organisation(
         application.store, "VON", "Vård- och omsorgsnämnden", [],
         [{"person_id": p, "name": p.capitalize()} for p in EXTRA_PEOPLE], EXTRA_ASSIGNMENTS,
-        Actor.system("import"))
+        Actor.system("import"), directory_for(application.store))
     open_delar_2022(application)
     yield application
     application.close()

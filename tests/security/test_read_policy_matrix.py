@@ -40,6 +40,7 @@ route                                           | policy       | enh avd frv ctl
 /api/me                                         | own          | 200 200 200 200 200 200 200 200 200
 /api/att-gora                                   | own          | 200 200 200 200 200 200 200 200 200
 /att-gora                                       | own          | 200 200 200 200 200 200 200 200 200
+/att-gora/live                                  | own          | 200 200 200 200 200 200 200 200 200
 /api/calendar/links                             | own          | 200 200 200 200 200 200 200 200 200
 /api/seals                                      | signed_in    | 200 200 200 200 200 200 200 200 200
 /api/verify                                     | member       | 200 200 200 200 200 200 200 200 403
@@ -48,6 +49,7 @@ route                                           | policy       | enh avd frv ctl
 /cykler                                         | units        | all all all all nil nil all all nil
 /api/cycles/{cycle_id}                          | units        | sub sub all all 403 403 all sub 403
 /cykler/{cycle_id}                              | units        | sub sub all all 403 403 all sub 403
+/cykler/{cycle_id}/live                         | units        | 200 200 200 200 403 403 200 200 403
 /api/reports/{report_id}                        | units        | 200 200 200 200 403 403 200 403 403
 /rapporter/{report_id}                          | units        | 200 200 200 200 403 403 200 403 403
 /api/reminders                                  | units        | sub sub all all nil nil all sub nil
@@ -56,6 +58,7 @@ route                                           | policy       | enh avd frv ctl
 /api/audit-trail                                | audit        | sub sub all sub sub sub all sub sub
 /api/history/{aggregate_id}                     | audit        | sub sub all sub sub sub all sub 403
 /revision                                       | audit        | sub sub all sub sub sub all sub 403
+/revision/historik/{aggregate_id}               | audit        | 200 200 200 200 200 200 200 200 403
 /api/delegation/register                        | namnd_record | nil nil all nil all all all nil nil
 /delegationer                                   | namnd_record | nil nil all nil all all all nil nil
 /sammantraden                                   | namnd_record | nil nil all nil all all all nil nil
@@ -111,6 +114,7 @@ SAMPLES: dict[str, tuple[str, Probe | None]] = {
     "/cykler": ("/cykler", html(f'href="/cykler/({UUID_RE})"')),
     "/api/cycles/{cycle_id}": ("/api/cycles/{cycle}", board_rows),
     "/cykler/{cycle_id}": ("/cykler/{cycle}", html(f'href="/rapporter/({UUID_RE})"')),
+    "/cykler/{cycle_id}/live": ("/cykler/{cycle}/live", None),
     "/api/reports/{report_id}": ("/api/reports/{report}", None),
     "/rapporter/{report_id}": ("/rapporter/{report}", None),
     "/api/reminders": ("/api/reminders", json_items("event_id")),
@@ -119,6 +123,7 @@ SAMPLES: dict[str, tuple[str, Probe | None]] = {
     "/api/audit-trail": ("/api/audit-trail", trail),
     "/api/history/{aggregate_id}": ("/api/history/{organisation}", trail),
     "/revision": ("/revision", html(r"<code>([0-9a-f]{12})…</code>")),
+    "/revision/historik/{aggregate_id}": ("/revision/historik/{organisation}", None),
     "/api/delegation/register": ("/api/delegation/register", json_items("beslut_id")),
     "/delegationer": ("/delegationer", html(r"<td>(\d+(?:\.\d+)+)</td>")),
     "/sammantraden": ("/sammantraden", html(f'href="/sammantraden/({UUID_RE})"')),

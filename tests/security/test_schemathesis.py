@@ -35,6 +35,7 @@ from api.auth import dev_tokens
 from api.problems import PROBLEM_MEDIA_TYPE
 from cli.demo import NAMND_CODE, load_demo_data
 from domain.ids import cycle_id, unit_report_id
+from infrastructure.person_directory import person_names
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
 from tests.support.stores import MEMORY_ENV, sqlite_env
@@ -119,8 +120,8 @@ def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
                      clock=ManualClock(TODAY))
     demo = load_demo_data(app, DATA)
     assert str(demo.cycle_id) == DEMO_CYCLE
-    api = create_app(app.store, app.bus, dev_tokens(app.organisation(NAMND_CODE)),
-                     namnd_code=NAMND_CODE)
+    tokens = dev_tokens(app.organisation(NAMND_CODE), person_names(app.store, NAMND_CODE))
+    api = create_app(app.store, app.bus, tokens, namnd_code=NAMND_CODE)
     api.state.calendar_secret = "schemathesis-calendar-secret"  # the links are served
     yield api
     app.close()

@@ -12,6 +12,7 @@ from domain.base import Actor
 from domain.commands import OpenCycle
 from domain.ids import cycle_id, unit_report_id
 from domain.organisation import RoleAssignment
+from infrastructure.person_directory import directory_for
 from tests.support.engine import TestEngine
 
 UNITS = [
@@ -74,7 +75,7 @@ TEMPLATE = [
 def build_organisation(app: TestEngine) -> None:
     people = [{"person_id": p, "name": p.capitalize()} for p in PEOPLE]
     ensure_organisation(app.store, "VON", "Vård- och omsorgsnämnden", UNITS, people,
-                        ASSIGNMENTS, Actor.system("import"))
+                        ASSIGNMENTS, Actor.system("import"), directory_for(app.store))
 
 
 def open_delar_2022(app: TestEngine) -> None:

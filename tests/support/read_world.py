@@ -28,6 +28,7 @@ from domain.base import Actor
 from domain.ids import organisation_id, unit_report_id
 from domain.organisation import RoleAssignment
 from domain.unit_report import UnitReport
+from infrastructure.person_directory import directory_for, person_names
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
@@ -98,7 +99,7 @@ def _another_namnd(app: TestEngine) -> None:
     assignments = [RoleAssignment("sn-a1", "p-olle-annan", "enhetschef", "sn-enh",
                                   date(2022, 1, 1), None)]
     ensure_organisation(app.store, "SN", "Socialnämnden", units, people, assignments,
-                        Actor.system("import"))
+                        Actor.system("import"), directory_for(app.store))
 
 
 @contextmanager
@@ -124,7 +125,8 @@ def read_world(folder: Path) -> Iterator[ReadWorld]:
     clock.advance(days=14)  # past the meeting's cut-off: the ordförandebeslut is listed
     compile_anmalningslista(app, meeting, clock.now)
     read_models = ReadModels.for_app(app)
-    tokens = dev_tokens(app.organisation("VON")) | {token("p-olle-annan"): "p-olle-annan"}
+    tokens = dev_tokens(app.organisation("VON"), person_names(app.store, "VON")) | {
+        token("p-olle-annan"): "p-olle-annan"}
     api = create_app(app, app.bus, tokens, read_models=read_models)
     api.state.calendar_secret = CALENDAR_SECRET
     try:

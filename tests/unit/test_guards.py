@@ -292,6 +292,9 @@ TEMPLATES: list[Guard] = [
     Guard("report_items.py:check_item_kind", "item_kind", InvalidInputError, template,
           lambda t: t.revise([{"item_id": "x", "kind": "okand", "title": "X"}], SYSTEM),
           "revise_with_an_unknown_kind"),
+    Guard("report_template.py:adopt", "process_without_own_template", InvalidInputError,
+          nothing, lambda _: ReportTemplate.adopt("VON", ITEMS, SYSTEM, "delarsbokslut"),
+          "adopt_for_a_process_on_the_default_template"),
 ]
 
 
@@ -433,9 +436,15 @@ def org() -> Organisation:
     for u in UNITS:
         o.add_unit(u["unit_id"], u["name"], u["kind"], u.get("parent_id"), SYSTEM)
     for p in PEOPLE:
-        o.register_person(p, p.capitalize(), None, SYSTEM)
+        o.register_person(p, "0" * 64, SYSTEM)
     for a in ASSIGNMENTS:
         o.assign_role(a, SYSTEM)
+    return o
+
+
+def erased_org() -> Organisation:
+    o = org()
+    o.erase_profile("anna", SYSTEM)
     return o
 
 
@@ -454,7 +463,11 @@ ORGANISATION: list[Guard] = [
     Guard("organisation.py:add_unit", "unknown_id", NotFoundError, org,
           lambda o: o.add_unit("x", "X", "enhet", "avd-okand", SYSTEM), "unknown_parent"),
     Guard("organisation.py:register_person", "duplicate_person", InvalidInputError, org,
-          lambda o: o.register_person("anna", "Anna", None, SYSTEM), "person_twice"),
+          lambda o: o.register_person("anna", "0" * 64, SYSTEM), "person_twice"),
+    Guard("organisation.py:_living_person", "unknown_id", NotFoundError, org,
+          lambda o: o.change_profile("zelda", "1" * 64, SYSTEM), "correct_an_unknown_person"),
+    Guard("organisation.py:_living_person", "person_erased", InvalidInputError, erased_org,
+          lambda o: o.change_profile("anna", "1" * 64, SYSTEM), "correct_an_erased_person"),
     Guard("organisation.py:assign_role", "unknown_role", InvalidInputError, org,
           lambda o: o.assign_role(role(role="chef"), SYSTEM), "unknown_role"),
     Guard("organisation.py:assign_role", "unknown_id", NotFoundError, org,

@@ -17,7 +17,8 @@ MESSAGES = {
         "Rapporter finns inte för enhetstyp 'namnd'",
     'report_items.py:check_item_kind:item_kind:open_with_unknown_item_kind':
         "Okänd punkttyp 'okand'; tillåtna: mal, arbetsmiljomal, kritisk_verksamhetsfaktor, "
-        'internkontroll, uppdrag, sammanfattning',
+        'internkontroll, uppdrag, sammanfattning, ekonomi, investeringar, verksamhetsplan, '
+        'internkontrollplan, budget',
     'report_guards.py:check_new_report:duplicate_item:same_item_twice':
         "Punkten 'mal' förekommer två gånger",
     'report_guards.py:check_owner:only_unit_chef_reports:klarmarkera_by_another_units_chef':
@@ -140,6 +141,8 @@ MESSAGES = {
         'Attest kan begäras först efter klarmarkering',
     'report_facts.py:request_attestation:attest_requires_klarmarkering:attest_after_godkand':
         'Attest kan begäras först efter klarmarkering',
+    'report_template.py:adopt:process_without_own_template:adopt_for_a_process_on_the_default_template':
+        "Processen 'delarsbokslut' har ingen egen rapportmall",
     'report_template.py:_check_items:duplicate_item:adopt_with_an_item_twice':
         'Punkter förekommer flera gånger: mal',
     'report_template.py:_check_items:duplicate_item:adopt_with_two_items_twice':
@@ -148,7 +151,8 @@ MESSAGES = {
         'Punkter förekommer flera gånger: ik',
     'report_items.py:check_item_kind:item_kind:revise_with_an_unknown_kind':
         "Okänd punkttyp 'okand'; tillåtna: mal, arbetsmiljomal, kritisk_verksamhetsfaktor, "
-        'internkontroll, uppdrag, sammanfattning',
+        'internkontroll, uppdrag, sammanfattning, ekonomi, investeringar, verksamhetsplan, '
+        'internkontrollplan, budget',
     'cycle.py:open:deadline_missing:forvaltning_missing':
         'Tidsgräns saknas för nivå: forvaltning',
     'cycle.py:open:deadline_missing:two_levels_missing':
@@ -227,6 +231,10 @@ MESSAGES = {
     'organisation.py:assign_role:substitution_reason:health_reason':
         "Ange skälet till ersättningen som frånvaro eller jäv, inte 'sjukdom': varför någon "
         'är borta (t.ex. sjukdom) registreras inte',
+    'organisation.py:_living_person:unknown_id:correct_an_unknown_person':
+        "Personen 'zelda' finns inte i VON",
+    'organisation.py:_living_person:person_erased:correct_an_erased_person':
+        "Personuppgifterna för 'anna' är redan raderade",
     'organisation.py:end_role:unknown_id:end_an_unknown_assignment':
         "Uppdraget 'a99' finns inte",
     'organisation.py:end_role:role_dates:end_before_start':
@@ -236,13 +244,13 @@ MESSAGES = {
     'authority.py:acting_as:no_such_role:no_unit_above':
         'Ingen avdelningschef finns för denna nivå',
     'authority.py:acting_as:role_not_held:chef_of_another_unit':
-        'Bertil innehar inte rollen enhetschef för Ekhagens äldreboende den 2022-08-20 '
+        'bertil innehar inte rollen enhetschef för Ekhagens äldreboende den 2022-08-20 '
         '(varken ordinarie eller ersättare)',
     'authority.py:acting_as:role_not_held:vikarie_after_the_substitution':
-        'Ida innehar inte rollen enhetschef för Ekhagens äldreboende den 2022-08-20 (varken '
+        'ida innehar inte rollen enhetschef för Ekhagens äldreboende den 2022-08-20 (varken '
         'ordinarie eller ersättare)',
     'authority.py:acting_in_any:role_not_held:no_admin_role':
-        'Anna har ingen av rollerna förvaltningschef, ställföreträdande förvaltningschef, '
+        'anna har ingen av rollerna förvaltningschef, ställföreträdande förvaltningschef, '
         'controller i VON den 2022-08-20',
     'delegation_rows.py:check_row:anmalan_kind:unknown_anmalan':
         "Rad 2.1.3: okänt anmälningssätt 'kanske'",
@@ -507,10 +515,12 @@ MESSAGES = {
         "'cirka 12' är inget tal och inget känt tecken för saknat värde",
     'report_items.py:check_item_kind:item_kind:unknown_kind':
         "Okänd punkttyp 'okand'; tillåtna: mal, arbetsmiljomal, kritisk_verksamhetsfaktor, "
-        'internkontroll, uppdrag, sammanfattning',
+        'internkontroll, uppdrag, sammanfattning, ekonomi, investeringar, verksamhetsplan, '
+        'internkontrollplan, budget',
     'report_items.py:check_item_kind:item_kind:field_of_an_unknown_kind':
         "Okänd punkttyp 'okand'; tillåtna: mal, arbetsmiljomal, kritisk_verksamhetsfaktor, "
-        'internkontroll, uppdrag, sammanfattning',
+        'internkontroll, uppdrag, sammanfattning, ekonomi, investeringar, verksamhetsplan, '
+        'internkontrollplan, budget',
     'report_items.py:check_field_value:item_field:unknown_field':
         "Fältet 'farg' finns inte för mal; tillåtna: analys, bedomning, motivering",
     'report_items.py:check_field_value:item_value:not_text':
