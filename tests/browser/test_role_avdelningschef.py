@@ -16,6 +16,7 @@ from tests.browser.test_report_form import wcag_violations
 from tests.browser.test_role_enhetschef import (
     ENHETSCHEF,
     GOAL,
+    NYCKELTAL,
     change,
     log_in,
     record_nyckeltal,
@@ -102,7 +103,9 @@ def test_the_avdelningschef_reviews_atersander_and_attesterar(
     log_in(page, live_server, AVDELNINGSCHEF)
     page.goto(url)
     review.get_by_text("Ändringar sedan återsändningen").wait_for()
-    assert diff_rows(page) == [["Analys", FIRST, SECOND]]
+    assert diff_rows(page) == [
+        ["Analys", FIRST, SECOND],
+        [f"Nyckeltal «{NYCKELTAL}» {year}", "totalt 91,5", "totalt 91,5, kvinnor 93"]]
     assert f"{year}: 91,5 (kvinnor 93, män –)" in page.locator(f"#punkt-{GOAL}").inner_text()
     page.screenshot(path=str(screenshots / "avdelningschef-03-ny-granskning.png"),
                     full_page=True)
