@@ -21,6 +21,19 @@ from reporting.tables import ekonomi_table, indicator_table
 MISSING = "–"
 GOAL_KINDS = {"mal": "Måluppföljning", "arbetsmiljomal": "Arbetsmiljö"}
 LABELS = {"analys": "Analys", "aktiviteter": "Aktiviteter"}
+# The fördjupad månadsuppföljning's and the planning process's items (domain/report_items.py),
+# a table each: section title, fields, column labels.
+PROCESS_SECTIONS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "ekonomi": ("Ekonomi och prognos", ("sammanfattning", "prognos", "prognosforandring"),
+                ("Sammanfattning", "Prognos", "Prognosförändring")),
+    "investeringar": ("Investeringar", ("kommentar", "prognos"), ("Kommentar", "Prognos")),
+    "verksamhetsplan": ("Verksamhetsplan", ("aktiviteter", "kommentar"),
+                        ("Aktiviteter", "Kommentar")),
+    "internkontrollplan": ("Internkontrollplan", ("risk", "kontrollmoment", "metod"),
+                           ("Risk", "Vad ska kontrolleras?", "Metod")),
+    "budget": ("Budget", ("drift", "investeringar", "kommentar"),
+               ("Drift", "Investeringar", "Kommentar")),
+}
 
 
 def underlag_document(cycle: Cycle, org: Organisation, reports: Mapping[str, UnitReport],
@@ -42,6 +55,9 @@ def underlag_document(cycle: Cycle, org: Organisation, reports: Mapping[str, Uni
                              [i for i in template if i["kind"] == "internkontroll"], org,
                              ordered, ("resultat", "kommentar", "atgard"),
                              ("Resultat", "Kommentar", "Åtgärd"))
+    for kind, (section, fields, labels) in PROCESS_SECTIONS.items():
+        blocks += _table_section(section, [i for i in template if i["kind"] == kind], org,
+                                 ordered, fields, labels)
     blocks += _ekonomi_section(org, ordered)
     if not ordered:
         blocks.append(Paragraph("Inga godkända rapporter fanns vid tidpunkten."))
