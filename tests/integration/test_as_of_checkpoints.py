@@ -7,8 +7,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import pytest
-
 from projections.as_of_checkpoints import Checkpoint, MemoryCheckpoints, checkpoints_for
 from projections.audit_trail import AuditTrailProjection
 from projections.base import digest
@@ -96,15 +94,16 @@ def test_a_checkpoint_naming_another_chain_hash_is_not_used(
 
 def test_checkpoints_are_kept_in_the_store_for_the_next_process(
         app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
-    if store_env["PERSISTENCE_MODULE"].endswith("popo"):
-        pytest.skip("an in-memory store keeps nothing for another process")
     record_history(app, clock)
     at = _instants()[-1]
     as_of_view(app, ReportingProjection, at, checkpoint_every=2)
     reopened = TestEngine(env=dict(app.env), clock=clock)
     try:
         stored = checkpoints_for(reopened).latest(ReportingProjection.name, at)
-        assert stored is not None and stored.position > 0
+        if store_env["PERSISTENCE_MODULE"].endswith("popo"):
+            assert stored is None  # an in-memory store keeps nothing for another process
+        else:
+            assert stored is not None and stored.position > 0
     finally:
         reopened.close()
 
