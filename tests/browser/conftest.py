@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,25 +47,34 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"))
-    demo = load_demo_data(app, DATA)
-    tokens = dev_tokens(app.organisation(NAMND_CODE), person_names(app.store, NAMND_CODE))
-    api = create_app(app, app.bus, tokens, namnd_code=NAMND_CODE)
+@contextmanager
+def serving(api: Any, name: str) -> Iterator[str]:
+    """``api`` served by uvicorn on a free local port in a thread; yields its URL."""
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(api, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, name="browser-test-api", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the API server did not start")
         time.sleep(0.05)
-    yield LiveServer(f"http://127.0.0.1:{port}", app, demo)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"))
+    demo = load_demo_data(app, DATA)
+    tokens = dev_tokens(app.organisation(NAMND_CODE), person_names(app.store, NAMND_CODE))
+    api = create_app(app, app.bus, tokens, namnd_code=NAMND_CODE)
+    with serving(api, "browser-test-api") as url:
+        yield LiveServer(url, app, demo)
     app.close()
 
 

@@ -4,8 +4,6 @@ every page it stops at with axe-core."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from tests.browser.conftest import _free_port
+from tests.browser.conftest import serving
 from tests.browser.test_accessibility import AXE_TAGS, check_page
 from tests.support.sealed_world import SealedWorld, sealed_world
 
@@ -28,22 +25,8 @@ class RoleServer:
 
 @contextmanager
 def role_server(folder: Path) -> Iterator[RoleServer]:
-    with sealed_world(folder) as world:
-        port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(world.api, host="127.0.0.1", port=port,
-                                               log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=server.run, name="role-walk-api", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                pytest.fail("the API server did not start")
-            time.sleep(0.05)
-        try:
-            yield RoleServer(f"http://127.0.0.1:{port}", world)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+    with sealed_world(folder) as world, serving(world.api, "role-walk-api") as url:
+        yield RoleServer(url, world)
 
 
 def axe_source() -> str:
