@@ -21,7 +21,6 @@ from projections.as_of_checkpoints import (
     CHECKPOINT_EVERY,
     Checkpoint,
     CheckpointStore,
-    MemoryCheckpoints,
     checkpoints_for,
     usable,
 )
@@ -35,13 +34,13 @@ def as_of_view(app: Application[Any], projection_class: type[ReadModelProjection
                checkpoint_every: int = CHECKPOINT_EVERY) -> POPOReadModelView:
     if instant.tzinfo is None:
         raise ValueError("as-of instants must carry a time zone")
-    kept = checkpoints if checkpoints is not None else checkpoints_for(app)
-    if not projection_class.as_of_checkpoints:
-        kept, checkpoint_every = MemoryCheckpoints(), 10**18
+    kept: CheckpointStore | None = None  # None: this view is folded without checkpoints
+    if projection_class.as_of_checkpoints:
+        kept = checkpoints if checkpoints is not None else checkpoints_for(app)
     name = projection_class.name
     view = POPOReadModelView(name)
     projection = projection_class(view=view)
-    position = _restore(app, kept, view, name, instant)
+    position = _restore(app, kept, view, name, instant) if kept is not None else 0
     since_checkpoint = 0
     while True:
         batch = app.recorder.select_notifications(
@@ -53,7 +52,7 @@ def as_of_view(app: Application[Any], projection_class: type[ReadModelProjection
             projection.process_event(event, Tracking(app.name, notification.id))
             position = notification.id
             since_checkpoint += 1
-            if since_checkpoint >= checkpoint_every:
+            if kept is not None and since_checkpoint >= checkpoint_every:
                 kept.save(Checkpoint(name, position, event.timestamp, event.chain_hash,
                                      view.snapshot_rows()))
                 since_checkpoint = 0
