@@ -11,11 +11,10 @@ from temporalio.client import Client
 
 from bootstrap import (
     Engine,
-    build_activity_deps,
     build_engine,
     build_follower,
-    build_worker,
     connect,
+    worker_for,
 )
 from infrastructure.logging import configure_logging, get_logger
 from infrastructure.settings import get_settings
@@ -25,7 +24,7 @@ from infrastructure.tracing import configure_tracing
 async def run_worker_and_follower(engine: Engine, client: Client, stop: asyncio.Event) -> None:
     """Runs the worker and the follower until ``stop`` is set, then shuts both down."""
     settings = engine.settings
-    worker = build_worker(client, build_activity_deps(engine), settings.task_queue)
+    worker = worker_for(engine, client)
     follower = build_follower(engine, client)
     log = get_logger(task_queue=settings.task_queue)
     async with worker:

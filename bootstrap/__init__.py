@@ -129,6 +129,13 @@ def build_worker(client: Client, deps: ActivityDeps, task_queue: str,
                   activities=build_activities(deps), **{**LIVENESS_OPTIONS, **options})
 
 
+def worker_for(engine: Engine, client: Client) -> Worker:
+    """The worker of a running engine, its cache sized by the settings (docs/scaling.md)."""
+    settings = engine.settings
+    return build_worker(client, build_activity_deps(engine), settings.task_queue,
+                        max_cached_workflows=settings.worker_max_cached_workflows)
+
+
 def build_follower(engine: Engine, client: Client, timeline: Timeline = REAL_TIME, *,
                    task_queue: str | None = None,
                    positions: SidecarDB | None = None) -> Follower:

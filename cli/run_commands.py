@@ -24,7 +24,7 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 
 async def _run_worker() -> None:
-    from bootstrap import build_activity_deps, build_engine, build_worker, connect
+    from bootstrap import build_engine, connect, worker_for
 
     settings = get_settings()
     engine = build_engine(settings)
@@ -32,7 +32,7 @@ async def _run_worker() -> None:
     _stop_on_signals(stop)
     client = await connect(settings)
     log = get_logger(task_queue=settings.task_queue, process="worker")
-    async with build_worker(client, build_activity_deps(engine), settings.task_queue):
+    async with worker_for(engine, client):
         log.info("worker_started")
         await stop.wait()
     log.info("worker_stopped")

@@ -43,6 +43,11 @@ class Settings(SecretFilesMixin, BaseSettings):
     temporal_db: Path = Path("var/temporal.sqlite")
     temporal_ui_port: int = 8233
     task_queue: str = "arsplan"
+    # temporalio's default; a cycle keeps every workflow open (10,000 enheter: 10,501).
+    worker_max_cached_workflows: int = Field(
+        default=1000, ge=1,
+        description="workflows the worker keeps in memory; set above the open workflows of "
+                    "the largest cycle (docs/scaling.md)")
     # Orchestration (workflows, follower, notifier, outbound adapters)
     reminder_working_days_before: list[int] = [3, 1]
     reminder_hour: int = 8
