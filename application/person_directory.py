@@ -68,9 +68,14 @@ def correct_person(store: AbstractEventStore, directory: PersonDirectory, namnd_
                    person_id: str, name: str, email: str | None, by: str) -> int:
     """Rectification: the new profile in the directory, its digest in the chain.
 
-    Returns the organisation's new version. ``by`` must administer the organisation."""
+    Returns the organisation's version. ``by`` must administer the organisation. The
+    profile the directory and the chain already hold records nothing (a retried command)."""
     org, cause = _administered(store, namnd_code, by)
     profile = new_profile(person_id, name, email, cause.occurred_at)
+    current = directory.get(person_id)
+    if (current is not None and (current.name, current.email) == (profile.name, email)
+            and org.people.get(person_id, {}).get("profile_digest") == current.digest):
+        return org.version
     org.change_profile(person_id, profile.digest, cause)
     _save_with(store, directory, org, person_id, profile)
     return org.version

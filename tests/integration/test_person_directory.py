@@ -106,6 +106,19 @@ def test_a_corrected_name_shows_everywhere_and_the_chain_verifies(world: ReadWor
     assert verify_store(world.app.store).ok
 
 
+def test_a_retried_correction_records_one_change(world: ReadWorld) -> None:
+    directory = directory_for(world.app.store)
+    first = correct_person(world.app.store, directory, "VON", SARA, NEW_NAME, NEW_EMAIL, by=CHEF)
+    salt = directory.get(SARA).salt  # type: ignore[union-attr]
+    again = correct_person(world.app.store, directory, "VON", SARA, f" {NEW_NAME} ", NEW_EMAIL,
+                           by=CHEF)
+    assert again == first == world.app.organisation("VON").version
+    assert directory.get(SARA).salt == salt  # type: ignore[union-attr]
+    # A different e-mail is a new correction.
+    assert correct_person(world.app.store, directory, "VON", SARA, NEW_NAME, None,
+                          by=CHEF) == first + 1
+
+
 def test_an_auditor_proves_the_registered_profile_with_its_salt(world: ReadWorld) -> None:
     profile = directory_for(world.app.store).get(CHEF)
     assert profile is not None
