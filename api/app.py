@@ -35,6 +35,8 @@ from api.problems import DEFAULT_MAX_BODY_BYTES, BodySizeLimit, install_problem_
 from api.read_side import ReadSide
 from api.routes_anslagstavla import router as anslagstavla_router
 from api.routes_delegation import router as delegation_router
+from api.routes_kommun import pages as kommun_pages
+from api.routes_kommun import router as kommun_router
 from api.security_headers import SecurityHeaders
 from api.sessions import csrf_guard
 from application.bus import CommandBus
@@ -67,6 +69,8 @@ ROUTERS: list[APIRouter] = [
     dashboard_meetings.router,
     routes_underlag.router,
     anslagstavla_router,
+    kommun_router,
+    kommun_pages,
 ]
 # The dashboard's menu beyond Att göra and Cykler, in order.
 MENU: list[dict[str, str]] = [

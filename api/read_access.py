@@ -21,6 +21,7 @@ from api.auth import Principal, current_principal, event_store
 from api.dashboard_base import viewer
 from domain.errors import NotAuthorisedError
 from domain.ids import organisation_id
+from domain.kommun import KOMMUN_CODE
 from domain.organisation import Organisation
 from domain.read_policy import (
     INTEGRITY,
@@ -48,6 +49,7 @@ class ReadPolicy(StrEnum):
     NAMND_RECORD = "namnd_record"  # anmälningslistor, the delegation register
     CALENDAR = "calendar"  # one's own feed, one's units' feeds, or a signed link
     FEED = "feed"  # the event feed: an integration's grant or a whole-record reader
+    KOMMUN = "kommun"  # KLK's view across nämnder: each nämnd's rows its readers may read
 
 
 READ_POLICIES: dict[Callable[..., Any], ReadPolicy] = {}
@@ -82,7 +84,8 @@ class Reader:
     def scope(self, namnd_code: str) -> ReadScope:
         if namnd_code not in self._scopes:
             self._scopes[namnd_code] = read_scope(self.org(namnd_code), self.person_id,
-                                                  self.on, namnd_code)
+                                                  self.on, namnd_code,
+                                                  kommun=self.org(KOMMUN_CODE))
         return self._scopes[namnd_code]
 
     def refusal(self, subject: ReadSubject) -> Refusal | None:

@@ -19,6 +19,7 @@ from api.auth import Principal, command_bus, current_principal
 from application.bus import CommandBus
 from domain import commands as c
 from domain import delegation_commands as dc
+from domain import kommun_commands as kc
 from infrastructure.logging import get_logger
 
 router = APIRouter(tags=["kommandon"])
@@ -95,6 +96,8 @@ COMMANDS: dict[str, tuple[type[c.Command], str, tuple[str, ...]]] = {
     "record-arende-beslut": (dc.RecordArendeBeslut, "Protokollföra nämndens beslut i ett ärende",
                              ("/api/meetings/beslut",)),
     "justera": (dc.Justera, "Justera protokollet", ("/api/meetings/justera",)),
+    "record-kommun-steg": (kc.RecordKommunSteg, "Registrera att ett steg för kommunen är klart "
+                           "(KSAU:s dialog, KS:s eller KF:s beslut; kommunledningskontoret)", ()),
 }
 
 for _name, (_model, _summary, _earlier) in COMMANDS.items():

@@ -45,6 +45,10 @@ class AbstractEventStore(Protocol):
 
     def aggregate_events(self, aggregate_id: UUID) -> Iterator[Any]: ...
 
+    def arsplan_ids(self) -> Iterator[UUID]:
+        """Every nämnd's stored årsplaner, in the order adopted."""
+        ...
+
     def command_scope(self) -> AbstractContextManager[None]:
         """Reads within one command may be fetched together (one round trip)."""
         ...

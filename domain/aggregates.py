@@ -9,6 +9,7 @@ from domain.cycle import Cycle
 from domain.delegation import Delegationsordning
 from domain.delegation_ledger import DelegationLedger
 from domain.delegationsbeslut import Delegationsbeslut
+from domain.kommun import KommunSteg
 from domain.meeting import Meeting
 from domain.organisation import Organisation
 from domain.paragraph_register import ParagraphRegister
@@ -17,5 +18,5 @@ from domain.unit_report import UnitReport
 
 AGGREGATES: tuple[type[AuditedAggregate], ...] = (
     Organisation, Arsplan, ReportTemplate, Cycle, UnitReport, Delegationsordning,
-    Delegationsbeslut, DelegationLedger, Meeting, ParagraphRegister,
+    Delegationsbeslut, DelegationLedger, Meeting, ParagraphRegister, KommunSteg,
 )

@@ -49,3 +49,8 @@ def meeting_id(namnd_code: str, on: date) -> UUID:
 
 def paragraph_register_id(namnd_code: str, year: int) -> UUID:
     return uuid5(NAMESPACE, f"paragraph-register:{namnd_code.upper()}:{year}")
+
+
+def kommun_steg_id(year: int, milestone_id: str) -> UUID:
+    """One kommun step (a KSAU dialog, a KS or KF beslut) of the year it concerns."""
+    return uuid5(NAMESPACE, f"kommun-steg:{year}:{milestone_id}")

@@ -3,6 +3,8 @@
 Decided like command authority, from the nämnd's Organisation and the roles a person holds
 on the day (ersättare included): chefs and controllers read the units below the one they
 hold their role in, the nämnd's members and secretary its record, the revisor everything.
+Kommunledningskontoret's controllers (a role in kommunstyrelsen's organisation, passed as
+``kommun``) read in every nämnd what a kommun follow-up needs and nothing else.
 What is read is a ``ReadSubject``: the kind of thing (an aggregate type or one of the
 documents below), its nämnd, the units it concerns and the people it names. The decision
 is data (``Refusal``), raised at the edge; lists are filtered with ``may_read``.
@@ -18,6 +20,7 @@ from typing import Any
 
 from domain.authority import person_name
 from domain.organisation import Organisation
+from domain.roles import KOMMUN_FOLLOWUP_ROLES
 
 EVERYTHING_ROLES = frozenset({"revisor"})  # reads everything, changes nothing
 # Read the reports of the unit they hold the role in and of every unit below it.
@@ -37,6 +40,9 @@ PERSON_CALENDAR = "PersonCalendar"
 UNIT_CALENDAR = "UnitCalendar"
 INTEGRITY = "Integrity"  # the chain's verification status: counts and hashes, no content
 EVENT_FEED = "EventFeed"  # every event of the nämnd
+KOMMUN_STEP = "KommunSteg"  # a kommun step (KSAU dialog, KS/KF beslut), in KS's organisation
+# What KLK reads in every nämnd: the plan, the cycles' progress, the underlag sent to KLK.
+KOMMUN_FOLLOWUP_KINDS = frozenset({"Arsplan", "Cycle", UNDERLAG, KOMMUN_STEP})
 MEMBER_KINDS = frozenset({"Organisation", "Arsplan", "ReportTemplate", "Delegationsordning",
                           INTEGRITY})
 RECORD_KINDS = frozenset({"Meeting", "DelegationLedger", "ParagraphRegister"})
@@ -54,6 +60,7 @@ class ReadScope:
     namnd_record: bool = False
     personal_data: bool = False  # about everyone, not only themselves
     whole_record: bool = False  # every event of the nämnd (the event feed)
+    kommun_followup: bool = False  # KLK: KOMMUN_FOLLOWUP_KINDS in every nämnd
 
     def reads_unit(self, unit_id: str) -> bool:
         return self.everything or unit_id in self.units
@@ -91,10 +98,13 @@ def subject_from_creation(aggregate_type: str, payload: Mapping[str, Any]) -> Re
 
 
 def read_scope(org: Organisation | None, person_id: str, on: date,
-               namnd_code: str | None = None) -> ReadScope:
-    """The person's scope in the nämnd that day; without an organisation, nothing."""
+               namnd_code: str | None = None, kommun: Organisation | None = None) -> ReadScope:
+    """The person's scope in the nämnd that day; without an organisation, nothing.
+    ``kommun``: kommunstyrelsen's organisation, where KLK's roles are held."""
+    followup = kommun is not None and any(
+        a.role in KOMMUN_FOLLOWUP_ROLES for a in kommun.roles_of(person_id, on))
     if org is None:
-        return ReadScope(person_id, namnd_code or "")
+        return ReadScope(person_id, namnd_code or "", kommun_followup=followup)
     assignments = org.roles_of(person_id, on)
     roles = {a.role for a in assignments}
     below = _children(org)
@@ -108,16 +118,23 @@ def read_scope(org: Organisation | None, person_id: str, on: date,
     return ReadScope(
         person_id, org.code, member=bool(assignments), everything=everything,
         units=frozenset(units), namnd_record=record, personal_data=personal,
-        whole_record=everything or (record and personal and forvaltningar <= units))
+        whole_record=everything or (record and personal and forvaltningar <= units),
+        kommun_followup=followup)
 
 
 def refusal(org: Organisation | None, scope: ReadScope, subject: ReadSubject
             ) -> Refusal | None:
     """Why the person may not read the subject, or None when they may."""
-    if scope.everything:
+    if scope.everything or (scope.kommun_followup and subject.kind in KOMMUN_FOLLOWUP_KINDS):
         return None
     who = person_name(org, scope.person_id) if org else scope.person_id
     kind = subject.kind
+    if kind == KOMMUN_STEP:
+        if scope.member:  # of kommunstyrelsen's organisation, where the steps are kept
+            return None
+        return Refusal("kommun_followup_only",
+                       "Kommunens steg (KSAU:s dialog, KS:s och KF:s beslut) läses av "
+                       "kommunledningskontorets controller och kommunstyrelsens förvaltning")
     if kind in ("UnitReport", UNIT_CALENDAR):
         if _reads_all(scope, subject):
             return None

@@ -15,7 +15,7 @@ CHEF_ROLE_BY_KIND = {
 ROLES = frozenset({
     "enhetschef", "avdelningschef", "forvaltningschef", "stallforetradande_forvaltningschef",
     "ordforande", "vice_ordforande", "au_ledamot", "ledamot", "ersattare",
-    "namndsekreterare", "controller", "revisor",
+    "namndsekreterare", "controller", "revisor", "klk_controller",
 })
 AU = "au"  # arbetsutskottet, the only group a nämnd may delegate to
 ORIGINAL_DELEGATE = "delegat_i_ursprungsarendet"
@@ -24,6 +24,9 @@ CYCLE_ADMIN_ROLES = ("forvaltningschef", "stallforetradande_forvaltningschef", "
 SECRETARY_ROLES = ("namndsekreterare", "ordforande")
 JUSTERARE_ROLES = ("vice_ordforande", "au_ledamot", "ledamot", "ersattare")
 NAMND_CHAIR_ROLES = ("ordforande", "vice_ordforande")
+# Kommunledningskontoret's controllers, in kommunstyrelsen's organisation: they follow every
+# nämnd's årsplan and record the kommun's own steps (domain/kommun.py).
+KOMMUN_FOLLOWUP_ROLES = ("klk_controller",)
 
 ROLE_LABELS = {
     "enhetschef": "enhetschef",
@@ -38,6 +41,7 @@ ROLE_LABELS = {
     "namndsekreterare": "nämndsekreterare",
     "controller": "controller",
     "revisor": "revisor",
+    "klk_controller": "controller vid kommunledningskontoret",
     "justerare": "justerare",
     "delegat": "delegat",
     "handlaggare": "handläggare",

@@ -98,6 +98,8 @@ FIELDS: dict[str, dict[str, Spec]] = {
                                   "reason": PERSONAL},
     "Organisation.RoleEnded": _public("assignment_id", "valid_to"),
     "Organisation.UnitAdded": _public("unit_id", "name", "kind", "parent_id"),
+    "KommunSteg.Recorded": _public("namnd_code", "milestone_id", "year", "process", "step",
+                                   "responsible", "deadline", "done_on", "reference"),
     "ParagraphRegister.Allocated": _public("meeting_id", "meeting_date", "first", "last"),
     "ParagraphRegister.Opened": _public("namnd_code", "year", "first_number"),
     "ReportTemplate.Adopted": _public("namnd_code", "items"),

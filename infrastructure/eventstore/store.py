@@ -18,8 +18,9 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import ApplicationRecorder, IntegrityError, JSONTranscoder
-from eventsourcing.utils import strtobool
+from eventsourcing.utils import get_topic, strtobool
 
+from domain.arsplan import Arsplan
 from domain.base import AuditedAggregate
 from domain.calendar import local_date
 from domain.chain import BrokenLink, verify_sequence
@@ -161,6 +162,17 @@ class ArsplanStore(Application[UUID]):
                 break
             version = event.originator_version
         return None if version is None else self.get(aggregate_id, kind, version=version)
+
+    def arsplan_ids(self) -> Iterator[UUID]:
+        """Every stored årsplan, every nämnd's, in the order adopted."""
+        topic = get_topic(Arsplan.Adopted)
+        start = 1
+        while True:
+            batch = self.recorder.select_notifications(start, 500, topics=[topic])
+            yield from (UUID(str(n.originator_id)) for n in batch)
+            if len(batch) < 500:
+                return
+            start = batch[-1].id + 1
 
     def organisation(self, namnd_code: str) -> Organisation:
         """Read-only: shared between commands, brought up to date on every call."""

@@ -9,7 +9,7 @@ axe.min.js, MPL-2.0): nothing is fetched at run time except the local app's page
 from __future__ import annotations
 
 import typing
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,9 +18,13 @@ import pytest
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 
-from api.app import ROUTERS
+from api.app import ROUTERS, create_app
 from api.dashboard_base import MACHINE_PATHS
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, serving
+from tests.support.clock import ManualClock
+from tests.support.engine import TestEngine
+from tests.support.kommun_world import KLK_CONTROLLER, load_kommun, year_2022
+from tests.support.stores import sqlite_env
 from tests.unit.von_meetings import schedule
 
 pytestmark = pytest.mark.slow
@@ -176,3 +180,26 @@ def test_keyboard_alone_signs_in(live_server: LiveServer, page: Any) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url("**/att-gora")
     assert page.get_by_role("heading", level=1).inner_text() == f"Att göra för {person}"
+
+
+def test_the_kommun_page_as_klk_meets_wcag_21_aa(tmp_path: Path, page: Any, axe_script: str,
+                                                 screenshots: Path) -> None:
+    """Kommunledningskontoret's view with two nämnder, every status and the step form
+    (the route list above checks it as VON's förvaltningschef sees it)."""
+    clock = ManualClock(datetime(2022, 1, 10, 8, tzinfo=UTC))
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
+    load_kommun(app)
+    year_2022(app, clock)
+    api = create_app(app, app.bus, {"t-klk": KLK_CONTROLLER})
+    page.context.set_extra_http_headers({"Authorization": "Bearer t-klk"})
+    with serving(api, "browser-test-kommun") as url:
+        page.goto(f"{url}/kommun?year=2022")
+        assert page.get_by_role("button", name="Registrera").count() == 1
+        failures = check_page(page, axe_script, screenshots, "kommun-klk")
+        page.get_by_label("Datum då steget blev klart (ÅÅÅÅ-MM-DD)").fill("28/9")
+        page.get_by_role("button", name="Registrera").click()
+        page.wait_for_load_state()
+        assert page.get_by_role("alert").count() == 1
+        failures += check_page(page, axe_script, screenshots, "kommun-klk-fel")
+    app.close()
+    assert not failures, "WCAG 2.1 AA:\n" + "\n".join(failures)

@@ -8,6 +8,8 @@ next to what the revisor sees: ``all`` (the same), ``sub`` (less, or personal da
 or ``nil`` (an empty list). ``pub`` rows answer without a token. Columns: the readers of
 ``READERS`` in order (enhetschef, avdelningschef, förvaltningschef, controller,
 nämndsekreterare, ordförande, revisor, enhetschef of another avdelning, another nämnd).
+Kommunledningskontoret's controller, who holds no role in VON, has a table of its own
+(``KLK_EXPECTED``), which also needs a row for every route.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from fastapi.routing import iter_route_contexts
 
 from api.read_access import READ_POLICIES
 from tests.feed.server import serving
-from tests.support.read_world import READERS, SARAS_UNIT, ReadWorld, auth, read_world
+from tests.support.read_world import KLK, READERS, SARAS_UNIT, ReadWorld, auth, read_world
 
 # Served by the framework, not by us: the API's documentation and the stylesheet.
 FRAMEWORK = {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/static"}
@@ -71,6 +73,8 @@ route                                           | policy       | enh avd frv ctl
 /feed/events                                    | feed         | 403 403 200 403 403 403 200 403 403
 /feed/consumers/{consumer}                      | feed         | 403 403 200 403 403 403 200 403 403
 /feed/stream                                    | feed         | 403 403 200 403 403 403 200 403 403
+/api/kommun                                     | kommun       | nil nil all all nil nil all nil nil
+/kommun                                         | kommun       | nil nil all all nil nil all nil nil
 """
 
 
@@ -137,6 +141,9 @@ SAMPLES: dict[str, tuple[str, Probe | None]] = {
     "/calendar/person/{person_id}.ics": (f"/calendar/person/{READERS['enhetschef']}.ics", None),
     "/calendar/unit/{unit_id}.ics": (f"/calendar/unit/{SARAS_UNIT}.ics", None),
     "/feed/consumers/{consumer}": ("/feed/consumers/matrix", None),
+    "/api/kommun": ("/api/kommun", lambda r: {
+        (p["process"], n["namnd_code"]) for p in r.json()["processes"] for n in p["namnder"]}),
+    "/kommun": ("/kommun", html(r'id="rad-([A-ZÅÄÖ]+-[a-z_]+)"')),
 }
 
 
@@ -229,3 +236,44 @@ def test_refusals_are_problem_documents_or_pages(http: httpx.Client, world: Read
     assert api.headers["content-type"].startswith("application/problem+json")
     page = ask(http, url_of(world, "/rapporter/{report_id}"), auth(READERS["annan nämnd"]))
     assert page.headers["content-type"].startswith("text/html")
+
+
+# Kommunledningskontoret's controller (``KLK``, a role in kommunstyrelsen's organisation) on
+# every route of VON's app: the årsplan, the cycles (without the units' rows), the underlag,
+# the audit entries of those and the kommun view; nothing else of the nämnd.
+KLK_EXPECTED = """
+/api/health pub | /health pub | / pub | /logga-in pub | /anslagstavla pub | /anslagstavla.atom pub
+/api/me 200 | /api/att-gora 200 | /att-gora 200 | /att-gora/live 200 | /api/calendar/links 200
+/api/seals 200 | /api/verify 403 | /arsplan 200
+/api/cycles all | /cykler all | /api/cycles/{cycle_id} nil | /cykler/{cycle_id} nil
+/cykler/{cycle_id}/live 200 | /api/reports/{report_id} 403 | /rapporter/{report_id} 403
+/api/reminders nil | /api/cycles/{cycle_id}/underlag.docx 200 | /cykler/{cycle_id}/underlag 200
+/api/audit-trail sub | /api/history/{aggregate_id} 403 | /revision 403
+/revision/historik/{aggregate_id} 403
+/api/delegation/register nil | /delegationer nil | /sammantraden nil
+/sammantraden/{meeting_id} 403 | /api/meetings/{meeting_id}/anmalningslista 403
+/api/meetings/{meeting_id}/anmalningslista.csv 403
+/api/meetings/{meeting_id}/anmalningslista.html 403
+/calendar/person/{person_id}.ics 403 | /calendar/unit/{unit_id}.ics 403
+/feed/events 403 | /feed/consumers/{consumer} 403 | /feed/stream 403
+/api/kommun all | /kommun all
+"""
+
+
+def klk_table() -> dict[str, str]:
+    cells = (cell.split() for line in KLK_EXPECTED.strip().splitlines()
+             for cell in line.split("|"))
+    return {route: answer for route, answer in cells}
+
+
+def test_klk_has_an_answer_for_every_route() -> None:
+    assert sorted(klk_table()) == sorted(table()), "rows missing or stale in KLK_EXPECTED"
+
+
+@pytest.mark.parametrize("route", sorted(klk_table()))
+def test_klk_reads_the_kommun_follow_up_and_nothing_else(http: httpx.Client, world: ReadWorld,
+                                                         route: str) -> None:
+    expected, url = klk_table()[route], url_of(world, route)
+    probe = SAMPLES.get(route, (route, None))[1]
+    baseline = probe(ask(http, url, auth(READERS["revisor"]))) if probe is not None else None
+    assert outcome(ask(http, url, auth(KLK)), probe, baseline, expected) == expected

@@ -28,6 +28,7 @@ from domain.base import Actor
 from domain.ids import organisation_id, unit_report_id
 from domain.organisation import RoleAssignment
 from domain.unit_report import UnitReport
+from infrastructure.importer import import_organisation
 from infrastructure.person_directory import directory_for, person_names
 from projections.read_models import ReadModels
 from tests.support.clock import ManualClock
@@ -36,6 +37,7 @@ from tests.support.stores import sqlite_env
 from tests.unit.von_meetings import compile_anmalningslista, schedule
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "von"
+KOMMUN = DATA.parent / "kommun"
 CALENDAR_SECRET = "read-policy-calendar-secret"
 OPENED = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 MEETING_DAY = date(2026, 12, 15)
@@ -52,6 +54,9 @@ READERS = {
     "enhetschef annan avdelning": "p-0a678d",  # Bjärkegården, Äldreboende
     "annan nämnd": "p-olle-annan",  # enhetschef in SN
 }
+# Kommunledningskontoret's controller (data/kommun): reads across nämnder, no column of its
+# own in the matrix (its answers are the matrix test's KLK table).
+KLK = "p-b83f10"
 SARAS_UNIT = "enh-schema-och-resursenheten"
 CECILIAS_UNIT = "enh-bjarkegarden"
 
@@ -73,7 +78,8 @@ class ReadWorld:
 
 
 def _names() -> dict[str, str]:
-    people = yaml.safe_load((DATA / "organisation.yaml").read_text(encoding="utf-8"))["people"]
+    people = [p for folder in (DATA, KOMMUN) for p in yaml.safe_load(
+        (folder / "organisation.yaml").read_text(encoding="utf-8"))["people"]]
     return {p["person_id"]: p["name"] for p in people} | {"p-olle-annan": "Olle Annan"}
 
 
@@ -108,6 +114,7 @@ def read_world(folder: Path) -> Iterator[ReadWorld]:
     app = TestEngine(env=sqlite_env(folder / "events.sqlite"), clock=clock)
     cycle = load_demo_data(app, DATA).cycle_id
     _another_namnd(app)
+    import_organisation(app, KOMMUN / "organisation.yaml")
     saras = unit_report_id(cycle, SARAS_UNIT)
     app.execute(c.ChangeItem(report_id=saras, item_id=_first_item(app, saras), field="analys",
                              value="Schemaläggningen håller"), READERS["enhetschef"])
@@ -126,7 +133,7 @@ def read_world(folder: Path) -> Iterator[ReadWorld]:
     compile_anmalningslista(app, meeting, clock.now)
     read_models = ReadModels.for_app(app)
     tokens = dev_tokens(app.organisation("VON"), person_names(app.store, "VON")) | {
-        token("p-olle-annan"): "p-olle-annan"}
+        token("p-olle-annan"): "p-olle-annan", token(KLK): KLK}
     api = create_app(app, app.bus, tokens, read_models=read_models)
     api.state.calendar_secret = CALENDAR_SECRET
     try:

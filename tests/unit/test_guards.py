@@ -526,7 +526,8 @@ def test_the_edges_next_to_the_refusals_are_accepted() -> None:
 # --- Every refusal in the domain has a row ---
 
 TABLES = ("tests.unit.test_guards", "tests.unit.test_guards_delegation",
-          "tests.unit.test_guards_meetings", "tests.unit.test_guards_content")
+          "tests.unit.test_guards_meetings", "tests.unit.test_guards_content",
+          "tests.unit.test_guards_kommun")
 
 
 def refusals() -> Counter[tuple[str, str]]:
