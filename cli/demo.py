@@ -1,4 +1,5 @@
-"""The VON demo data and the live demo cycle, loaded idempotently by the main job.
+"""The demo data (every nämnd the package ships: VON and SN) and VON's live demo cycle,
+loaded idempotently by the main job.
 
 The Årsplan 2022/2023 dates are in the past, so the live demo cycle takes the
 Delårsbokslut schedule's shape shifted to start today: the enhetschefer have 11
@@ -9,6 +10,7 @@ days later and the nämnd decides 14 days after that. The real 2022 dates are fo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +23,12 @@ from domain.cycle import Cycle
 from domain.delegation_commands import RecordDelegationsbeslut
 from domain.ids import cycle_id, delegationsbeslut_id
 from infrastructure.delegation_import import import_delegationsordning
-from infrastructure.importer import import_arsplan, import_organisation, import_report_template
+from infrastructure.importer import (
+    import_arsplan,
+    import_organisation,
+    import_report_template,
+    organisation_code,
+)
 
 NAMND_CODE = "VON"
 DEMO_CONTROLLER = "p-355f78"
@@ -48,27 +55,41 @@ def demo_cycle_command(today: date) -> OpenCycle:
         beslut_date=shift(underlag, BESLUT_DAYS))
 
 
-def load_demo_data(engine: Engine, folder: Path) -> DemoData:
-    """Imports organisation, årsplan, report template and delegationsordning, then opens
-    the demo cycle as the controller. Running it again changes nothing."""
+def load_demo_data(engine: Engine, folder: Path, others: Sequence[Path] = ()) -> DemoData:
+    """Imports VON's data from ``folder`` and each other nämnd's from ``others``, then opens
+    the demo cycle as VON's controller. Running it again changes nothing."""
+    loaded = load_namnd(engine, folder)
+    for other in others:
+        loaded += load_namnd(engine, other)
     store = engine.store
-    loaded = [f"organisation v{import_organisation(store, folder / 'organisation.yaml').version}"]
-    for plan_file in sorted(folder.glob("arsplan_*.yaml")):
-        loaded.append(f"{plan_file.stem} v{import_arsplan(store, plan_file).version}")
-    template = folder / "report_template.yaml"
-    if template.exists():
-        loaded.append(
-            f"rapportmall v{import_report_template(store, NAMND_CODE, template).version}")
-    ordning = folder / "delegationsordning_2022.yaml"
-    if ordning.exists():
-        loaded.append(f"delegationsordning v{import_delegationsordning(store, ordning).version}")
-        loaded.append(f"{record_demo_beslut(engine)} delegationsbeslut")
     command = demo_cycle_command(store.today())
     opened = cycle_id(NAMND_CODE, command.process, command.year)
     if not store.exists(opened):  # on a later day: the cycle opened then
         engine.execute(command, DEMO_CONTROLLER)
     cycle = store.get(opened, Cycle)
     return DemoData(cycle.id, cycle.title, loaded)
+
+
+def load_namnd(engine: Engine, folder: Path) -> list[str]:
+    """One nämnd's folder: organisation, årsplaner, report templates (the nämnd's default and
+    each process's own, under the organisation's code) and, for VON, the delegationsordning
+    with the demo's delegationsbeslut. What was loaded, as the dev panel lists it."""
+    store = engine.store
+    code = organisation_code(folder / "organisation.yaml")
+    org = import_organisation(store, folder / "organisation.yaml")
+    loaded = [f"{code} organisation v{org.version}"]
+    for plan_file in sorted(folder.glob("arsplan_*.yaml")):
+        loaded.append(f"{code} {plan_file.stem} v{import_arsplan(store, plan_file).version}")
+    for template in sorted(folder.glob("report_template*.yaml")):
+        process = template.stem.removeprefix("report_template").lstrip("_")
+        version = import_report_template(store, code, template).version
+        loaded.append(f"{code} rapportmall{' ' + process if process else ''} v{version}")
+    ordning = folder / "delegationsordning_2022.yaml"
+    if ordning.exists():  # VON's: the demo beslut are taken by VON's people
+        loaded.append(
+            f"{code} delegationsordning v{import_delegationsordning(store, ordning).version}")
+        loaded.append(f"{record_demo_beslut(engine)} delegationsbeslut")
+    return loaded
 
 
 def record_demo_beslut(engine: Engine) -> int:

@@ -1,7 +1,7 @@
 """The main job (`arsplan dev`): everything in one process tree, stopped by Ctrl-C.
 
-Embedded Temporal dev server (subprocess) → SQLite event store → VON demo data and
-the demo cycle → projection runner (thread) → worker and follower → API and
+Embedded Temporal dev server (subprocess) → SQLite event store → the demo data (VON's
+and SN's) and VON's demo cycle → projection runner (thread) → worker and follower → API and
 dashboard (uvicorn), all on one asyncio loop. SIGINT/SIGTERM set one stop event;
 everything is shut down in reverse order and the Temporal server is terminated.
 """
@@ -29,7 +29,7 @@ from audit.seals import SealKey
 from bootstrap import Engine, build_engine, connect
 from cli.demo import NAMND_CODE, DemoData, load_demo_data
 from infrastructure.logging import get_logger
-from infrastructure.packaged_data import require_files, von_dir
+from infrastructure.packaged_data import NAMNDER, namnd_dir, require_files, von_dir
 from infrastructure.person_directory import person_names
 from infrastructure.settings import Settings
 from infrastructure.tracing import instrument_api
@@ -79,13 +79,16 @@ def run_dev(settings: Settings, console: Console) -> None:
 
     data = von_dir(settings)
     require_files(data, "organisation.yaml")  # before anything is written
+    # The other nämnder the data folder has (SN): their organisation, plan and templates.
+    others = [namnd_dir(settings, code) for code in NAMNDER if code != NAMND_CODE]
+    others = [f for f in others if (f / "organisation.yaml").is_file()]
     if settings.seal_key_file is None:  # the demo's own key; production names its file
         key_file = settings.var_dir / "seal-key.pem"
         SealKey.load_or_create(key_file)
         settings = settings.model_copy(update={"seal_key_file": key_file})
     engine = build_engine(settings)
     app = engine.store
-    demo = load_demo_data(engine, data)
+    demo = load_demo_data(engine, data, others)
     tokens = dev_tokens(app.organisation(NAMND_CODE), person_names(app, NAMND_CODE))
     read_models = ReadModels.for_app(app)
     projections_stop = threading.Event()

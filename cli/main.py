@@ -27,6 +27,7 @@ from infrastructure.importer import (
     import_arsplan,
     import_organisation,
     import_report_template,
+    organisation_code,
 )
 from infrastructure.logging import configure_logging
 from infrastructure.packaged_data import require_files, von_dir
@@ -70,16 +71,17 @@ def import_data(
     application = open_store(settings)
     try:
         org = import_organisation(application, folder / "organisation.yaml")
+        code = organisation_code(folder / "organisation.yaml")  # the folder's nämnd
         console.print(f"Organisation: version {org.version}")
         for plan_file in sorted(folder.glob("arsplan_*.yaml")):
             result = import_arsplan(application, plan_file)
             console.print(f"Årsplan {plan_file.name}: version {result.version}")
         template = folder / "report_template.yaml"
         if template.exists():
-            result = import_report_template(application, "VON", template)
+            result = import_report_template(application, code, template)
             console.print(f"Rapportmall: version {result.version}")
         for process_template in sorted(folder.glob("report_template_*.yaml")):
-            result = import_report_template(application, "VON", process_template)
+            result = import_report_template(application, code, process_template)
             console.print(f"Rapportmall {process_template.name}: version {result.version}")
         ordning = folder / "delegationsordning_2022.yaml"
         if ordning.exists():

@@ -25,7 +25,7 @@ from rich.table import Table
 from domain.calendar import STOCKHOLM, in_stockholm, shown
 from domain.cycle import Cycle
 from infrastructure.eventstore import ArsplanStore
-from infrastructure.packaged_data import VON_FILES, require_files, von_dir
+from infrastructure.packaged_data import NAMND_FILES, VON_FILES, require_files, von_dir
 from infrastructure.settings import Settings
 from projections import queries as q
 from simulation import burndown, burndown_png, scenario_file
@@ -175,20 +175,30 @@ def run_cycle_simulation(settings: Settings, console: Console, cycle: str | None
                          seed: int | None = None, store: Path | None = None,
                          out: Path | None = None, data: Path | None = None,
                          scenario: Path | None = None) -> CycleOutcome:
-    """``cycle`` is NÄMND:process:år of the plan; a value the plan lacks raises
+    """``cycle`` is NÄMND:process:år of the plan, played on the nämnd's folder of the data
+    (``data`` if given); a value the plan lacks raises
     ``CycleOptionError`` before anything runs. ``scenario``: a scenario file to play
     instead of the generated scenario (it names its cycle); one that cannot be played
     raises ``ScenarioFileError`` before anything runs. Writes under ``out`` (default
     ``<var dir>/simulation``): the documents in ``drop/``, the burn-down as HTML and PNG."""
+    from cli.simulate_scenario import named_cycle, namnd_folder, scenario_path
     from simulation.cycle_run import Script, play_cycle, prepare
 
-    folder = von_dir(settings, data)
-    require_files(folder, *VON_FILES)
     script: Script | None = None
     if scenario is not None:
-        from cli.simulate_scenario import scenario_path
-
         scenario = scenario_path(settings, scenario)
+    # The run uses the data of the cycle's nämnd (sn/ for SN:…), the one a scenario file
+    # names too; its units and people are checked against that organisation.
+    named = cycle if scenario is None else named_cycle(scenario)
+    try:
+        folder = von_dir(settings, data) if named is None else namnd_folder(
+            settings, named, data)
+    except CycleOptionError as exc:
+        if scenario is None:
+            raise
+        raise scenario_file.ScenarioFileError(f"{scenario}: cycle: {exc}") from None
+    require_files(folder, *NAMND_FILES)
+    if scenario is not None:
         script = (scenario_file.load(scenario, folder / "organisation.yaml"), scenario)
         cycle = script[0].cycle
     assert cycle is not None

@@ -165,6 +165,11 @@ def import_organisation(store: AbstractEventStore, path: Path) -> CommandResult:
         raise DataFileError(f"{path}: {exc}") from None
 
 
+def organisation_code(path: Path) -> str:
+    """The nämnd code of an organisation file (its templates are imported under it)."""
+    return load_file(path, OrganisationFile).code
+
+
 def import_arsplan(store: AbstractEventStore, path: Path) -> CommandResult:
     """The plan goes into the store; from then on the store, not the file, dates its cycles."""
     spec = load_file(path, ArsplanFile)

@@ -12,7 +12,11 @@ from infrastructure.importer import DataFileError
 from infrastructure.settings import Settings
 
 PACKAGE = "data"
-VON_FILES = ("organisation.yaml", "report_template.yaml", "arsplan_2022_2023.yaml")
+# What a nämnd's folder (von/, sn/) holds for its årsplan to run.
+NAMND_FILES = ("organisation.yaml", "report_template.yaml", "arsplan_2022_2023.yaml")
+VON_FILES = NAMND_FILES
+# The nämnder whose data the package ships, by code (their folders are the codes in lower case).
+NAMNDER = ("VON", "SN")
 
 
 def packaged_data_dir() -> Path:
@@ -29,7 +33,12 @@ def data_dir(settings: Settings) -> Path:
 
 def von_dir(settings: Settings, folder: Path | None = None) -> Path:
     """``folder`` if given, else von/ in the data folder."""
-    return folder if folder is not None else data_dir(settings) / "von"
+    return namnd_dir(settings, "VON", folder)
+
+
+def namnd_dir(settings: Settings, namnd_code: str, folder: Path | None = None) -> Path:
+    """``folder`` if given, else the nämnd's folder in the data folder (sn/ for SN)."""
+    return folder if folder is not None else data_dir(settings) / namnd_code.lower()
 
 
 def require_files(folder: Path, *names: str) -> None:

@@ -89,6 +89,10 @@ def test_dev_shows_the_demo_tasks_and_stops_cleanly(
     process, base, log = main_job
     wait_for_health(base, process, log)
     assert "Dashboard" in log.read_text() and "dev-sara-demodal" in log.read_text()
+    panel = " ".join(log.read_text().replace("│", " ").split())  # the panel's wrapped lines
+    # Both nämnder, each with its process templates, on the "Data" line.
+    assert "VON rapportmall fordjupad_manadsuppfoljning v1" in panel
+    assert "SN organisation v" in panel and "SN rapportmall budget v1" in panel
 
     with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
         assert "Sara Demodal" in browser.get("/logga-in").text

@@ -159,7 +159,8 @@ def test_the_same_seed_gives_the_same_scenario(tmp_path: Path) -> None:
     ("VON:arsbokslut", "NÄMND:process:år"),
     ("VON:budget:2022", "ingen sådan cykel"),
     ("VON:arsbokslut:2024", "ingen sådan cykel"),
-    ("SN:arsbokslut:2022", "gäller VON"),
+    ("SN:budget:2022", "ingen sådan cykel"),  # SN's own plan (data/sn)
+    ("KS:arsbokslut:2022", "ingen data för nämnden KS"),
 ])
 def test_a_cycle_the_plan_lacks_is_a_one_line_error_naming_the_option(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, says: str) -> None:
