@@ -21,6 +21,8 @@ from api.problems import domain_problem, problem, refusal_text, status_of
 from api.sessions import CSRF_MESSAGE, CsrfRefused, keep_form_token, login_nonce
 from domain.calendar import STOCKHOLM, shown
 from domain.errors import DomainError
+from domain.ids import organisation_id
+from domain.kommun import KOMMUN_CODE
 from domain.roles import role_label
 from infrastructure.eventstore import ArsplanStore
 from infrastructure.person_directory import person_names
@@ -105,17 +107,26 @@ def viewer(request: Request) -> Principal:
     return who
 
 
+# Kommunstyrelsen's people (KLK) get the kommun view in their menu; the nämnd's do not need it.
+KOMMUN_LINK = {"href": "/kommun", "label": "Kommun"}
+
+
 def render(request: Request, name: str, who: Principal | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
     app: ArsplanStore = request.app.state.store
     org = app.organisation(request.app.state.namnd_code)
+    kommun = app.organisation(KOMMUN_CODE) if app.exists(organisation_id(KOMMUN_CODE)) else None
     names = person_names(app, request.app.state.namnd_code) | {"system": "Systemet"}
+    if kommun is not None:  # KLK's people read across nämnder and are named on their pages
+        names |= person_names(app, KOMMUN_CODE)
     # Pages show unit names, never ids (an actor's unit, a reminder's unit).
     unit_names = {uid: u.name for uid, u in org.units.items()}
     person = names.get(who.person_id, who.person_id) if who is not None else None
     # A bearer token's caller needs no CSRF token: its forms carry an empty one.
     csrf = login_nonce(request) if who is None else who.csrf_token or ""
     menu = getattr(request.app.state, "menu", [])
+    if kommun is not None and who is not None and who.person_id in kommun.people:
+        menu = [*menu, KOMMUN_LINK]
     response = templates.TemplateResponse(
         request, name, {"who": who, "person_name": person, "names": names,
                         "unit_names": unit_names, "extra_links": menu,

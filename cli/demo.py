@@ -55,12 +55,18 @@ def demo_cycle_command(today: date) -> OpenCycle:
         beslut_date=shift(underlag, BESLUT_DAYS))
 
 
-def load_demo_data(engine: Engine, folder: Path, others: Sequence[Path] = ()) -> DemoData:
-    """Imports VON's data from ``folder`` and each other nämnd's from ``others``, then opens
-    the demo cycle as VON's controller. Running it again changes nothing."""
+def load_demo_data(engine: Engine, folder: Path, others: Sequence[Path] = (),
+                   kommun: Path | None = None) -> DemoData:
+    """Imports VON's data from ``folder``, each other nämnd's from ``others`` and
+    kommunstyrelsen's organisation (KLK) from ``kommun``, then opens the demo cycle as VON's
+    controller. Running it again changes nothing."""
     loaded = load_namnd(engine, folder)
     for other in others:
         loaded += load_namnd(engine, other)
+    if kommun is not None:
+        code = organisation_code(kommun / "organisation.yaml")
+        org = import_organisation(engine.store, kommun / "organisation.yaml")
+        loaded.append(f"{code} organisation v{org.version}")
     store = engine.store
     command = demo_cycle_command(store.today())
     opened = cycle_id(NAMND_CODE, command.process, command.year)

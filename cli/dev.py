@@ -28,8 +28,10 @@ from api.auth import AUDITOR_TOKEN, dev_tokens
 from audit.seals import SealKey
 from bootstrap import Engine, build_engine, connect
 from cli.demo import NAMND_CODE, DemoData, load_demo_data
+from domain.ids import organisation_id
+from domain.kommun import KOMMUN_CODE
 from infrastructure.logging import get_logger
-from infrastructure.packaged_data import NAMNDER, namnd_dir, require_files, von_dir
+from infrastructure.packaged_data import NAMNDER, kommun_dir, namnd_dir, require_files, von_dir
 from infrastructure.person_directory import person_names
 from infrastructure.settings import Settings
 from infrastructure.tracing import instrument_api
@@ -88,8 +90,13 @@ def run_dev(settings: Settings, console: Console) -> None:
         settings = settings.model_copy(update={"seal_key_file": key_file})
     engine = build_engine(settings)
     app = engine.store
-    demo = load_demo_data(engine, data, others)
-    tokens = dev_tokens(app.organisation(NAMND_CODE), person_names(app, NAMND_CODE))
+    kommun = kommun_dir(settings)
+    demo = load_demo_data(engine, data, others,
+                          kommun if (kommun / "organisation.yaml").is_file() else None)
+    # VON's people and KLK's (who follow every nämnd's underlag on /kommun).
+    tokens = {**dev_tokens(app.organisation(NAMND_CODE), person_names(app, NAMND_CODE)),
+              **(dev_tokens(app.organisation(KOMMUN_CODE), person_names(app, KOMMUN_CODE))
+                 if app.exists(organisation_id(KOMMUN_CODE)) else {})}
     read_models = ReadModels.for_app(app)
     projections_stop = threading.Event()
     projections = start_in_thread(app, read_models, projections_stop)
@@ -154,7 +161,7 @@ def _panel(demo: DemoData, tokens: dict[str, str], urls: Urls) -> Panel:
     table.add_row("", "")
     table.add_row("Dev-tokens", "Authorization: Bearer <token>")
     shown = [AUDITOR_TOKEN, "dev-sara-demodal", "dev-lena-testlund", "dev-cecilia-demoqvist",
-             "dev-birgitta-exempelsson", "dev-johan-kalkylsson"]
+             "dev-birgitta-exempelsson", "dev-johan-kalkylsson", "dev-lisa-ledningsdal"]
     for token in shown:
         if token in tokens:
             table.add_row("", f"{token}  →  {tokens[token]}")

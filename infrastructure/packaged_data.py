@@ -41,6 +41,11 @@ def namnd_dir(settings: Settings, namnd_code: str, folder: Path | None = None) -
     return folder if folder is not None else data_dir(settings) / namnd_code.lower()
 
 
+def kommun_dir(settings: Settings) -> Path:
+    """kommun/ in the data folder: kommunstyrelsen's organisation, where KLK's roles are held."""
+    return data_dir(settings) / "kommun"
+
+
 def require_files(folder: Path, *names: str) -> None:
     """Refuses, naming the first missing one, before anything is opened or written."""
     for name in names:

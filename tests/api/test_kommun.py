@@ -173,3 +173,11 @@ async def test_the_page_offers_the_form_only_to_klk(world: World) -> None:
                                                      "done_on": "2022-09-28"},
                                     headers=bearer("t-von"))
     assert refused.status_code == 403 and "role_not_held" in refused.text
+
+
+async def test_klk_has_the_kommun_view_in_its_menu_and_is_named(world: World) -> None:
+    klk = await world.http.get("/att-gora", headers=bearer("t-klk"))
+    assert 'href="/kommun"' in klk.text
+    assert "Inloggad som <strong>Lisa Ledningsdal</strong>" in klk.text
+    chef = await world.http.get("/att-gora", headers=bearer("t-enh"))
+    assert chef.status_code == 200 and 'href="/kommun"' not in chef.text

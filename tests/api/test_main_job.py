@@ -93,6 +93,7 @@ def test_dev_shows_the_demo_tasks_and_stops_cleanly(
     # Both nämnder, each with its process templates, on the "Data" line.
     assert "VON rapportmall fordjupad_manadsuppfoljning v1" in panel
     assert "SN organisation v" in panel and "SN rapportmall budget v1" in panel
+    assert "KS organisation v" in panel
 
     with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as browser:
         assert "Sara Demodal" in browser.get("/logga-in").text
@@ -105,6 +106,12 @@ def test_dev_shows_the_demo_tasks_and_stops_cleanly(
         sign_in_sync(secretary, "dev-sofia-protokollsson")
         register = secretary.get("/delegationer").text
         assert "Personlig assistans 25 timmar" in register and "ska anmälas" in register
+    with httpx.Client(base_url=base, timeout=10, follow_redirects=True) as klk:
+        # Kommunledningskontoret's controller follows every nämnd's underlag on /kommun.
+        sign_in_sync(klk, "dev-lisa-ledningsdal")
+        kommun = klk.get("/kommun")
+        assert kommun.status_code == 200 and "Lisa Ledningsdal" in kommun.text
+        assert 'href="/kommun"' in kommun.text and "Vård- och omsorgsnämnden" in kommun.text
     tasks = httpx.get(f"{base}/api/att-gora",
                       headers={"Authorization": "Bearer dev-lena-testlund"}).json()
     assert [t["unit_id"] for t in tasks] == ["avd-aldreboende"]
