@@ -10,12 +10,9 @@ domain's (``domain.kommun``). docs/kommun.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
-from uuid import UUID
 
-from eventsourcing.utils import get_topic
 from pydantic import BaseModel
 
 from domain.arsplan import Arsplan, CycleSchedule
@@ -96,7 +93,7 @@ def kommun_overview(app: ArsplanStore, year: int, as_of: datetime | None = None
     planned = [(plan.namnd_code, s) for plan in plans for s in plan.schedules()
                if s.year == year]
     seen = {cycle_id(code, s.process, s.year) for code, s in planned}
-    for cid in _opened_cycle_ids(app):
+    for cid in app.originator_ids(Cycle.Opened):
         cycle = app.get_as_of(cid, Cycle, as_of) if cid not in seen else None
         if cycle is not None and cycle.year == year:  # opened by hand, in no plan
             seen.add(cid)
@@ -115,17 +112,6 @@ def kommun_overview(app: ArsplanStore, year: int, as_of: datetime | None = None
             group.steps.append(_step_row(app, step, now, as_of))
     ordered = sorted(groups.values(), key=_first_deadline)
     return KommunOverview(year=year, now=now, as_of=as_of, processes=ordered)
-
-
-def _opened_cycle_ids(app: ArsplanStore) -> Iterator[UUID]:
-    topic = get_topic(Cycle.Opened)
-    start = 1
-    while True:
-        batch = app.recorder.select_notifications(start, 500, topics=[topic])
-        yield from (UUID(str(n.originator_id)) for n in batch)
-        if len(batch) < 500:
-            return
-        start = batch[-1].id + 1
 
 
 def _group(groups: dict[str, ProcessOverview], process: str, year: int,

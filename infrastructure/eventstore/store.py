@@ -165,7 +165,12 @@ class ArsplanStore(Application[UUID]):
 
     def arsplan_ids(self) -> Iterator[UUID]:
         """Every stored årsplan, every nämnd's, in the order adopted."""
-        topic = get_topic(Arsplan.Adopted)
+        return self.originator_ids(Arsplan.Adopted)
+
+    def originator_ids(self, event_class: type[Any]) -> Iterator[UUID]:
+        """The aggregates that recorded an event of this class, in the log's order (the
+        whole log is read, filtered by topic: for rare events such as a plan's adoption)."""
+        topic = get_topic(event_class)
         start = 1
         while True:
             batch = self.recorder.select_notifications(start, 500, topics=[topic])
