@@ -242,16 +242,15 @@ class _LiveStream:
                         yield f"event: error\ndata: {refused}\n\n"
                         return
                 try:
-                    page = await asyncio.to_thread(self.feed.read, self.grant, position,
-                                                   self.filters, 100)
+                    page = await asyncio.to_thread(self.feed.read_published, self.grant,
+                                                   position, self.filters, 100)
                 except DomainError as error:
                     self.log.warning("feed_stream_refused", rule=error.rule)
                     yield f"event: error\ndata: {error}\n\n"
                     return
-                for envelope in page.events:
-                    token = position_token.encode(envelope.position)
-                    yield (f"id: {token}\nevent: {envelope.type}\n"
-                           f"data: {envelope.model_dump_json()}\n\n")
+                for event in page.events:
+                    token = position_token.encode(event.position)
+                    yield f"id: {token}\nevent: {event.type}\ndata: {event.json.decode()}\n\n"
                 position = page.next_position
                 if page.events or position < page.head:
                     idle = 0.0

@@ -18,8 +18,7 @@ from nats.js.api import StreamConfig
 from nats.js.errors import NotFoundError
 
 from feed.authority import FeedGrant
-from feed.envelope import EventEnvelope
-from feed.service import EventFeed
+from feed.service import EventFeed, PublishedEvent
 from infrastructure.logging import get_logger
 
 DUPLICATE_WINDOW_SECONDS = 24 * 3600.0  # a relay restarted within a day never duplicates
@@ -27,11 +26,11 @@ RELAY_CLIENT = "relay"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
-def subject_for(prefix: str, envelope: EventEnvelope) -> str:
+def subject_for(prefix: str, event: PublishedEvent) -> str:
     """``<prefix>.<nämnd>.<aggregate type>.<event>``: arsplan.VON.UnitReport.Klarmarkerad."""
-    namnd = _UNSAFE.sub("_", envelope.scope.namnd_code or "_")
-    event = envelope.type.rsplit(".", 1)[-1]
-    return f"{prefix}.{namnd}.{_UNSAFE.sub('_', envelope.aggregate.type)}.{_UNSAFE.sub('_', event)}"
+    namnd = _UNSAFE.sub("_", event.namnd_code or "_")
+    name = event.type.rsplit(".", 1)[-1]
+    return f"{prefix}.{namnd}.{_UNSAFE.sub('_', event.aggregate_type)}.{_UNSAFE.sub('_', name)}"
 
 
 async def ensure_stream(js: JetStreamContext, stream: str, prefix: str) -> None:
@@ -47,7 +46,7 @@ class NatsRelay:
 
     def __init__(self, feed: EventFeed, js: JetStreamContext, *, stream: str, prefix: str,
                  name: str, personal_data: bool = False, batch: int = 200,
-                 on_published: Callable[[EventEnvelope], None] = lambda envelope: None) -> None:
+                 on_published: Callable[[PublishedEvent], None] = lambda event: None) -> None:
         self.feed = feed
         self.js = js
         self.stream = stream
@@ -64,24 +63,23 @@ class NatsRelay:
 
     async def relay_once(self) -> int:
         """Publishes the next batch and then saves the position; returns how many."""
-        page = await asyncio.to_thread(self.feed.read, self.grant, self.position, None,
-                                       self.batch)
-        for envelope in page.events:
+        page = await asyncio.to_thread(self.feed.read_published, self.grant, self.position,
+                                       None, self.batch)
+        for event in page.events:
             await self.js.publish(
-                subject_for(self.prefix, envelope), envelope.model_dump_json().encode(),
-                stream=self.stream,
-                headers={"Nats-Msg-Id": str(envelope.event_id),
-                         "Arsplan-Position": str(envelope.position),
-                         "Arsplan-Type": envelope.type,
-                         "Arsplan-Version": str(envelope.version)})
-            self.on_published(envelope)
+                subject_for(self.prefix, event), event.json, stream=self.stream,
+                headers={"Nats-Msg-Id": event.event_id,
+                         "Arsplan-Position": str(event.position),
+                         "Arsplan-Type": event.type,
+                         "Arsplan-Version": str(event.version)})
+            self.on_published(event)
         if page.next_position > self.position:
             await asyncio.to_thread(self.feed.positions.advance, RELAY_CLIENT, self.name,
                                     page.next_position)
         if page.events:
             self.log.info("relayed", count=len(page.events), position=page.next_position,
-                          first_event_id=str(page.events[0].event_id),
-                          last_event_id=str(page.events[-1].event_id))
+                          first_event_id=page.events[0].event_id,
+                          last_event_id=page.events[-1].event_id)
         return len(page.events)
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -32,24 +33,33 @@ def _nested_namnd(event: Any) -> str | None:
     return None
 
 
+Scoped = tuple[EventScope, dict[str, Any]]  # the model and its JSON object
+
+
 class ScopeResolver:
     """Scopes by aggregate id; an aggregate's scope never changes, so it is cached."""
 
     def __init__(self, app: Application[Any], cache_size: int = CACHE_SIZE) -> None:
         self.app = app
         self.cache_size = cache_size
-        self._cache: OrderedDict[UUID, EventScope] = OrderedDict()
+        self._cache: OrderedDict[UUID, Scoped] = OrderedDict()
 
     def scope(self, event: Any) -> EventScope:
-        aggregate_id: UUID = event.originator_id
+        return self.scoped(event.originator_id, getattr(event, "unit_id", None),
+                           lambda: event)[0]
+
+    def scoped(self, aggregate_id: UUID, unit: str | None,
+               decode: Callable[[], Any]) -> Scoped:
+        """The scope of an event of ``aggregate_id`` naming ``unit``; ``decode`` gives the
+        event itself, asked for only when the aggregate's scope is not cached."""
         base = self._cache.get(aggregate_id)
         if base is None:
-            base = scope_of_creation(self._first_event(event))
+            model = scope_of_creation(self._first_event(decode()))
+            base = (model, model.model_dump(mode="json"))
             self._remember(aggregate_id, base)
         # Some events name a unit of their own (an organisation's UnitAdded, RoleAssigned).
-        unit = getattr(event, "unit_id", None)
-        if unit is not None and unit != base.unit_id:
-            return base.model_copy(update={"unit_id": unit})
+        if unit is not None and unit != base[0].unit_id:
+            return base[0].model_copy(update={"unit_id": unit}), {**base[1], "unit_id": unit}
         return base
 
     def _first_event(self, event: Any) -> Any:
@@ -58,7 +68,7 @@ class ScopeResolver:
         stored = self.app.recorder.select_events(event.originator_id, limit=1)
         return self.app.mapper.to_domain_event(stored[0])
 
-    def _remember(self, aggregate_id: UUID, scope: EventScope) -> None:
+    def _remember(self, aggregate_id: UUID, scope: Scoped) -> None:
         self._cache[aggregate_id] = scope
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -18,6 +18,7 @@ from feed.catalogue import ENVELOPE_FIELDS, aggregate_type, event_classes, topic
 from feed.envelope import ActorRef, AggregateRef, EventEnvelope, EventScope, jsonable
 from feed.positions import ConsumerPositions
 from feed.upcasting import current_version, upcast
+from feed.wire import StateReader, Unsupported, Wire, actor_of, dumps, envelope_wire
 
 MAX_LIMIT = 1000
 SCAN_BATCH = 500
@@ -46,6 +47,10 @@ class FeedFilter:
                     f"{event_type} finns i version 1–{current_version(event_type)}, "
                     f"inte {version}", rule="unknown_version")
 
+    @property
+    def narrows(self) -> bool:
+        return bool(self.types or self.namnd_codes or self.cycle_ids or self.unit_ids)
+
     def matches(self, event_type: str, scope: EventScope) -> bool:
         return ((not self.types or event_type in self.types)
                 and (not self.namnd_codes or scope.namnd_code in self.namnd_codes)
@@ -60,6 +65,29 @@ class FeedPage:
     head: int  # the newest notification id in the store when read
 
 
+class PublishedEvent(NamedTuple):
+    """One envelope as published: ``json`` is what ``EventEnvelope.model_dump_json()``
+    gives (UTF-8), with the fields a broker routes by."""
+
+    position: int
+    type: str
+    version: int
+    event_id: str
+    namnd_code: str | None
+    aggregate_type: str
+    json: bytes
+
+    def model(self) -> EventEnvelope:
+        return EventEnvelope.model_validate_json(self.json)
+
+
+@dataclass(frozen=True)
+class PublishedPage:
+    events: list[PublishedEvent]
+    next_position: int
+    head: int
+
+
 class EventFeed:
     """Reads the application's notification log as envelopes, in notification order."""
 
@@ -70,17 +98,34 @@ class EventFeed:
         self.positions = positions
         self.scopes = ScopeResolver(app)
         self.pseudonymise = Pseudonymiser(pseudonym_secret)
+        self.states = StateReader(app.mapper)
+        self._topic_types: dict[str, tuple[str, str]] = {}
 
     def head(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
     def read(self, grant: FeedGrant, after: int, feed_filter: FeedFilter | None = None,
              limit: int = 100) -> FeedPage:
+        """The next page of envelopes as models."""
+        found, position, head = self._scan(grant, after, feed_filter, limit)
+        return FeedPage([item if isinstance(item, EventEnvelope)
+                         else EventEnvelope.model_validate(item) for item in found],
+                        position, head)
+
+    def read_published(self, grant: FeedGrant, after: int,
+                       feed_filter: FeedFilter | None = None,
+                       limit: int = 100) -> PublishedPage:
+        """The same page as JSON, serialised once, for those who send it on."""
+        found, position, head = self._scan(grant, after, feed_filter, limit)
+        return PublishedPage([_published(item) for item in found], position, head)
+
+    def _scan(self, grant: FeedGrant, after: int, feed_filter: FeedFilter | None,
+              limit: int) -> tuple[list[Wire | EventEnvelope], int, int]:
         feed_filter = feed_filter or FeedFilter()
         if not 1 <= limit <= MAX_LIMIT:
             raise InvalidInputError(f"limit ska vara 1–{MAX_LIMIT}", rule="limit")
         topics = topics_for(sorted(feed_filter.types))
-        events: list[EventEnvelope] = []
+        events: list[Wire | EventEnvelope] = []
         position, scanned = max(after, 0), 0
         head = self.head()
         while len(events) < limit and scanned < MAX_SCAN and position < head:
@@ -91,14 +136,58 @@ class EventFeed:
                 position = head
                 break
             for notification in batch:
-                envelope = self._visible(grant, feed_filter, notification)
+                envelope = self._visible_wire(grant, feed_filter, notification)
                 position = notification.id
                 if envelope is not None:
                     events.append(envelope)
                     if len(events) == limit:
                         break
             scanned += len(batch)
-        return FeedPage(events, position, head)
+        return events, position, head
+
+    def _visible_wire(self, grant: FeedGrant, feed_filter: FeedFilter,
+                      notification: Notification) -> Wire | EventEnvelope | None:
+        """The envelope's JSON object built from the stored JSON (feed/wire.py), or the
+        model built the reference way when the wire path cannot vouch for the event."""
+        try:
+            return self._wire(grant, feed_filter, notification)
+        except Unsupported:
+            return self._visible(grant, feed_filter, notification)
+
+    def _wire(self, grant: FeedGrant, feed_filter: FeedFilter,
+              notification: Notification) -> Wire | None:
+        state = self.states.state(notification)
+        event_type, aggregate = self._types(notification.topic)
+        unit = state.get("unit_id")
+        if unit is not None and type(unit) is not str:
+            raise Unsupported("unit_id")
+        aggregate_id = notification.originator_id
+        scope, scope_wire = self.scopes.scoped(
+            aggregate_id if isinstance(aggregate_id, UUID) else UUID(aggregate_id), unit,
+            lambda: self.app.mapper.to_domain_event(notification))
+        if not grant.allows(scope.namnd_code) or (
+                feed_filter.narrows and not feed_filter.matches(event_type, scope)):
+            return None
+        version = feed_filter.versions.get(event_type, current_version(event_type))
+        pseudonymise = None if grant.personal_data else self.pseudonymise
+        payload, withheld = published(event_type, self.states.payload(state), pseudonymise)
+        actor = actor_of(state)
+        person, on_behalf_of = actor["person_id"], actor.get("on_behalf_of")
+        if pseudonymise is not None:
+            person, on_behalf_of = pseudonymise(person) or "", pseudonymise(on_behalf_of)
+        return envelope_wire(
+            notification, state, event_type, aggregate, version, scope_wire,
+            {"person_id": person, "role": actor["role"], "unit_id": actor.get("unit_id")},
+            on_behalf_of, payload if version == 1 else upcast(event_type, 1, payload, to=version),
+            withheld)
+
+    def _types(self, topic: str) -> tuple[str, str]:
+        """Topic → (event type, aggregate type)."""
+        known = self._topic_types.get(topic)
+        if known is None:
+            event_type = type_name(topic)
+            known = self._topic_types[topic] = (event_type, aggregate_type(event_type))
+        return known
 
     def _visible(self, grant: FeedGrant, feed_filter: FeedFilter,
                  notification: Notification) -> EventEnvelope | None:
@@ -150,3 +239,13 @@ class EventFeed:
                 rule="ack_beyond_head")
         return self.positions.advance(grant.client_id, consumer, position)
 
+
+
+def _published(item: Wire | EventEnvelope) -> PublishedEvent:
+    if isinstance(item, EventEnvelope):
+        return PublishedEvent(item.position, item.type, item.version, str(item.event_id),
+                              item.scope.namnd_code, item.aggregate.type,
+                              item.model_dump_json().encode())
+    return PublishedEvent(item["position"], item["type"], item["version"], item["event_id"],
+                          item["scope"]["namnd_code"], item["aggregate"]["type"],
+                          dumps(item))

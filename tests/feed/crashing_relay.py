@@ -14,10 +14,9 @@ import sys
 
 import nats
 
-from feed.envelope import EventEnvelope
 from feed.positions import ConsumerPositions
 from feed.relay import NatsRelay
-from feed.service import EventFeed
+from feed.service import EventFeed, PublishedEvent
 from tests.support.engine import TestEngine
 
 NATS_URL = "nats://127.0.0.1:4222"
@@ -28,7 +27,7 @@ async def run(env: dict[str, str], stream: str, prefix: str, batch: int,
     app = TestEngine(env=env)
     published = 0
 
-    def maybe_die(envelope: EventEnvelope) -> None:
+    def maybe_die(event: PublishedEvent) -> None:
         nonlocal published
         published += 1
         if published == kill_after:
