@@ -72,5 +72,8 @@ def key_of(recorded_id: str | None) -> str | None:
     return recorded_id
 
 
+_LOWER_HEX = frozenset("0123456789abcdef")
+
+
 def _is_hex(text: str) -> bool:
-    return all(c in "0123456789abcdef" for c in text)
+    return _LOWER_HEX.issuperset(text)  # a set test, not a generator: once per feed event
