@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from api.auth import Principal, command_bus, event_store
 from api.dashboard_base import instant, render, viewer
 from api.dashboard_delegation_form import FormError, parse_date
+from api.params import IsoInstant
 from api.problems import status_of
 from api.read_access import Reader, ReadPolicy, page_reader, read_policy, reader
 from api.routes_commands import execute
@@ -70,9 +71,10 @@ def _overview(app: ArsplanStore, sees: Reader, year: int | None,
 @router.get("/api/kommun", response_model=KommunOverview, tags=["läsning"],
             summary="Kommunledningskontorets översikt: underlag, beslut och kommunens steg")
 @read_policy(ReadPolicy.KOMMUN)
-def api_overview(year: Year = None, as_of: AsOf = None, sees: Reader = Depends(reader),
+def api_overview(year: Year = None, as_of: IsoInstant | None = None,
+                 sees: Reader = Depends(reader),
                  app: ArsplanStore = Depends(event_store)) -> KommunOverview:
-    return _overview(app, sees, year, instant(as_of))
+    return _overview(app, sees, year, as_of)
 
 
 @pages.get("/kommun")

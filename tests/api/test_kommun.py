@@ -181,3 +181,11 @@ async def test_klk_has_the_kommun_view_in_its_menu_and_is_named(world: World) ->
     assert "Inloggad som <strong>Lisa Ledningsdal</strong>" in klk.text
     chef = await world.http.get("/att-gora", headers=bearer("t-enh"))
     assert chef.status_code == 200 and 'href="/kommun"' not in chef.text
+
+
+async def test_a_bad_instant_is_a_problem_naming_as_of(world: World) -> None:
+    response = await world.http.get("/api/kommun", params={"as_of": "igår"},
+                                    headers=bearer("t-klk"))
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "as_of" in response.text
