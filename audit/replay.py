@@ -1,31 +1,32 @@
 """Auditor's operations over the log: replay into a fresh store, export a period.
 
 Both only read the live store. Replay copies the stored events byte for byte (in
-notification order) into a fresh store, verifies the hash chains there, projects
+notification order) into a fresh store, verifies the hash chains of the copy, projects
 every read model from zero and compares digests with the live read models, each
-at the position the live one has reached.
+at the position the live one has reached. It does all of that in one pass over the log.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent, Tracking
 from eventsourcing.sqlite import SQLiteConnection, SQLiteDatastore
 
-from audit.verify import VerifyReport, verify_store
+from audit.chain_walk import ChainWalk, VerifyReport
 from domain.cycle import Cycle
 from domain.unit_report import UnitReport
 from infrastructure.eventstore import ArsplanStore
 from projections.audit_trail import audit_entry
-from projections.base import ReadModelProjection, digest
+from projections.base import ReadModelProjection, SharedDecode, digest
+from projections.batching import BatchedView
 from projections.read_models import ReadModels
-from projections.runner import Progress, catch_up_together
+from projections.runner import CatchUpFailed, CatchUpProgress, Progress
 
 # Payloads at rest may be encrypted or compressed: the copy must decode them alike.
 CODEC_KEYS = ("CIPHER_TOPIC", "CIPHER_KEY", "COMPRESSOR_TOPIC")
@@ -97,9 +98,26 @@ def copy_log(source: Application[Any], target: Application[Any], *, batch_size: 
             progress(len(ids))
 
 
+@dataclass
+class _Target:
+    """A fresh read model, fed the copied events up to its live twin's position."""
+
+    live: ReadModelProjection
+    fresh: ReadModelProjection
+    position: int  # the live read model's position (a notification id of the live store)
+    topics: frozenset[str]
+    processed: int = 0
+    failed: BaseException | None = None
+
+
 def replay(live_app: ArsplanStore, live_models: ReadModels, fresh_env: Mapping[str, str], *,
            copied: Callable[[int], None] | None = None,
-           projected: Progress | None = None) -> ReplayResult:
+           projected: Progress | None = None, batch_size: int = 1000) -> ReplayResult:
+    """One pass over the live log: each batch of notifications is read once, written to
+    the fresh store in one insert, and numbered as the fresh store numbers it (the k-th
+    copied event is notification k there); each event is decoded once, for the chain
+    walk and for every read model. The fresh store holds no snapshots (only events are
+    copied), so its verify has none to check."""
     env = {**fresh_env, **{k: v for k, v in live_app.env.items() if k in CODEC_KEYS}}
     fresh_app = ArsplanStore(env=env)
     compared = [p for p in live_models.projections if p.compared_in_replay]
@@ -107,25 +125,82 @@ def replay(live_app: ArsplanStore, live_models: ReadModels, fresh_env: Mapping[s
     unsynced(getattr(fresh_app.recorder, "datastore", None))
     unsynced(fresh_models.datastore)
     try:
-        ids = copy_log(live_app, fresh_app, progress=copied)
-        report = verify_store(fresh_app)
-        pairs = list(zip(compared, fresh_models.projections, strict=True))
-        positions = {live.name: live.view.max_tracking_id(live_app.name) or 0
-                     for live, _ in pairs}
-        # Read models that the live side has at the same position are projected in one
-        # pass over the copy (each notification decoded once for all of them).
-        by_position: dict[int, list[ReadModelProjection]] = {}
-        for live, fresh in pairs:
-            by_position.setdefault(positions[live.name], []).append(fresh)
-        for live_position, fresh_group in by_position.items():
-            catch_up_together(fresh_app, fresh_group, until=bisect_right(ids, live_position),
-                              progress=projected)
-        comparisons = [ReplayComparison(live.name, positions[live.name], digest(live.view),
-                                        digest(fresh.view)) for live, fresh in pairs]
-        return ReplayResult(len(ids), report, comparisons)
+        if fresh_app.recorder.max_notification_id():
+            raise ValueError(f"replay needs an empty store to copy into: {_where(env)} "
+                             "already holds events")
+        targets = [_Target(live, fresh, live.view.max_tracking_id(live_app.name) or 0,
+                           frozenset(fresh.topics))
+                   for live, fresh in zip(compared, fresh_models.projections, strict=True)]
+        mapper = SharedDecode(fresh_app.mapper)
+        walk = ChainWalk(mapper)
+        head = live_app.recorder.max_notification_id() or 0
+        count = last = 0
+        while batch := live_app.recorder.select_notifications(last, batch_size,
+                                                              inclusive_of_start=False):
+            fresh_app.recorder.insert_events([
+                StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
+                for n in batch])
+            renumbered = _renumbered(batch, count)
+            mapper.forget()
+            walk.check_all(renumbered)
+            source_ids = [n.id for n in batch]
+            for target in targets:
+                mine = renumbered[:bisect_right(source_ids, target.position)]
+                _project(fresh_app.name, target, mine, mapper, head, projected)
+            count, last = count + len(batch), batch[-1].id
+            if copied is not None:
+                copied(count)
+        failures = {t.fresh.name: t.failed for t in targets if t.failed is not None}
+        if failures:
+            raise CatchUpFailed(failures) from next(iter(failures.values()))
+        comparisons = [ReplayComparison(t.live.name, t.position, digest(t.live.view),
+                                        digest(t.fresh.view)) for t in targets]
+        return ReplayResult(count, walk.finish(), comparisons)
     finally:
         fresh_models.close()
         fresh_app.close()
+
+
+def _where(env: Mapping[str, str]) -> str:
+    return env.get("SQLITE_DBNAME") or env.get("POSTGRES_SCHEMA") or "the store"
+
+
+def _renumbered(batch: Sequence[Notification], count: int) -> Sequence[Notification]:
+    """The batch as the fresh store numbers it, after ``count`` copied events (ids rise, so
+    a batch whose first and last ids are already those needs no new notifications)."""
+    if batch[0].id == count + 1 and batch[-1].id == count + len(batch):
+        return batch
+    return [Notification(id=count + k, originator_id=n.originator_id,
+                         originator_version=n.originator_version, topic=n.topic, state=n.state)
+            for k, n in enumerate(batch, 1)]
+
+
+def _project(name: str, target: _Target, notifications: Sequence[Notification],
+             mapper: SharedDecode, head: int, progress: Progress | None) -> None:
+    """The batch's events of the read model's topics, in one transaction with its
+    position (as a catch-up writes them); a failing read model is left out of the rest
+    of the pass, and the replay then raises ``CatchUpFailed`` naming it."""
+    if target.failed is not None:
+        return
+    mine = [n for n in notifications if n.topic in target.topics] if target.topics \
+        else notifications
+    if not mine:
+        return
+    projection = target.fresh
+    batched = BatchedView(projection.view)
+    try:
+        with projection.writing_to(batched):
+            for n in mine:
+                projection.process_notification(n, Tracking(name, n.id), mapper)
+        batched.flush()
+    except Exception as exc:
+        target.failed = exc
+        return
+    target.processed += len(mine)
+    if progress is not None:
+        position = mine[-1].id
+        progress(CatchUpProgress(projection.name, position, max(head, position),
+                                 target.processed))
 
 
 def period_entries(app: Application[Any], start: datetime, end: datetime, *,

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
 
-from domain.chain import GENESIS_HASH, BrokenLink, compute_hash
+from audit.chain_walk import ChainWalk, Seal, VerifyReport, check_link, head_of, type_name
 from domain.merkle import CompactRange, leaf_data, leaf_hash
 from projections.base import ReadModelView
 from projections.transparency_log import leaf_event, tree, tree_size
@@ -35,45 +34,7 @@ from projections.transparency_log import leaf_event, tree, tree_size
 # versions: not part of what a snapshot must reproduce.
 SNAPSHOT_BOOKKEEPING = frozenset({"_command_versions", "_command_fingerprints"})
 
-
-@dataclass(frozen=True)
-class Seal:
-    """A published head of the log: the root over its first ``tree_size`` events."""
-
-    tree_size: int
-    root_hash: str
-
-
-@dataclass
-class VerifyReport:
-    events_checked: int = 0
-    aggregates: int = 0
-    broken: BrokenLink | None = None
-    broken_notification_id: int | None = None
-    notification_gaps: list[tuple[int, int]] = field(default_factory=list)
-    head: Seal = field(default_factory=lambda: Seal(0, GENESIS_HASH))
-    seal_problem: str | None = None
-    log_problem: str | None = None
-    snapshot_problem: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return (self.broken is None and self.seal_problem is None and self.log_problem is None
-                and self.snapshot_problem is None)
-
-    def problems(self) -> list[str]:
-        found = []
-        if self.broken is not None:
-            b = self.broken
-            found.append(f"{b.event_type or 'event'} of aggregate {b.originator_id} version "
-                         f"{b.originator_version} (notification {self.broken_notification_id})"
-                         f": {b.reason}")
-        found += [p for p in (self.seal_problem, self.log_problem, self.snapshot_problem) if p]
-        return found
-
-
-def _name(topic: str) -> str:
-    return topic.partition(":")[2] or topic
+__all__ = ["ChainWalk", "IncrementalVerifier", "Seal", "VerifyReport", "verify_store"]
 
 
 def verify_store(app: Application[Any], *, batch_size: int = 1000,
@@ -81,78 +42,19 @@ def verify_store(app: Application[Any], *, batch_size: int = 1000,
                  log_view: ReadModelView | None = None, check_snapshots: bool = True,
                  progress: Callable[[int], None] | None = None) -> VerifyReport:
     """Walks the whole log once; stops at the first broken link."""
-    report = VerifyReport()
-    expected = {s.tree_size: s for s in [*seals, *([seal] if seal else [])]}
-    heads: dict[str, tuple[int, str]] = {}
-    tree_so_far = CompactRange()
-    last_id = 0
-    while True:
-        notifications = app.recorder.select_notifications(last_id + 1, batch_size)
-        if not notifications:
-            break
-        for n in notifications:
-            if n.id != last_id + 1 and last_id:
-                report.notification_gaps.append((last_id, n.id))
-            event, broken = _check(app, n, heads)
-            if broken is not None:
-                report.broken, report.broken_notification_id = broken, n.id
-                report.head = _head(tree_so_far)
-                return report
-            tree_so_far.append(leaf_hash(leaf_data(n.id, event.chain_hash)))
-            last_id = n.id
-            report.events_checked += 1
-            sealed = expected.get(tree_so_far.size)
-            if sealed is not None and tree_so_far.root().hex() != sealed.root_hash:
-                report.seal_problem = report.seal_problem or (
-                    f"the log's first {sealed.tree_size} events differ from the sealed ones "
-                    f"(root {tree_so_far.root().hex()}, sealed {sealed.root_hash}): the history "
-                    "up to the seal was changed")
+    walk = ChainWalk(app.mapper, [*seals, *([seal] if seal else [])])
+    while notifications := app.recorder.select_notifications(walk.last_id + 1, batch_size):
+        walk.check_all(notifications)
+        if walk.broken:
+            return walk.report
         if progress is not None:
-            progress(report.events_checked)
-    report.aggregates = len(heads)
-    report.head = _head(tree_so_far)
-    beyond = [s for s in expected.values() if s.tree_size > tree_so_far.size]
-    if beyond and report.seal_problem is None:
-        sealed = min(beyond, key=lambda s: s.tree_size)
-        report.seal_problem = (f"the store holds {tree_so_far.size} events, but a seal covers "
-                               f"{sealed.tree_size}: events were deleted")
+            progress(walk.report.events_checked)
+    report = walk.finish()
     if log_view is not None:
         report.log_problem = _compare_with_log(app, log_view, report.head, batch_size)
     if check_snapshots and getattr(app, "snapshots", None) is not None:
-        report.snapshot_problem = _check_snapshots(app, heads)
+        report.snapshot_problem = _check_snapshots(app, walk.heads)
     return report
-
-
-def _head(tree_so_far: CompactRange) -> Seal:
-    if tree_so_far.size == 0:
-        return Seal(0, GENESIS_HASH)
-    return Seal(tree_so_far.size, tree_so_far.root().hex())
-
-
-def _check(app: Application[Any], notification: Any,
-           heads: dict[str, tuple[int, str]]) -> tuple[Any, BrokenLink | None]:
-    oid = str(notification.originator_id)
-    version = int(notification.originator_version)
-    kind = _name(notification.topic)
-    try:
-        event: Any = app.mapper.to_domain_event(notification)
-    except Exception as exc:
-        return None, BrokenLink(oid, version, f"stored event cannot be decoded: {exc}", "", "",
-                                kind)
-    last_version, last_hash = heads.get(oid, (0, GENESIS_HASH))
-    if version != last_version + 1:
-        return event, BrokenLink(oid, version, "version gap: an event is missing or reordered",
-                                 str(last_version + 1), str(version), kind)
-    prev_hash = getattr(event, "prev_hash", None)
-    if prev_hash != last_hash:
-        return event, BrokenLink(oid, version, "link to the previous event does not match",
-                                 last_hash, str(prev_hash), kind)
-    recomputed = compute_hash(event)
-    if recomputed != event.chain_hash:
-        return event, BrokenLink(oid, version, "content does not match its hash", recomputed,
-                                 event.chain_hash, kind)
-    heads[oid] = (version, event.chain_hash)
-    return event, None
 
 
 def _compare_with_log(app: Application[Any], view: ReadModelView, head: Seal,
@@ -217,7 +119,7 @@ def _check_snapshots(app: Application[Any], heads: dict[str, tuple[int, str]]) -
 
 def _check_snapshot(app: Application[Any], snapshot: Any) -> str | None:
     version = snapshot.originator_version
-    where = (f"the snapshot of {_name(snapshot.topic)} {snapshot.originator_id} at version "
+    where = (f"the snapshot of {type_name(snapshot.topic)} {snapshot.originator_id} at version "
              f"{version}")
     events: list[Any] = list(app.events.get(snapshot.originator_id, lte=version))
     if not events or events[-1].originator_version != version:
@@ -268,7 +170,7 @@ class IncrementalVerifier:
                 notifications = self.app.recorder.select_notifications(self._last_id + 1,
                                                                        batch_size)
                 for n in notifications:
-                    event, broken = _check(self.app, n, self._heads)
+                    event, broken = check_link(self.app.mapper, n, self._heads)
                     if broken is not None:
                         report.broken, report.broken_notification_id = broken, n.id
                         self._failed = self._finish(report)
@@ -287,7 +189,7 @@ class IncrementalVerifier:
     def _finish(self, report: VerifyReport) -> VerifyReport:
         report.events_checked = self._tree.size
         report.aggregates = len(self._heads)
-        report.head = _head(self._tree)
+        report.head = head_of(self._tree)
         return report
 
     def _log_problem(self) -> str | None:
