@@ -69,6 +69,10 @@ class ReadModelView(TrackingRecorder, ABC):
     which is what audit trails and outboxes need.
     """
 
+    # Whether a batch may commit in another thread while the runner reads this view's
+    # other rows and projects the next batch (a store with a connection per transaction).
+    concurrent_writes = False
+
     @abstractmethod
     def get(self, kind: str, key: str) -> Doc | None:
         """One row's document, or None."""
@@ -100,6 +104,14 @@ class ReadModelView(TrackingRecorder, ABC):
         Raises eventsourcing's IntegrityError, changing nothing, when the position
         is not past the recorded one (the event was already applied).
         """
+
+    def write_batch(self, deletes: Sequence[RowChange], tracking: Tracking,
+                    upserts: Sequence[EncodedRow], appends: Sequence[EncodedRow]) -> None:
+        """A batch's net changes in one transaction, as ``write_with_tracking`` would:
+        the deletes, then rows that may replace stored ones, then rows whose keys were
+        new when their events wrote them (a view may insert those without a conflict
+        check)."""
+        self.write_with_tracking(deletes, tracking, [*upserts, *appends])
 
     @abstractmethod
     def rows(self) -> list[Row]:

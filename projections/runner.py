@@ -14,12 +14,19 @@ each notification decoded at most once (``SharedDecode``) for all of them. Each 
 model still gets exactly the notifications a catch-up of its own would give it (those
 past its own position, of its topics) and commits its rows with its own position, one
 transaction per batch: its tracking is what it would be alone.
+
+On PostgreSQL a full batch commits in a writer thread while the runner reads and projects
+the next one (``_Flushes``): the next batch starts from the rows the last one left
+(``batching.Before``) and waits for that commit before it reads any other row, and it
+commits only after it; if that commit failed, the next batch is dropped, so the position
+stays before the failed batch as it would without the overlap.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +35,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Mapper, Notification, Tracking
 
 from projections.base import ReadModelProjection, SharedDecode
-from projections.batching import BatchedView
+from projections.batching import BatchedView, Before
 from projections.read_models import ReadModels
 
 log = structlog.get_logger(__name__)
@@ -54,18 +61,28 @@ def catch_up(app: Application[Any], projection: ReadModelProjection, *,
     position = projection.view.max_tracking_id(app.name) or 0
     head = app.recorder.max_notification_id() or 0
     processed = 0
-    while stop is None or not stop.is_set():
-        batch = app.recorder.select_notifications(
-            position, batch_size, stop=until, topics=projection.topics,
-            inclusive_of_start=False)
-        if batch:
-            _apply(app, projection, batch, app.mapper)
+
+    def read(after: int) -> Sequence[Notification]:
+        return app.recorder.select_notifications(after, batch_size, stop=until,
+                                                 topics=projection.topics,
+                                                 inclusive_of_start=False)
+
+    batch = read(position)
+    last: CatchUpProgress | None = None
+    with _Flushes() as flushes:
+        while batch and (stop is None or not stop.is_set()):
+            more = len(batch) == batch_size
+            # Projected while the batch before commits; then committed in turn, a full
+            # batch while the next one is read and projected.
+            batched = _apply(app, projection, batch, app.mapper, flushes.before(0))
+            if flushes.wait(0) and progress is not None and last is not None:
+                progress(last)
+            flushes.submit(0, batched, in_background=more)
             position, processed = batch[-1].id, processed + len(batch)
-            if progress is not None:
-                progress(CatchUpProgress(projection.name, position, max(head, position),
-                                         processed))
-        if len(batch) < batch_size:
-            break
+            last = CatchUpProgress(projection.name, position, max(head, position), processed)
+            batch = read(position) if more else []
+        if flushes.wait(0) and progress is not None and last is not None:
+            progress(last)
     return processed
 
 
@@ -110,43 +127,119 @@ def catch_up_together(app: Application[Any], projections: Sequence[ReadModelProj
     failures: dict[str, BaseException] = {}
     topics, mapper = _topics(projections), SharedDecode(app.mapper)
     position = min(positions)
-    while stop is None or not stop.is_set():
-        batch = app.recorder.select_notifications(position, batch_size, stop=until,
-                                                  topics=topics, inclusive_of_start=False)
-        mapper.forget()
-        for i, projection in enumerate(projections):
-            if projection.name in failures:
-                continue
-            mine = [n for n in batch if n.id > positions[i]
-                    and (not wanted[i] or n.topic in wanted[i])]
-            if not mine:
-                continue
-            try:
-                _apply(app, projection, mine, mapper)
-            except Exception as exc:  # the others go on; this one resumes before the batch
-                failures[projection.name] = exc
-                continue
-            positions[i], processed[i] = mine[-1].id, processed[i] + len(mine)
-            if progress is not None:
-                progress(CatchUpProgress(projection.name, positions[i],
-                                         max(head, positions[i]), processed[i]))
-        if len(batch) < batch_size or len(failures) == len(projections):
-            break
-        position = batch[-1].id
+
+    submitted: list[CatchUpProgress | None] = [None] * len(projections)
+
+    def committed(i: int) -> None:
+        """Waits for read model i's batch in flight; a failed one leaves the pass."""
+        try:
+            done = submitted[i]
+            if flushes.wait(i) and progress is not None and done is not None:
+                progress(done)
+        except Exception as exc:  # it resumes before that batch
+            failures[projections[i].name] = exc
+
+    with _Flushes() as flushes:
+        while stop is None or not stop.is_set():
+            batch = app.recorder.select_notifications(position, batch_size, stop=until,
+                                                      topics=topics, inclusive_of_start=False)
+            mapper.forget()
+            more = len(batch) == batch_size
+            for i, projection in enumerate(projections):
+                if projection.name in failures:
+                    continue
+                mine = [n for n in batch if n.id > positions[i]
+                        and (not wanted[i] or n.topic in wanted[i])]
+                if not mine:
+                    continue
+                try:
+                    batched = _apply(app, projection, mine, mapper, flushes.before(i))
+                except Exception as exc:  # the others go on; this one resumes before the batch
+                    failures[projection.name] = exc
+                    continue
+                committed(i)  # the batch before: if it failed, this one is dropped
+                if projection.name in failures:
+                    continue
+                # A full batch commits while the other read models and the next batch
+                # are projected.
+                flushes.submit(i, batched, in_background=more)
+                positions[i], processed[i] = mine[-1].id, processed[i] + len(mine)
+                submitted[i] = CatchUpProgress(projection.name, positions[i],
+                                               max(head, positions[i]), processed[i])
+            if not more or len(failures) == len(projections):
+                break
+            position = batch[-1].id
+        for i in range(len(projections)):
+            committed(i)
     if failures:
         raise CatchUpFailed(failures) from next(iter(failures.values()))
     return sum(processed)
 
 
 def _apply(app: Application[Any], projection: ReadModelProjection,
-           notifications: Sequence[Notification], mapper: Mapper[Any]) -> None:
-    """One transaction per batch: its rows and its last position commit together."""
-    batched = BatchedView(projection.view)
+           notifications: Sequence[Notification], mapper: Mapper[Any],
+           before: Before | None = None) -> BatchedView:
+    """Projects a batch into an overlay; its ``flush`` is one transaction: the batch's
+    rows and its last position commit together."""
+    batched = BatchedView(projection.view, before)
     with projection.writing_to(batched):
         for notification in notifications:
             projection.process_notification(notification, Tracking(app.name, notification.id),
                                             mapper)
-    batched.flush()
+    return batched
+
+
+class _Flushes:
+    """At most one batch in flight per read model (a slot), sealed at once and committed
+    by a writer thread where the view allows concurrent writes (PostgreSQL: the server
+    stores one batch while Python projects the next), otherwise at once. Every commit
+    has ended, done or failed, when the block is left."""
+
+    def __init__(self) -> None:
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: dict[int, tuple[BatchedView, Future[None] | None]] = {}
+
+    def submit(self, slot: int, batched: BatchedView, *, in_background: bool) -> None:
+        batched.seal()
+        if in_background and batched.view.concurrent_writes:
+            if self._writer is None:
+                self._writer = ThreadPoolExecutor(2, thread_name_prefix="projection-flush")
+            self._pending[slot] = (batched, self._writer.submit(batched.commit))
+        else:
+            batched.commit()
+            self._pending[slot] = (batched, None)
+
+    def before(self, slot: int) -> Before | None:
+        """What the slot's next batch may take from the one in flight."""
+        found = self._pending.get(slot)
+        position = found[0].position if found is not None else None
+        if found is None or position is None:
+            return None
+        future = found[1]
+        return Before(found[0].carried, position,
+                      future.result if future is not None else _nothing)
+
+    def wait(self, slot: int) -> bool:
+        """Waits for the slot's batch; True if there was one (raises if it failed)."""
+        if slot not in self._pending:
+            return False
+        _, future = self._pending.pop(slot)
+        if future is not None:
+            future.result()
+        return True
+
+    def __enter__(self) -> _Flushes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        wait([future for _, future in self._pending.values() if future is not None])
+        self._pending.clear()
+        if self._writer is not None:
+            self._writer.shutdown()
+
+
+def _nothing() -> None:
+    return None
 
 
 def catch_up_all(app: Application[Any], read_models: ReadModels,

@@ -92,7 +92,17 @@ class _BatchNodes:
 
     def get(self, level: int, index: int) -> bytes:
         found = self.added.get((level, index))
-        return found if found is not None else self.older.get(level, index)
+        if found is None:
+            found = self.added[(level, index)] = self.older.get(level, index)
+        return found
+
+    def edge(self, size: int) -> dict[tuple[int, int], bytes] | None:
+        """The nodes the next append reads (the perfect subtrees a tree of ``size``
+        ends in), if this batch holds them all."""
+        wanted = [(level, (size >> level) - 1) for level in range(size.bit_length())
+                  if size >> level & 1]
+        found = {node: self.added[node] for node in wanted if node in self.added}
+        return found if len(found) == len(wanted) else None
 
     def put_many(self, nodes: Iterable[tuple[int, int, bytes]]) -> None:
         for level, index, value in nodes:
@@ -122,6 +132,10 @@ class TransparencyLogProjection(ReadModelProjection):
         super().__init__(view)
         self._in_batch = False
         self._batch_log: MerkleLog | None = None
+        # The last batch's tree size and the nodes an append to it reads: the next batch
+        # starts without reading the view, so it need not wait for the last one's commit.
+        # A tree of a given size over the log is one tree, so the size identifies them.
+        self._edge: tuple[int, dict[tuple[int, int], bytes]] | None = None
 
     @contextmanager
     def writing_to(self, view: ReadModelView) -> Iterator[None]:
@@ -130,13 +144,20 @@ class TransparencyLogProjection(ReadModelProjection):
             try:
                 yield
             finally:
+                log = self._batch_log
+                if log is not None and isinstance(log.nodes, _BatchNodes):
+                    edge = log.nodes.edge(log.size)
+                    self._edge = (log.size, edge) if edge is not None else None
                 self._in_batch, self._batch_log = False, None
 
     def _log(self) -> MerkleLog:
         """The tree as the view has it; within a batch, the one kept since its start."""
         if self._batch_log is not None:
             return self._batch_log
-        log = MerkleLog(_BatchNodes(self.view), tree_size(self.view))
+        nodes, size = _BatchNodes(self.view), tree_size(self.view)
+        if self._in_batch and self._edge is not None and self._edge[0] == size:
+            nodes.added.update(self._edge[1])
+        log = MerkleLog(nodes, size)
         if self._in_batch:
             self._batch_log = log
         return log

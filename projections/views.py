@@ -15,6 +15,9 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.popo import POPOTrackingRecorder
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from psycopg import Cursor
+from psycopg.errors import UniqueViolation
+from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
 from projections.base import (
@@ -27,6 +30,9 @@ from projections.base import (
     RowChange,
     canonical_json,
 )
+
+# Fewer new rows than this are upserted: a savepoint and a COPY cost more round trips.
+COPY_FROM = 64
 
 
 class SnapshotRow(NamedTuple):
@@ -238,6 +244,8 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
     ``<projection name>_tracking``), so it also works under ``ProjectionRunner``.
     """
 
+    concurrent_writes = True  # each transaction takes its own pooled connection
+
     def __init__(self, datastore: PostgresDatastore, *, tracking_table_name: str,
                  **kwargs: Any) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
@@ -264,6 +272,8 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
             "%b::bigint[], %b::text[]) ON CONFLICT (kind, key) DO UPDATE "
             "SET part = EXCLUDED.part, position = EXCLUDED.position, doc = EXCLUDED.doc"
         ).format(schema, table)
+        self._copy = SQL("COPY {0}.{1} (kind, key, part, position, doc) FROM STDIN").format(
+            schema, table)
         self._delete = SQL("DELETE FROM {0}.{1} WHERE kind = %s AND key = %s").format(
             schema, table)
         self._select = SQL("SELECT doc FROM {0}.{1} WHERE kind = %s").format(schema, table)
@@ -315,13 +325,39 @@ class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
                         curs.execute(self._upsert, _put_rows([c], tracking)[0])
             else:
                 puts = _put_rows(changes, tracking)
-            puts.extend(encoded)
-            if puts:
-                # ON CONFLICT may touch a row once per statement: the last put of a key wins,
-                # as it would row by row.
-                last_per_key = {(row[0], row[1]): row for row in puts}.values()
-                columns = [list(column) for column in zip(*last_per_key, strict=True)]
-                curs.execute(self._upsert_all, columns)
+            self._upsert_rows(curs, puts)
+            self._append_rows(curs, encoded)
+
+    def write_batch(self, deletes: Sequence[RowChange], tracking: Tracking,
+                    upserts: Sequence[EncodedRow], appends: Sequence[EncodedRow]) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            self._insert_tracking(curs, tracking)
+            for c in deletes:
+                curs.execute(self._delete, (c.kind, c.key))
+            self._upsert_rows(curs, upserts)
+            self._append_rows(curs, appends)
+
+    def _upsert_rows(self, curs: Cursor[DictRow], rows: Sequence[EncodedRow]) -> None:
+        if rows:
+            # ON CONFLICT may touch a row once per statement: the last put of a key wins,
+            # as it would row by row.
+            last_per_key = {(row[0], row[1]): row for row in rows}.values()
+            columns = [list(column) for column in zip(*last_per_key, strict=True)]
+            curs.execute(self._upsert_all, columns)
+
+    def _append_rows(self, curs: Cursor[DictRow], rows: Sequence[EncodedRow]) -> None:
+        """Rows new when written (a batch's transparency-log nodes, audit-trail entries):
+        COPY, half the time of the upsert for a batch's thousands of rows. A key stored
+        after all (an unexpected rewrite) rolls back to the savepoint and upserts."""
+        if len(rows) < COPY_FROM:
+            self._upsert_rows(curs, rows)
+            return
+        try:
+            with curs.connection.transaction(), curs.copy(self._copy) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except UniqueViolation:
+            self._upsert_rows(curs, rows)
 
     def rows(self) -> list[Row]:
         with self.datastore.transaction(commit=False) as curs:

@@ -17,7 +17,12 @@ from eventsourcing.tests.persistence import TrackingRecorderTestCase
 from infrastructure.settings import postgres_env
 from projections.base import Put, ReadModelView, digest
 from projections.batching import BatchedView
-from projections.views import POPOReadModelView, PostgresReadModelView, SQLiteReadModelView
+from projections.views import (
+    COPY_FROM,
+    POPOReadModelView,
+    PostgresReadModelView,
+    SQLiteReadModelView,
+)
 from tests.support.stores import POSTGRES_DSN, postgres_schema_env, skip_without_postgres
 
 
@@ -230,3 +235,14 @@ class TestGetForUpdateInABatch:
         assert handed == {"n": 1}
         handed["n"] = 99  # changed but, against the contract, never written back
         assert batch.get("report", "r1") == {"n": 1}
+
+
+def test_a_batchs_new_rows_replace_a_row_stored_under_the_same_key_after_all(
+        view: ReadModelView) -> None:
+    # Enough rows for PostgreSQL's COPY, which refuses a stored key: it then upserts.
+    view.write_with_tracking([Put("entry", "k0", {"v": "old"}, "p1")], Tracking("a", 1))
+    appends = [("entry", f"k{n}", "p1", 2, f'{{"v":{n}}}') for n in range(COPY_FROM + 1)]
+    view.write_batch([], Tracking("a", 2), [("report", "r1", "c1", 2, '{"n":1}')], appends)
+    assert view.get("entry", "k0") == {"v": 0}
+    assert len(view.find("entry", "p1")) == COPY_FROM + 1
+    assert view.get("report", "r1") == {"n": 1} and view.max_tracking_id("a") == 2
