@@ -27,16 +27,25 @@ class ProcessKind:
     process: str
     reporting_levels: tuple[str, ...]  # unit kinds that report in the cycle
     own_template: bool  # False: the nämnd's default report template
+    # The nämnd's beslut on the cycle, "{title}" in lower case after the verb.
+    beslut_wording: str = "Nämnden godkänner {title}"
 
     def reports(self, unit_kind: str) -> bool:
         return unit_kind in self.reporting_levels
+
+    def beslut(self, title: str) -> str:
+        """The beslut the nämnd takes on the cycle (its protokoll's wording)."""
+        return self.beslut_wording.format(title=title[:1].lower() + title[1:])
 
 
 PROCESS_KINDS = {k.process: k for k in (
     ProcessKind("delarsbokslut", ALL_LEVELS, own_template=False),
     ProcessKind("arsbokslut", ALL_LEVELS, own_template=False),
     ProcessKind("fordjupad_manadsuppfoljning", ("avdelning", "forvaltning"), own_template=True),
-    ProcessKind("budget", ALL_LEVELS, own_template=True),
+    # The internkontrollplan is part of the nämnd's budget (l.2720-2727), beslutad with it.
+    ProcessKind("budget", ALL_LEVELS, own_template=True,
+                beslut_wording="Nämnden antar {title} med verksamhetsplan och "
+                               "internkontrollplan"),
 )}
 
 

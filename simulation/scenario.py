@@ -276,7 +276,6 @@ def namnd_beslut(org: Organisation, ref: CycleRef, plan: CycleSchedule,
     who = sekreterare[0].person_id
     meeting = meeting_id(ref.namnd_code, on)
     dnr = f"{on.year}.{ARENDE_NR} {ref.namnd_code}"
-    title = plan.title[0].lower() + plan.title[1:]
     return [(when, who, command) for when, command in [
         (scheduled, dc.ScheduleMeeting(
             namnd_code=ref.namnd_code, meeting_date=on, starts_at=_at(on, 13, 0),
@@ -286,7 +285,7 @@ def namnd_beslut(org: Organisation, ref: CycleRef, plan: CycleSchedule,
                                  kind="cykelbeslut", cycle_id=the_cycle, occurred_at=scheduled)),
         (beslut_at, dc.OpenProtokoll(meeting_id=meeting, occurred_at=beslut_at)),
         (beslut_at, dc.RecordArendeBeslut(meeting_id=meeting, dnr=dnr,
-                                          beslut=f"Nämnden godkänner {title}",
+                                          beslut=process_kind(ref.process).beslut(plan.title),
                                           occurred_at=beslut_at)),
     ]]
 

@@ -20,6 +20,7 @@ from domain.calendar import end_of_day
 from domain.cycle import Cycle
 from domain.errors import InvalidInputError
 from domain.ids import arsplan_id, cycle_id, report_template_id, unit_report_id
+from domain.process_kinds import process_kind
 from domain.report_template import ReportTemplate
 from domain.unit_report import UnitReport
 from infrastructure.importer import import_arsplan, import_organisation, import_report_template
@@ -173,3 +174,10 @@ def test_reimporting_an_extended_plan_adds_its_milestones_and_keeps_the_stored_o
         "f-budget-2023-avdelningschefer", "f-budget-2023-forslag-namnd"]
     assert plan.schedule_of(*BUDGET).enhet_deadline == date(2022, 11, 18)
     assert plan.schedule_of(*FMU).underlag_date == date(2022, 5, 16)  # the stored date
+
+
+def test_the_namnd_adopts_the_budget_with_its_plans_and_approves_a_bokslut() -> None:
+    assert process_kind("budget").beslut("Mål och budget 2023") == (
+        "Nämnden antar mål och budget 2023 med verksamhetsplan och internkontrollplan")
+    assert process_kind("delarsbokslut").beslut("Delårsbokslut 2022") == (
+        "Nämnden godkänner delårsbokslut 2022")
