@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from eventsourcing.application import Application
-from eventsourcing.persistence import Notification, StoredEvent, Tracking
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.sqlite import SQLiteConnection, SQLiteDatastore
 
 from audit.chain_walk import ChainWalk, VerifyReport
@@ -23,10 +23,9 @@ from domain.cycle import Cycle
 from domain.unit_report import UnitReport
 from infrastructure.eventstore import ArsplanStore
 from projections.audit_trail import audit_entry
-from projections.base import ReadModelProjection, SharedDecode, digest
-from projections.batching import BatchedView
+from projections.base import SharedDecode, digest
 from projections.read_models import ReadModels
-from projections.runner import CatchUpFailed, CatchUpProgress, Progress
+from projections.runner import JointBatches, Progress
 
 # Payloads at rest may be encrypted or compressed: the copy must decode them alike.
 CODEC_KEYS = ("CIPHER_TOPIC", "CIPHER_KEY", "COMPRESSOR_TOPIC")
@@ -98,18 +97,6 @@ def copy_log(source: Application[Any], target: Application[Any], *, batch_size: 
             progress(len(ids))
 
 
-@dataclass
-class _Target:
-    """A fresh read model, fed the copied events up to its live twin's position."""
-
-    live: ReadModelProjection
-    fresh: ReadModelProjection
-    position: int  # the live read model's position (a notification id of the live store)
-    topics: frozenset[str]
-    processed: int = 0
-    failed: BaseException | None = None
-
-
 def replay(live_app: ArsplanStore, live_models: ReadModels, fresh_env: Mapping[str, str], *,
            copied: Callable[[int], None] | None = None,
            projected: Progress | None = None, batch_size: int = 1000) -> ReplayResult:
@@ -128,33 +115,33 @@ def replay(live_app: ArsplanStore, live_models: ReadModels, fresh_env: Mapping[s
         if fresh_app.recorder.max_notification_id():
             raise ValueError(f"replay needs an empty store to copy into: {_where(env)} "
                              "already holds events")
-        targets = [_Target(live, fresh, live.view.max_tracking_id(live_app.name) or 0,
-                           frozenset(fresh.topics))
-                   for live, fresh in zip(compared, fresh_models.projections, strict=True)]
+        positions = [live.view.max_tracking_id(live_app.name) or 0 for live in compared]
         mapper = SharedDecode(fresh_app.mapper)
         walk = ChainWalk(mapper)
         head = live_app.recorder.max_notification_id() or 0
         count = last = 0
-        while batch := live_app.recorder.select_notifications(last, batch_size,
-                                                              inclusive_of_start=False):
-            fresh_app.recorder.insert_events([
-                StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
-                for n in batch])
-            renumbered = _renumbered(batch, count)
-            mapper.forget()
-            walk.check_all(renumbered)
-            source_ids = [n.id for n in batch]
-            for target in targets:
-                mine = renumbered[:bisect_right(source_ids, target.position)]
-                _project(fresh_app.name, target, mine, mapper, head, projected)
-            count, last = count + len(batch), batch[-1].id
-            if copied is not None:
-                copied(count)
-        failures = {t.fresh.name: t.failed for t in targets if t.failed is not None}
-        if failures:
-            raise CatchUpFailed(failures) from next(iter(failures.values()))
-        comparisons = [ReplayComparison(t.live.name, t.position, digest(t.live.view),
-                                        digest(t.fresh.view)) for t in targets]
+        with JointBatches(fresh_app.name, fresh_models.projections, head=head,
+                          progress=projected) as joint:
+            while batch := live_app.recorder.select_notifications(last, batch_size,
+                                                                  inclusive_of_start=False):
+                fresh_app.recorder.insert_events([
+                    StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
+                    for n in batch])
+                renumbered = _renumbered(batch, count)
+                mapper.forget()
+                walk.check_all(renumbered)
+                # Each fresh read model up to its live twin's position, in the copy's ids.
+                source_ids = [n.id for n in batch]
+                joint.apply(renumbered, mapper, more=len(batch) == batch_size,
+                            until=[count + bisect_right(source_ids, p) for p in positions])
+                count, last = count + len(batch), batch[-1].id
+                if copied is not None:
+                    copied(count)
+            joint.finish()
+        comparisons = [ReplayComparison(live.name, position, digest(live.view),
+                                        digest(fresh.view))
+                       for live, fresh, position in zip(compared, fresh_models.projections,
+                                                        positions, strict=True)]
         return ReplayResult(count, walk.finish(), comparisons)
     finally:
         fresh_models.close()
@@ -173,34 +160,6 @@ def _renumbered(batch: Sequence[Notification], count: int) -> Sequence[Notificat
     return [Notification(id=count + k, originator_id=n.originator_id,
                          originator_version=n.originator_version, topic=n.topic, state=n.state)
             for k, n in enumerate(batch, 1)]
-
-
-def _project(name: str, target: _Target, notifications: Sequence[Notification],
-             mapper: SharedDecode, head: int, progress: Progress | None) -> None:
-    """The batch's events of the read model's topics, in one transaction with its
-    position (as a catch-up writes them); a failing read model is left out of the rest
-    of the pass, and the replay then raises ``CatchUpFailed`` naming it."""
-    if target.failed is not None:
-        return
-    mine = [n for n in notifications if n.topic in target.topics] if target.topics \
-        else notifications
-    if not mine:
-        return
-    projection = target.fresh
-    batched = BatchedView(projection.view)
-    try:
-        with projection.writing_to(batched):
-            for n in mine:
-                projection.process_notification(n, Tracking(name, n.id), mapper)
-        batched.flush()
-    except Exception as exc:
-        target.failed = exc
-        return
-    target.processed += len(mine)
-    if progress is not None:
-        position = mine[-1].id
-        progress(CatchUpProgress(projection.name, position, max(head, position),
-                                 target.processed))
 
 
 def period_entries(app: Application[Any], start: datetime, end: datetime, *,

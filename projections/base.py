@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
-import json
 import types
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,10 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import orjson
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Mapper, Notification, Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
+
+from projections.canonical import canonical_json, canonical_json_bytes
 
 Doc = dict[str, Any]
 
@@ -136,17 +138,27 @@ def digest(view: ReadModelView) -> str:
     Two views built from the same history have the same digest, whichever store
     they live in and whatever notification ids the events got there.
     """
-    sha = hashlib.sha256()
+    sha, parts = hashlib.sha256(), list[bytes]()
     for kind, key, partition, doc in view.encoded_rows():
-        # Byte for byte canonical_json([kind, key, partition, doc]).
-        sha.update(canonical_json([kind, key, partition])[:-1].encode())
-        sha.update(b"," + doc.encode() + b"]\n")
+        # Byte for byte canonical_json([kind, key, partition, doc]) + "\n"; hashed a few
+        # thousand rows at a time.
+        parts += _row_head(kind, key, partition)[:-1], b",", doc.encode(), b"]\n"
+        if len(parts) >= 4096:
+            sha.update(b"".join(parts))
+            parts.clear()
+    sha.update(b"".join(parts))
     return sha.hexdigest()
 
 
-def canonical_json(value: Any) -> str:
-    """The encoding views store docs in and the digest covers."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def _row_head(kind: str, key: str, partition: str) -> bytes:
+    """``canonical_json_bytes([kind, key, partition])``, three plain strings straight to
+    orjson (which writes them as json.dumps does, and refuses lone surrogates)."""
+    if type(kind) is str and type(key) is str and type(partition) is str:
+        try:
+            return orjson.dumps((kind, key, partition))
+        except orjson.JSONEncodeError:
+            pass
+    return canonical_json_bytes([kind, key, partition])
 
 
 def topics_of(*event_classes: type[Any]) -> tuple[str, ...]:

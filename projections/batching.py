@@ -24,8 +24,8 @@ from projections.base import (
     ReadModelView,
     Row,
     RowChange,
-    canonical_json,
 )
+from projections.canonical import canonical_json_text
 
 # Rows a batch hands to the next one at most (a report's doc is a few kB in memory).
 CARRY_LIMIT = 20_000
@@ -152,7 +152,7 @@ class BatchedView(ReadModelView):
             if isinstance(change, Put):
                 doc = encoded.get(id(change.doc))
                 if doc is None:
-                    doc = encoded[id(change.doc)] = (canonical_json(change.doc)
+                    doc = encoded[id(change.doc)] = (canonical_json_text(change.doc)
                                                      if change.doc else "{}")
                 rows.append((change.kind, change.key, change.partition, position, doc))
             else:

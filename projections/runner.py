@@ -13,7 +13,8 @@ notifications is read once, from the position of the read model furthest behind,
 each notification decoded at most once (``SharedDecode``) for all of them. Each read
 model still gets exactly the notifications a catch-up of its own would give it (those
 past its own position, of its topics) and commits its rows with its own position, one
-transaction per batch: its tracking is what it would be alone.
+transaction per batch: its tracking is what it would be alone. ``JointBatches`` does the
+per-batch part; the audit replay feeds it the events it copies.
 
 On PostgreSQL a full batch commits in a writer thread while the runner reads and projects
 the next one (``_Flushes``): the next batch starts from the rows the last one left
@@ -25,6 +26,7 @@ stays before the failed batch as it would without the overlap.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -74,7 +76,7 @@ def catch_up(app: Application[Any], projection: ReadModelProjection, *,
             more = len(batch) == batch_size
             # Projected while the batch before commits; then committed in turn, a full
             # batch while the next one is read and projected.
-            batched = _apply(app, projection, batch, app.mapper, flushes.before(0))
+            batched = _apply(app.name, projection, batch, app.mapper, flushes.before(0))
             if flushes.wait(0) and progress is not None and last is not None:
                 progress(last)
             flushes.submit(0, batched, in_background=more)
@@ -120,63 +122,112 @@ def catch_up_together(app: Application[Any], projections: Sequence[ReadModelProj
     if not projections:
         return 0
     batch_size = batch_size or max(p.batch_size for p in projections)
-    positions = [p.view.max_tracking_id(app.name) or 0 for p in projections]
-    wanted = [frozenset(p.topics) for p in projections]
-    head = app.recorder.max_notification_id() or 0
-    processed = [0] * len(projections)
-    failures: dict[str, BaseException] = {}
     topics, mapper = _topics(projections), SharedDecode(app.mapper)
-    position = min(positions)
-
-    submitted: list[CatchUpProgress | None] = [None] * len(projections)
-
-    def committed(i: int) -> None:
-        """Waits for read model i's batch in flight; a failed one leaves the pass."""
-        try:
-            done = submitted[i]
-            if flushes.wait(i) and progress is not None and done is not None:
-                progress(done)
-        except Exception as exc:  # it resumes before that batch
-            failures[projections[i].name] = exc
-
-    with _Flushes() as flushes:
+    with JointBatches(app.name, projections, head=app.recorder.max_notification_id() or 0,
+                      progress=progress) as joint:
+        position = joint.start
         while stop is None or not stop.is_set():
             batch = app.recorder.select_notifications(position, batch_size, stop=until,
                                                       topics=topics, inclusive_of_start=False)
             mapper.forget()
             more = len(batch) == batch_size
-            for i, projection in enumerate(projections):
-                if projection.name in failures:
-                    continue
-                mine = [n for n in batch if n.id > positions[i]
-                        and (not wanted[i] or n.topic in wanted[i])]
-                if not mine:
-                    continue
-                try:
-                    batched = _apply(app, projection, mine, mapper, flushes.before(i))
-                except Exception as exc:  # the others go on; this one resumes before the batch
-                    failures[projection.name] = exc
-                    continue
-                committed(i)  # the batch before: if it failed, this one is dropped
-                if projection.name in failures:
-                    continue
-                # A full batch commits while the other read models and the next batch
-                # are projected.
-                flushes.submit(i, batched, in_background=more)
-                positions[i], processed[i] = mine[-1].id, processed[i] + len(mine)
-                submitted[i] = CatchUpProgress(projection.name, positions[i],
-                                               max(head, positions[i]), processed[i])
-            if not more or len(failures) == len(projections):
+            joint.apply(batch, mapper, more=more)
+            if not more or joint.all_failed:
                 break
             position = batch[-1].id
-        for i in range(len(projections)):
-            committed(i)
-    if failures:
-        raise CatchUpFailed(failures) from next(iter(failures.values()))
-    return sum(processed)
+        return joint.finish()
 
 
-def _apply(app: Application[Any], projection: ReadModelProjection,
+class JointBatches:
+    """Several read models fed the same batches of notifications (``catch_up_together``,
+    and the audit replay, which feeds the events it copies).
+
+    Each read model gets exactly the notifications a catch-up of its own would give it
+    (past its own position, of its topics, up to its limit) and commits each batch's rows
+    with its own position in one transaction (``_Flushes``: a full batch may commit while
+    the next is projected). A read model failing on an event is left out of the rest of
+    the pass, its position before that batch; ``finish`` then raises ``CatchUpFailed``.
+    """
+
+    def __init__(self, app_name: str, projections: Sequence[ReadModelProjection], *,
+                 head: int, progress: Progress | None = None) -> None:
+        self._name, self._projections = app_name, projections
+        self._head, self._progress = head, progress
+        self._positions = [p.view.max_tracking_id(app_name) or 0 for p in projections]
+        self._wanted = [frozenset(p.topics) for p in projections]
+        self._processed = [0] * len(projections)
+        self._submitted: list[CatchUpProgress | None] = [None] * len(projections)
+        self.failures: dict[str, BaseException] = {}
+        self._flushes = _Flushes()
+
+    @property
+    def start(self) -> int:
+        """Where the read model furthest behind stands."""
+        return min(self._positions)
+
+    @property
+    def all_failed(self) -> bool:
+        return len(self.failures) == len(self._projections)
+
+    def apply(self, batch: Sequence[Notification], mapper: Mapper[Any], *, more: bool,
+              until: Sequence[int] | None = None) -> None:
+        """Projects the batch (ids rising) into each read model, up to notification
+        ``until[i]`` for read model i; ``more``: another batch follows (so this one may
+        commit in the background)."""
+        ids = [n.id for n in batch]
+        for i, projection in enumerate(self._projections):
+            if projection.name in self.failures:
+                continue
+            end = len(ids) if until is None else bisect_right(ids, until[i])
+            mine = batch[bisect_right(ids, self._positions[i], hi=end):end]
+            if self._wanted[i]:
+                mine = [n for n in mine if n.topic in self._wanted[i]]
+            if not mine:
+                continue
+            try:
+                batched = _apply(self._name, projection, mine, mapper,
+                                 self._flushes.before(i))
+            except Exception as exc:  # the others go on; this one resumes before the batch
+                self.failures[projection.name] = exc
+                continue
+            self._committed(i)  # the batch before: if it failed, this one is dropped
+            if projection.name in self.failures:
+                continue
+            # A full batch commits while the other read models and the next batch
+            # are projected.
+            self._flushes.submit(i, batched, in_background=more)
+            self._positions[i] = mine[-1].id
+            self._processed[i] += len(mine)
+            self._submitted[i] = CatchUpProgress(projection.name, self._positions[i],
+                                                 max(self._head, self._positions[i]),
+                                                 self._processed[i])
+
+    def finish(self) -> int:
+        """Waits for every batch in flight; returns the events applied, summed over the
+        read models, or raises ``CatchUpFailed``."""
+        for i in range(len(self._projections)):
+            self._committed(i)
+        if self.failures:
+            raise CatchUpFailed(self.failures) from next(iter(self.failures.values()))
+        return sum(self._processed)
+
+    def _committed(self, i: int) -> None:
+        """Waits for read model i's batch in flight; a failed one leaves the pass."""
+        try:
+            done = self._submitted[i]
+            if self._flushes.wait(i) and self._progress is not None and done is not None:
+                self._progress(done)
+        except Exception as exc:  # it resumes before that batch
+            self.failures[self._projections[i].name] = exc
+
+    def __enter__(self) -> JointBatches:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._flushes.__exit__(*exc)
+
+
+def _apply(app_name: str, projection: ReadModelProjection,
            notifications: Sequence[Notification], mapper: Mapper[Any],
            before: Before | None = None) -> BatchedView:
     """Projects a batch into an overlay; its ``flush`` is one transaction: the batch's
@@ -184,7 +235,7 @@ def _apply(app: Application[Any], projection: ReadModelProjection,
     batched = BatchedView(projection.view, before)
     with projection.writing_to(batched):
         for notification in notifications:
-            projection.process_notification(notification, Tracking(app.name, notification.id),
+            projection.process_notification(notification, Tracking(app_name, notification.id),
                                             mapper)
     return batched
 

@@ -28,8 +28,8 @@ from projections.base import (
     ReadModelView,
     Row,
     RowChange,
-    canonical_json,
 )
+from projections.canonical import canonical_json_text
 
 # Fewer new rows than this are upserted: a savepoint and a COPY cost more round trips.
 COPY_FROM = 64
@@ -49,7 +49,7 @@ def _position(change: Put, tracking: Tracking) -> int:
 
 
 def _dumps(doc: Doc) -> str:
-    return canonical_json(doc) if doc else "{}"  # index rows are empty: skip the encoder
+    return canonical_json_text(doc) if doc else "{}"  # index rows are empty: skip the encoder
 
 
 def _put_rows(changes: Sequence[RowChange], tracking: Tracking) -> list[EncodedRow]:

@@ -26,6 +26,7 @@ LOADERS = {"resolve_topic", "import_module", "__import__"}
 # module → why it may load by name
 ALLOWED = {
     "projections/audit_trail.py": "decodes a stored event's topic (always a domain class)",
+    "feed/wire.py": "decodes a stored event's topic (always a domain class) for its envelope",
 }
 
 

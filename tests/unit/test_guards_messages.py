@@ -530,6 +530,19 @@ MESSAGES = {
     'report_items.py:check_field_value:item_value:off_the_scale':
         "'Klar' är inte ett giltigt värde för status; tillåtna: Ej påbörjad, Påbörjad, "
         'Väntar, Färdig, Stoppad, Försenad',
+    'kommun.py:step_named:unknown_kommun_step:in no plan':
+        "Milstolpen 'k-okand' finns inte i någon nämnds årsplan",
+    "kommun.py:step_named:not_a_kommun_step:the förvaltning's underlag":
+        "Milstolpen 'k-underlag' (förvaltningens underlag till KLK) är inte ett steg för "
+        "kommunstyrelsen eller kommunfullmäktige utan för Förvaltning; den följs genom "
+        "nämndens cykel",
+    'kommun.py:step_named:not_a_kommun_step:a förvaltning milestone':
+        "Milstolpen 'f-enheter' (enhetschefer) är inte ett steg för kommunstyrelsen eller "
+        "kommunfullmäktige utan för Förvaltning; den följs genom nämndens cykel",
+    'kommun.py:record:done_in_future:tomorrow':
+        'dialog om delårsbokslut med KSAU: datumet 2022-09-29 har inte inträffat än',
+    'kommun.py:already_done:kommun_step_already_done:recorded before':
+        'dialog om delårsbokslut med KSAU är redan registrerat som klart den 2022-09-27',
 }
 
 

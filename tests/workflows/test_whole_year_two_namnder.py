@@ -1,132 +1,128 @@
 """Årsplan 2022/2023 for VON and SN together, the whole year on the time-skipping server.
 
 Both ÅrsplanWorkflows start in late April 2022 and time runs to the day after the last
-beslut (2023-02-20), with nobody acting. Every planned cycle of both nämnder opens on its
-plan date; the reports the cycle starts are reminded, pass their deadline and are reminded
-daily after it, each fact recorded once. Nobody klarmarkerar, so no report of the levels
-above the first is started (the förvaltning's least of all), and the underlag, which goes
-once the förvaltning has klarmarkerat (README's CycleWorkflow row), is never sent: each cycle
-stays in its reporting phase, with no beslut and no export.
+beslut (2023-02-21); every planned cycle of both nämnder opens on its plan date.
+
+- Nobody acting: the reports the cycle starts are reminded, pass their deadline and are
+  reminded daily after it. Nobody klarmarkerar, so no report above the first level starts
+  and the underlag, which goes once the förvaltning has klarmarkerat (README's CycleWorkflow
+  row), is never sent: a silent enhet blocks the underlag.
+- People acting as in a real year, through the command bus as the organisations' role
+  holders: each cycle's generated scenario (``simulation.scenario.generate``: enheter
+  klarmarkera, a few after their deadline, one återsänd; the avdelningschefer attest and
+  klarmarkera their avdelning; the förvaltning klarmarkerar; the nämnd decides at its
+  sammanträde, whose protokoll is justerat), and KLK's controller records each kommun step
+  the working day after it (``tests/workflows/whole_year.py``). KLK receives every
+  underlag on its day, the kommun view shows each in time, every beslut is exported.
+
+Either way no fact is recorded twice (``fact_counts``, itself tested on a hand-made
+duplicate).
 """
 
 from __future__ import annotations
 
-import time
+import time as clock_time
 from collections import Counter
-from collections.abc import Hashable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from domain.arsplan import Arsplan, CycleSchedule
-from domain.calendar import STOCKHOLM
+from domain import system_commands as sc
+from domain.arsplan import CycleSchedule
+from domain.calendar import in_stockholm, local_date
 from domain.cycle import Cycle
-from domain.ids import arsplan_id, cycle_id, unit_report_id
+from domain.ids import cycle_id, unit_report_id
 from domain.process_kinds import process_kind
 from domain.unit_report import UnitReport
 from domain.working_days import ReminderSchedule
-from infrastructure.importer import import_arsplan, import_organisation, import_report_template
+from infrastructure.importer import import_organisation
+from projections.kommun import kommun_overview
 from tests.support.clock import ManualClock
 from tests.support.engine import TestEngine
-from tests.workflows.harness import VON_DATA, Scenario, scenario
-from workflows.arsplan import ArsplanWorkflow
+from tests.support.kommun_world import load_kommun, year_2022
+from tests.support.stores import sqlite_env
+from tests.workflows.harness import Scenario, scenario
+from tests.workflows.whole_year import (
+    END,
+    FOLDERS,
+    KOMMUN_DATA,
+    PLANNED,
+    START,
+    YEARS,
+    act_the_year,
+    at,
+    by_kind,
+    cycle_handle,
+    events_of,
+    fact_counts,
+    import_namnd,
+    minute,
+    schedules,
+    start_arsplaner,
+)
 from workflows.cycle import CycleWorkflow
-from workflows.ids import arsplan_workflow_id, cycle_workflow_id
-from workflows.payloads import ArsplanInput, ArsplanStatus, CycleStatus
-
-LABEL = "2022/2023"
-FOLDERS = {"VON": VON_DATA, "SN": VON_DATA.parent / "sn"}
-START = datetime(2022, 4, 25, 9, 0, tzinfo=STOCKHOLM)
-END = datetime(2023, 2, 21, 12, 0, tzinfo=STOCKHOLM)  # the day after the last beslut
-PLANNED = [("fordjupad_manadsuppfoljning", 2022), ("delarsbokslut", 2022), ("budget", 2023),
-           ("arsbokslut", 2022)]
-
-
-def import_namnd(app: TestEngine, code: str) -> None:
-    """The nämnd's organisation, every report template and its Årsplan 2022/2023."""
-    folder = FOLDERS[code]
-    import_organisation(app, folder / "organisation.yaml")
-    for template in sorted(folder.glob("report_template*.yaml")):
-        import_report_template(app, code, template)
-    import_arsplan(app, folder / "arsplan_2022_2023.yaml")
-
-
-def schedules(app: TestEngine) -> dict[UUID, CycleSchedule]:
-    return {cycle_id(code, s.process, s.year): s for code in FOLDERS
-            for s in app.get(arsplan_id(code, LABEL), Arsplan).schedules()}
+from workflows.payloads import ArsplanStatus, CycleStatus
 
 
 def checkpoints(plans: Iterable[CycleSchedule]) -> list[datetime]:
     """Noon of each plan day a cycle opens, sends its underlag or is decided, then END."""
     days = {d for s in plans for d in (s.opens_on, s.underlag_date, s.beslut_date)}
-    return [*sorted(datetime(d.year, d.month, d.day, 12, tzinfo=STOCKHOLM) for d in days), END]
+    return [*sorted(at(d, 12) for d in days), END]
 
 
 async def run_the_year(s: Scenario, app: TestEngine
                        ) -> tuple[list[ArsplanStatus], dict[UUID, CycleStatus]]:
-    handles = [await s.client.start_workflow(
-        ArsplanWorkflow.run, ArsplanInput(namnd_code=code, label=LABEL),
-        id=arsplan_workflow_id(code, LABEL), task_queue=s.task_queue) for code in FOLDERS]
+    handles = await start_arsplaner(s)
     plans = schedules(app)
     for instant in checkpoints(plans.values()):
         await s.advance_to(instant)
-        opened = [s.client.get_workflow_handle_for(CycleWorkflow.run, cycle_workflow_id(c))
-                  for c in plans if app.exists(c)]
-        await s.settle(*opened)
+        await s.settle(*[cycle_handle(s, c) for c in plans if app.exists(c)])
     finished = [await h.result() for h in handles]
-    cycles = {c: await s.client.get_workflow_handle_for(
-        CycleWorkflow.run, cycle_workflow_id(c)).query(CycleWorkflow.status) for c in plans}
+    cycles = {c: await cycle_handle(s, c).query(CycleWorkflow.status) for c in plans}
     return finished, cycles
 
 
-def events_of(app: TestEngine) -> list[Any]:
-    head = app.recorder.max_notification_id() or 0
-    return [app.mapper.to_domain_event(n) for n in app.recorder.select_notifications(1, head)]
+def first_level(process: str) -> str:
+    """The level whose reports a cycle starts at once (the enheter, unless they do not report)."""
+    return "enhet" if process_kind(process).reports("enhet") else "avdelning"
 
 
-def instant(at: datetime) -> datetime:
-    """To the second: the timeline's mapping of the test server's clock adds milliseconds."""
-    return (at + timedelta(milliseconds=500)).astimezone(UTC).replace(microsecond=0)
+def check_opened_in_plan_order(app: TestEngine, finished: list[ArsplanStatus],
+                               by: dict[str, list[Any]]) -> dict[UUID, CycleSchedule]:
+    """Each ÅrsplanWorkflow opened its four cycles in date order, each at 07:00 of its day."""
+    plans = schedules(app)
+    assert sorted((p.process, p.year) for p in plans.values()) == sorted(PLANNED * 2)
+    for arsplan in finished:
+        mine = {c: p for c, p in plans.items() if str(c) in arsplan.started}
+        assert arsplan.started == [str(c) for c in sorted(mine, key=lambda c: mine[c].opens_on)]
+        assert len(mine) == len(PLANNED) and arsplan.waiting_for is None
+    opened = Counter(e.originator_id for e in by["Cycle.Opened"])
+    assert opened == dict.fromkeys(plans, 1)
+    for e in by["Cycle.Opened"]:
+        assert minute(e.occurred_at) == minute(at(plans[e.originator_id].opens_on, 7))
+    return plans
 
 
-def duplicates(keys: Iterable[Hashable]) -> list[Hashable]:
-    return [k for k, n in Counter(keys).items() if n > 1]
-
-
-async def test_the_whole_arsplan_runs_for_von_and_sn_without_duplicates(
+async def test_with_nobody_acting_no_underlag_is_sent(
         tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
     clock.now = START
     for code in FOLDERS:
         import_namnd(app, code)
-    began = time.monotonic()
+    began = clock_time.monotonic()
     async with scenario(tmp_path, app, clock, store_env, START) as s:
         finished, cycle_status = await run_the_year(s, app)
-    wall = time.monotonic() - began
-    print(f"whole year, VON and SN: {wall:.1f} s wall time")
-
-    plans = schedules(app)
-    assert sorted((p.process, p.year) for p in plans.values()) == sorted(PLANNED * 2)
-    assert all(app.exists(c) for c in plans)
-    for arsplan in finished:  # each ÅrsplanWorkflow opened its four cycles in date order
-        assert arsplan.started == [str(cycle_id(arsplan.namnd_code, p, y)) for p, y in
-                                   sorted(PLANNED, key=lambda py: plan_of(plans, arsplan, py))]
-        assert arsplan.waiting_for is None
+    print(f"whole year, nobody acting: {clock_time.monotonic() - began:.1f} s wall time")
 
     events = events_of(app)
-    by_type: dict[str, list[Any]] = {}
-    for e in events:
-        by_type.setdefault(type(e).__qualname__, []).append(e)
-    print(f"{len(events)} events, {len(by_type['UnitReport.ReminderSent'])} reminders")
+    by = by_kind(events)
+    plans = check_opened_in_plan_order(app, finished, by)
     reminders = ReminderSchedule()
     for the_cycle, plan in plans.items():
         cycle = app.get(the_cycle, Cycle)
-        opened = [e for e in by_type["Cycle.Opened"] if e.originator_id == the_cycle]
-        assert len(opened) == 1, cycle.title
-        assert instant(opened[0].occurred_at) == instant(datetime(  # 07:00 of its plan day
-            plan.opens_on.year, plan.opens_on.month, plan.opens_on.day, 7, tzinfo=STOCKHOLM))
-        # Nobody klarmarkerar: the cycle still waits to start the reports above the first
-        # level, so it never reaches its underlag date; no underlag, no beslut, no export.
+        # The cycle still waits to start the reports above the first level, so it never
+        # reaches its underlag date; no underlag, no beslut, no export.
         assert cycle.status == "open" and cycle.underlag_reference is None
         status = cycle_status[the_cycle]
         assert (status.phase, status.underlag_sent, status.exported) == (
@@ -136,13 +132,13 @@ async def test_the_whole_arsplan_runs_for_von_and_sn_without_duplicates(
         started = sorted(status.started)
         assert started == sorted(u for u in cycle.unit_ids if org.unit(u).kind == first)
         deadline = cycle.deadlines[first]
-        expected = sorted(instant(at) for at in
+        expected = sorted(minute(t) for t in
                           reminders.before(deadline) + reminders.overdue(deadline))
         assert expected[-1] < END  # every overdue reminder falls within the year
         for unit in cycle.unit_ids:
             report_id = unit_report_id(the_cycle, unit)
             report = app.get(report_id, UnitReport)
-            sent = sorted(instant(e.occurred_at) for e in by_type["UnitReport.ReminderSent"]
+            sent = sorted(minute(e.occurred_at) for e in by["UnitReport.ReminderSent"]
                           if e.originator_id == report_id)
             if unit in started:
                 assert sent == expected, (cycle.title, unit)
@@ -150,27 +146,122 @@ async def test_the_whole_arsplan_runs_for_von_and_sn_without_duplicates(
                 assert report.escalations == 1, (cycle.title, unit)
             else:
                 assert (report.deadlines_passed, sent) == ([], []), (cycle.title, unit)
-    passed = by_type["UnitReport.DeadlinePassed"]
-    assert all(instant(e.occurred_at) == instant(e.deadline) for e in passed)
-    assert not {"Cycle.UnderlagSent", "Cycle.BeslutRecorded", "Cycle.BeslutExported"} & set(
-        by_type)
+    assert all(minute(e.occurred_at) == minute(e.deadline)
+               for e in by["UnitReport.DeadlinePassed"])
+    assert not {"Cycle.UnderlagSent", "Cycle.BeslutRecorded", "Cycle.BeslutExported"} & set(by)
 
-    # No fact recorded twice: per kind, as many distinct keys as events.
-    assert len(by_type["Cycle.Opened"]) == len(plans) == 2 * len(PLANNED)
-    assert duplicates(e.originator_id for e in by_type["Cycle.Opened"]) == []
-    assert duplicates((e.originator_id, e.task, e.deadline, instant(e.occurred_at))
-                      for e in by_type["UnitReport.ReminderSent"]) == []
-    assert duplicates((e.originator_id, e.task, e.deadline) for e in passed) == []
-    assert duplicates((e.originator_id, e.task) for e in by_type["UnitReport.Escalated"]) == []
-    assert duplicates((e.originator_id, type(e).__qualname__, e.command_id)
-                      for e in events if getattr(e, "command_id", None)) == []
+    counts = fact_counts(events)
+    assert counts["Cycle.Opened"] == (len(plans), len(plans))
+    assert all(n == distinct for n, distinct in counts.values()), counts
 
 
-def first_level(process: str) -> str:
-    """The level whose reports a cycle starts at once (the enheter, unless they do not report)."""
-    return "enhet" if process_kind(process).reports("enhet") else "avdelning"
+async def test_with_people_acting_klk_receives_every_underlag_in_time(
+        tmp_path: Path, app: TestEngine, clock: ManualClock, store_env: dict[str, str]) -> None:
+    clock.now = START
+    for code in FOLDERS:
+        import_namnd(app, code)
+    import_organisation(app, KOMMUN_DATA / "organisation.yaml")
+    began = clock_time.monotonic()
+    async with scenario(tmp_path, app, clock, store_env, START) as s:
+        finished, final = await act_the_year(s, app)
+    print(f"whole year, people acting: {clock_time.monotonic() - began:.1f} s wall time")
+
+    events = events_of(app)
+    by = by_kind(events)
+    plans = check_opened_in_plan_order(app, finished, by)
+    n = len(plans)
+    for the_cycle, plan in plans.items():
+        cycle = app.get(the_cycle, Cycle)
+        assert (final[the_cycle].phase, final[the_cycle].exported) == ("closed", True)
+        assert cycle.status == "closed", cycle.title
+        [sent] = [e for e in by["Cycle.UnderlagSent"] if e.originator_id == the_cycle]
+        sent_at = in_stockholm(sent.occurred_at)
+        assert sent_at.date() == plan.underlag_date and sent_at.hour >= 8, cycle.title
+        [decided] = [e for e in by["Cycle.BeslutRecorded"] if e.originator_id == the_cycle]
+        assert local_date(decided.occurred_at) == plan.beslut_date, cycle.title
+        [exported] = [e for e in by["Cycle.BeslutExported"] if e.originator_id == the_cycle]
+        assert exported.occurred_at >= decided.occurred_at
+        # Every unit below the förvaltning attested by its chef above; the förvaltning
+        # klarmarkerad before the underlag day.
+        org = app.organisation(cycle.namnd_code)
+        for unit in cycle.unit_ids:
+            report = app.get(unit_report_id(the_cycle, unit), UnitReport)
+            if org.unit(unit).kind == "forvaltning":
+                signed = [e for e in by["UnitReport.Klarmarkerad"]
+                        if e.originator_id == report.id]
+                assert local_date(signed[-1].occurred_at) < plan.underlag_date, cycle.title
+            else:
+                assert report.status == "godkand", (cycle.title, unit, report.status)
+    # Per nämnd, an enhet klarmarkerade after its deadline had passed (and was escalated),
+    # yet every underlag went on its day: the late one shows and held nothing up.
+    klar = {(e.originator_id, minute(e.occurred_at)) for e in by["UnitReport.Klarmarkerad"]}
+    for code in FOLDERS:
+        org = app.organisation(code)
+        enheter = {unit_report_id(c, u) for c in plans for u in app.get(c, Cycle).unit_ids
+                   if app.get(c, Cycle).namnd_code == code and org.unit(u).kind == "enhet"}
+        assert any(report == e.originator_id and at_ > minute(e.deadline)
+                   for e in by["UnitReport.DeadlinePassed"] if e.originator_id in enheter
+                   for report, at_ in klar), code
+    assert len(by["Meeting.ProtokollJusterat"]) == n  # each cycle's sammanträde
+    assert len(list((tmp_path / "drop" / "klk").rglob("*.docx"))) == n
+    assert len(list((tmp_path / "drop" / "platina").rglob("*.zip"))) == n
+
+    rows, steps = 0, 0
+    for year in YEARS:
+        for process in kommun_overview(app, year).processes:
+            for row in process.namnder:
+                assert (row.underlag_status, row.beslut_status) == ("i_tid", "i_tid"), row
+                rows += 1
+            for step in process.steps:
+                assert step.status == "i_tid" and step.done_on == step.end, step
+                assert step.reference, step
+                steps += 1
+    assert rows == n and steps == len(by["KommunSteg.Recorded"]) > 0
+
+    counts = fact_counts(events)
+    for kind in ("Cycle.Opened", "Cycle.UnderlagSent", "Cycle.BeslutRecorded",
+                 "Cycle.BeslutExported"):
+        assert counts[kind] == (n, n), kind
+    assert counts["UnitReport.ReminderSent"][0] > 0 and counts["UnitReport.Escalated"][0] > 0
+    assert all(found == distinct for found, distinct in counts.values()), counts
+    print(f"{len(events)} events: {counts}")
 
 
-def plan_of(plans: dict[UUID, CycleSchedule], status: ArsplanStatus,
-            process_year: tuple[str, int]) -> date:
-    return plans[cycle_id(status.namnd_code, *process_year)].opens_on
+def test_fact_counts_finds_a_fact_recorded_twice(tmp_path: Path) -> None:
+    """On a small real store (two nämnder's delårsbokslut, a reminder, a kommun step):
+    every kind the year's tests check is counted, and one duplicate of it shows, whether
+    recorded by the engine under a new command id or copied into the log by hand."""
+    clock = ManualClock(datetime(2022, 1, 10, 8, tzinfo=UTC))
+    app = TestEngine(env=sqlite_env(tmp_path / "events.sqlite"), clock=clock)
+    try:
+        load_kommun(app)
+        year_2022(app, clock)
+        the_cycle = cycle_id("VON", "delarsbokslut", 2022)
+        report = unit_report_id(the_cycle, app.get(the_cycle, Cycle).unit_ids[0])
+        deadline = app.get(the_cycle, Cycle).deadlines["enhet"]
+        reminder = sc.RecordReminderSent(command_id="test:reminder:1", occurred_at=clock.now,
+                                         report_id=report, task="klarmarkera",
+                                         deadline=deadline)
+        app.execute_system(reminder)
+        app.execute_system(sc.RecordDeadlinePassed(
+            command_id="test:deadline", occurred_at=clock.now, report_id=report,
+            task="klarmarkera", deadline=deadline))
+        app.execute_system(sc.RecordBeslutExported(
+            command_id="test:export", occurred_at=clock.now, cycle_id=the_cycle,
+            destination="platina", reference="P-1"))
+        events = events_of(app)
+        counts = fact_counts(events)
+        assert all(found == distinct > 0 for found, distinct in counts.values()), counts
+
+        for kind in counts:  # a copy of one fact of each kind, by hand
+            one = next(e for e in events if kind in (type(e).__qualname__, "command")
+                       and (kind != "command" or getattr(e, "command_id", None)))
+            found, distinct = fact_counts([*events, one])[kind]
+            assert found == distinct + 1, kind
+
+        # The engine records the same reminder again under another command id.
+        app.execute_system(reminder.model_copy(update={"command_id": "test:reminder:2"}))
+        found, distinct = fact_counts(events_of(app))["UnitReport.ReminderSent"]
+        assert found == distinct + 1
+    finally:
+        app.close()
