@@ -77,7 +77,7 @@ def _canonical_other(value: Any) -> Any:
 
 # The orjson path. orjson writes these exact types as json.dumps writes them (a UUID as
 # its hyphenated string, which is what _canonical makes of it); floats it writes in
-# another notation (1e16 for 1e+16, null for NaN), so they go in as json.dumps' text.
+# another notation (1e-7 for 1e-07, null for NaN), so they go in as json.dumps' text.
 _NATIVE = frozenset({str, int, bool, type(None), UUID})
 _NAN, _INF, _MINUS_INF = (orjson.Fragment(b"NaN"), orjson.Fragment(b"Infinity"),
                           orjson.Fragment(b"-Infinity"))
@@ -87,7 +87,8 @@ class _Fallback(Exception):
     """A value the orjson path does not take: the reference encoding decides."""
 
 
-def _float(value: float) -> Any:
+def json_float(value: float) -> Any:
+    """A float for orjson to write as json.dumps writes it (its repr; NaN, Infinity)."""
     if value != value:
         return _NAN
     if math.isinf(value):
@@ -108,7 +109,7 @@ def _fast(value: Any) -> Any:
     if kind is datetime:  # orjson writes a UTC instant as isoformat() does
         return value if value.tzinfo is UTC else value.isoformat()
     if kind is float:
-        return _float(value)
+        return json_float(value)
     names = _field_names(kind)
     if names is not None:
         return {name: v if type(v := getattr(value, name)) in _NATIVE else _fast(v)
@@ -128,7 +129,7 @@ def _fast_other(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_fast(v) for v in value]
     if isinstance(value, float):
-        return _float(value)
+        return json_float(value)
     if isinstance(value, (str, int)):
         return value  # subclasses: orjson writes their str or int value, as json.dumps does
     raise _Fallback  # json.dumps refuses it; the reference encoding raises its TypeError

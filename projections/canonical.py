@@ -5,10 +5,11 @@ it writes the same bytes (tests/unit/test_digest_encoder.py compares the two).""
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import orjson
+
+from domain.chain import json_float
 
 
 def canonical_json(value: Any) -> str:
@@ -20,8 +21,6 @@ def canonical_json(value: Any) -> str:
 # escapes, ints up to 64 bits, true/false/null); floats in another notation (1e-7 for
 # 1e-07, null for NaN), so they go in as json.dumps' text.
 _NATIVE = frozenset({str, int, bool, type(None)})
-_NAN, _INF, _MINUS_INF = (orjson.Fragment(b"NaN"), orjson.Fragment(b"Infinity"),
-                          orjson.Fragment(b"-Infinity"))
 
 
 class _Fallback(Exception):
@@ -50,14 +49,6 @@ def _orjson(value: Any) -> bytes | None:
         return None
 
 
-def _float(value: float) -> Any:
-    if value != value:
-        return _NAN
-    if math.isinf(value):
-        return _INF if value > 0 else _MINUS_INF
-    return orjson.Fragment(float.__repr__(value))
-
-
 def _fast(value: Any) -> Any:
     """The value as orjson should see it to write json.dumps' bytes."""
     kind = type(value)
@@ -70,12 +61,12 @@ def _fast(value: Any) -> Any:
         # them into text): those go to the reference.
         return {k: v if type(v) in _NATIVE else _fast(v) for k, v in value.items()}
     if kind is float:
-        return _float(value)
+        return json_float(value)
     # Subclasses, as json.dumps writes them (orjson would write an Enum by its value).
     if isinstance(value, str):
         return str.__str__(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return _float(value)
+        return json_float(value)
     raise _Fallback  # json.dumps writes them its own way or refuses them
