@@ -25,6 +25,7 @@ from domain.arsplan import Arsplan
 from domain.calendar import STOCKHOLM
 from domain.commands import Atersand, Attestera, Command, Klarmarkera, OpenCycle
 from domain.ids import arsplan_id, cycle_id, meeting_id, unit_report_id
+from domain.process_kinds import process_kind
 from infrastructure.importer import import_arsplan, import_organisation, import_report_template
 from infrastructure.packaged_data import von_dir
 from infrastructure.settings import Settings
@@ -78,9 +79,10 @@ def namnd_beslut() -> list[tuple[datetime, str, Command]]:
                                  rubrik="Delårsbokslut 2022", kind="cykelbeslut",
                                  cycle_id=CYCLE, occurred_at=scheduled)),
         (BESLUT_AT, dc.OpenProtokoll(meeting_id=MEETING, occurred_at=BESLUT_AT)),
-        (BESLUT_AT, dc.RecordArendeBeslut(meeting_id=MEETING, dnr=DELAR_DNR,
-                                          beslut="Nämnden godkänner delårsbokslut 2022",
-                                          occurred_at=BESLUT_AT)),
+        (BESLUT_AT, dc.RecordArendeBeslut(
+            meeting_id=MEETING, dnr=DELAR_DNR,
+            beslut=process_kind("delarsbokslut").beslut("Delårsbokslut 2022"),
+            occurred_at=BESLUT_AT)),
     ]]
 
 
