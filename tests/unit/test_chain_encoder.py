@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from domain.base import Actor
 from domain.chain import AS_RECORDED, canonical_bytes, compute_hash, json_canonical_bytes
+from tests.support.encoder_outcome import outcome
 
 
 class Colour(enum.Enum):
@@ -76,19 +77,12 @@ VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
     st.dictionaries(KEYS, inner, max_size=4)), max_leaves=12)
 
 
-def _outcome(encode: Any, event: Event) -> tuple[str, Any]:
-    try:
-        return "bytes", encode(event)
-    except Exception as exc:  # both must refuse what they refuse, alike
-        return "raises", type(exc)
-
-
 @settings(max_examples=400, deadline=None)
 @given(st.uuids(), st.integers(1, 2**40), st.datetimes(timezones=ZONES), VALUES, VALUES)
 def test_orjson_writes_the_reference_bytes(oid: UUID, version: int, when: datetime,
                                            payload: Any, extra: Any) -> None:
     event = Event(oid, version, when, payload, extra)
-    assert _outcome(canonical_bytes, event) == _outcome(json_canonical_bytes, event)
+    assert outcome(canonical_bytes, event) == outcome(json_canonical_bytes, event)
 
 
 @settings(max_examples=150, deadline=None)
@@ -97,7 +91,7 @@ def test_an_upcast_event_hashes_its_recorded_fields_alike(payload: Any,
                                                           removed: dict[str, Any]) -> None:
     event = Event(UUID(int=7), 2, datetime(2022, 8, 15, tzinfo=UTC), payload, None)
     event.__dict__[AS_RECORDED] = {"removed": removed, "added": ["extra"]}
-    assert _outcome(canonical_bytes, event) == _outcome(json_canonical_bytes, event)
+    assert outcome(canonical_bytes, event) == outcome(json_canonical_bytes, event)
 
 
 def test_a_typical_event_takes_the_orjson_path_and_keeps_its_hash() -> None:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from projections.base import Put, digest
 from projections.canonical import canonical_json, canonical_json_bytes, canonical_json_text
 from projections.views import POPOReadModelView
+from tests.support.encoder_outcome import outcome
 
 
 class Colour(enum.Enum):
@@ -61,13 +62,6 @@ VALUES = st.recursive(SCALARS, lambda inner: st.one_of(
     st.dictionaries(KEYS, inner, max_size=4)), max_leaves=12)
 
 
-def _outcome(encode: Any, value: Any) -> tuple[str, Any]:
-    try:
-        return "bytes", encode(value)
-    except Exception as exc:  # both must refuse what they refuse, alike
-        return "raises", type(exc)
-
-
 def reference_digest(rows: list[tuple[str, str, str, str]]) -> str:
     """``digest`` as every recorded digest was made: ``json.dumps`` per row."""
     sha = hashlib.sha256()
@@ -80,9 +74,9 @@ def reference_digest(rows: list[tuple[str, str, str, str]]) -> str:
 @settings(max_examples=500, deadline=None)
 @given(VALUES)
 def test_orjson_writes_the_reference_bytes(value: Any) -> None:
-    assert _outcome(canonical_json_bytes, value) == _outcome(
+    assert outcome(canonical_json_bytes, value) == outcome(
         lambda v: canonical_json(v).encode(), value)
-    assert _outcome(canonical_json_text, value) == _outcome(canonical_json, value)
+    assert outcome(canonical_json_text, value) == outcome(canonical_json, value)
 
 
 @settings(max_examples=200, deadline=None)
@@ -95,7 +89,7 @@ def test_a_views_digest_is_the_reference_digest(rows: list[tuple[str, str, str, 
                                   for kind, key, partition, doc in rows], Tracking("app", 1))
     except Exception:  # a doc no encoding can store: nothing to digest
         return
-    assert _outcome(digest, view) == _outcome(reference_digest, view.encoded_rows())
+    assert outcome(digest, view) == outcome(reference_digest, view.encoded_rows())
 
 
 def test_row_heads_keep_the_reference_escapes() -> None:
@@ -116,7 +110,7 @@ def test_values_json_dumps_writes_its_own_way_keep_its_text() -> None:
         assert text in canonical_json_bytes(value)
     for refused in (Colour.RED, UUID(int=1), datetime(2022, 1, 1, tzinfo=UTC),
                     date(2022, 1, 1), Decimal("1.5")):
-        assert _outcome(canonical_json_bytes, refused)[0] == "raises"
+        assert outcome(canonical_json_bytes, refused)[0] == "raises"
 
 
 def test_row_heads_that_are_not_plain_strings_keep_the_reference_text() -> None:
@@ -124,5 +118,5 @@ def test_row_heads_that_are_not_plain_strings_keep_the_reference_text() -> None:
                                  ("k", "\udc80", "")):
         view = POPOReadModelView()
         view.write_with_tracking([Put(kind, key, {"n": 1.5}, partition)], Tracking("app", 1))
-        assert _outcome(digest, view) == _outcome(reference_digest, view.encoded_rows())
-    assert _outcome(digest, view)[0] == "raises"  # a lone surrogate: neither can write it
+        assert outcome(digest, view) == outcome(reference_digest, view.encoded_rows())
+    assert outcome(digest, view)[0] == "raises"  # a lone surrogate: neither can write it
